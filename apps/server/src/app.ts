@@ -1,0 +1,83 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import fastifyStatic from "@fastify/static";
+import fastifySwagger from "@fastify/swagger";
+import fastifySwaggerUi from "@fastify/swagger-ui";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import type { Deps } from "./deps.js";
+import { requireConsoleUser } from "./http/authenticate.js";
+import { errorBody, registerErrorHandler } from "./http/error-handler.js";
+import { authRoutes } from "./modules/auth/auth.routes.js";
+import { dashboardRoutes, healthRoutes } from "./modules/health/health.routes.js";
+import { usersRoutes } from "./modules/users/users.routes.js";
+import { VERSION } from "./version.js";
+
+export const API_PREFIX = "/api/v1";
+
+/** Paths that are never the SPA: unknown ones there answer JSON 404, not index.html. */
+const NON_SPA_PREFIXES = ["/api/", "/cisco/", "/provision/", "/provisioning/", "/console/"];
+
+export async function buildApp(deps: Deps, options: { logger?: FastifyServerOptions["logger"] } = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    // Behind a reverse proxy the operator configures trusted proxies; directly exposed, the socket address is the truth.
+    trustProxy: false,
+    bodyLimit: 5 * 1024 * 1024,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest("principal", null);
+  registerErrorHandler(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: "3.1.0",
+      info: { title: "Cisisk API", version: VERSION, description: "Asterisk IP-phone console: users, extensions, phones, profiles, directory, services." },
+      components: {
+        securitySchemes: {
+          bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+        },
+      },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+
+  // ── /api/v1: one list of every module, public first, then the console behind the auth hook.
+  await app.register(
+    async (api) => {
+      api.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
+      await api.register(healthRoutes(deps.health));
+      await api.register(authRoutes(deps.auth));
+      await api.register(async (consoleApi) => {
+        consoleApi.addHook("onRequest", requireConsoleUser(deps.auth));
+        await consoleApi.register(dashboardRoutes(deps.health));
+        await consoleApi.register(usersRoutes(deps.users));
+      });
+    },
+    { prefix: API_PREFIX },
+  );
+
+  await app.register(fastifySwaggerUi, { routePrefix: "/api/docs" });
+
+  await registerConsole(app, deps.config.server.webDistDir);
+  return app;
+}
+
+/** Serves the built console and answers deep links (/users, /phones…) with index.html. */
+async function registerConsole(app: FastifyInstance, distDir: string): Promise<void> {
+  const indexHtml = path.join(distDir, "index.html");
+  const hasConsole = existsSync(indexHtml);
+  if (hasConsole) {
+    await app.register(fastifyStatic, { root: distDir, prefix: "/", wildcard: false, index: ["index.html"] });
+  }
+  app.setNotFoundHandler((request, reply) => {
+    const urlPath = request.url.split("?")[0]!;
+    const isSpaRoute =
+      hasConsole && request.method === "GET" && !NON_SPA_PREFIXES.some((p) => urlPath.startsWith(p)) && !path.extname(urlPath);
+    if (isSpaRoute) return reply.type("text/html; charset=utf-8").sendFile("index.html");
+    return reply.code(404).send(errorBody("not_found", `no route ${request.method} ${urlPath}`));
+  });
+}

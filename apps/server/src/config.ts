@@ -1,0 +1,289 @@
+import { randomBytes } from "node:crypto";
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { parse as parseToml } from "smol-toml";
+import { z } from "zod";
+
+/**
+ * The only reader of process.env. Settings come from env (highest priority), then the optional
+ * TOML file (`CISISK_CONFIG`, default ./cisisk.toml), then defaults. Every problem is reported at once.
+ */
+
+const port = z.coerce.number().int().min(0).max(65535);
+const hostPort = z.string().regex(/^[^\s:]+(:\d{1,5})?$/, "must be host or host:port");
+const cidrList = z.array(z.string()).default([]);
+
+const tomlSchema = z
+  .object({
+    server: z
+      .object({
+        port: port.optional(),
+        host: z.string().optional(),
+        database_url: z.string().optional(),
+        data_dir: z.string().optional(),
+        log_level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+        web_dist_dir: z.string().optional(),
+      })
+      .strict()
+      .default({}),
+    auth: z
+      .object({
+        admin_username: z.string().optional(),
+        access_token_ttl_seconds: z.number().int().min(30).max(86_400).default(900),
+        refresh_token_ttl_days: z.number().int().min(1).max(365).default(30),
+        login_window_seconds: z.number().int().min(1).default(900),
+        login_max_failures_per_account: z.number().int().min(1).default(5),
+        login_max_failures_per_ip: z.number().int().min(1).default(20),
+      })
+      .strict()
+      .default({
+        access_token_ttl_seconds: 900,
+        refresh_token_ttl_days: 30,
+        login_window_seconds: 900,
+        login_max_failures_per_account: 5,
+        login_max_failures_per_ip: 20,
+      }),
+    sip: z
+      .object({
+        domain: z.string().default("localhost"),
+        realm: z.string().optional(),
+        proxy: hostPort.optional(),
+        transport: z.enum(["udp", "tcp", "tls"]).default("udp"),
+      })
+      .strict()
+      .default({ domain: "localhost", transport: "udp" }),
+    asterisk: z
+      .object({
+        host: z.string().default("127.0.0.1"),
+        mode: z.enum(["none", "realtime", "files"]).default("none"),
+        ami_host: z.string().optional(),
+        ami_port: port.default(5038),
+        ami_username: z.string().optional(),
+        ami_secret: z.string().optional(),
+        realtime_database_url: z.string().optional(),
+        config_dir: z.string().optional(),
+        default_context: z.string().default("from-internal"),
+      })
+      .strict()
+      .default({ host: "127.0.0.1", mode: "none", ami_port: 5038, default_context: "from-internal" }),
+    ftp: z
+      .object({
+        host: z.string().optional(),
+        port: port.default(21),
+        username: z.string().default("anonymous"),
+        password: z.string().default(""),
+        directory: z.string().default("/"),
+        backup_directory: z.string().default("/cisisk-backups"),
+        secure: z.boolean().default(false),
+        keep_backups: z.number().int().min(1).max(100).default(5),
+      })
+      .strict()
+      .default({
+        port: 21,
+        username: "anonymous",
+        password: "",
+        directory: "/",
+        backup_directory: "/cisisk-backups",
+        secure: false,
+        keep_backups: 5,
+      }),
+    restart: z
+      .object({
+        sip_method: z.enum(["notify", "ami"]).default("notify"),
+        sip_event: z.enum(["check-sync", "service-control"]).default("check-sync"),
+        sip_port: port.default(5060),
+        sccp_method: z.enum(["cgi", "ami"]).default("cgi"),
+        cgi_username: z.string().default("cisisk"),
+        cgi_password: z.string().optional(),
+        timeout_ms: z.number().int().min(100).max(120_000).default(5000),
+      })
+      .strict()
+      .default({
+        sip_method: "notify",
+        sip_event: "check-sync",
+        sip_port: 5060,
+        sccp_method: "cgi",
+        cgi_username: "cisisk",
+        timeout_ms: 5000,
+      }),
+    phone_services: z
+      .object({
+        base_url: z.url().optional(),
+        session_ttl_hours: z.number().min(0.01).max(24 * 365).default(24),
+      })
+      .strict()
+      .default({ session_ttl_hours: 24 }),
+    provisioning: z
+      .object({
+        provision_url_base: z.url().optional(),
+        allowed_networks: cidrList,
+        auth: z.enum(["none", "digest", "basic"]).default("none"),
+        username: z.string().optional(),
+        password: z.string().optional(),
+        miss_limit_per_minute: z.number().int().min(1).default(30),
+      })
+      .strict()
+      .default({ allowed_networks: [], auth: "none", miss_limit_per_minute: 30 }),
+    mail: z
+      .object({ smtp_url: z.string().optional(), from: z.string().default("Cisisk <cisisk@localhost>") })
+      .strict()
+      .default({ from: "Cisisk <cisisk@localhost>" }),
+    sms: z
+      .object({
+        url: z.url().optional(),
+        method: z.enum(["GET", "POST"]).default("POST"),
+        headers: z.record(z.string(), z.string()).default({}),
+        body_template: z.string().optional(),
+      })
+      .strict()
+      .default({ method: "POST", headers: {} }),
+    registration: z
+      .object({ public_registration: z.boolean().default(false), phone_registration: z.boolean().default(false) })
+      .strict()
+      .default({ public_registration: false, phone_registration: false }),
+  })
+  .strict();
+
+export type TomlConfig = z.infer<typeof tomlSchema>;
+
+export type DatabaseUrl = string;
+
+export interface Config extends Omit<TomlConfig, "server" | "auth"> {
+  readonly server: {
+    readonly port: number;
+    readonly host: string;
+    readonly databaseUrl: DatabaseUrl;
+    readonly dataDir: string;
+    readonly logLevel: string;
+    readonly webDistDir: string;
+  };
+  readonly auth: {
+    readonly adminUsername: string;
+    /** Only used to seed the first superadmin; never logged. */
+    readonly adminPassword: string | undefined;
+    readonly jwtSecret: string;
+    readonly accessTokenTtlSeconds: number;
+    readonly refreshTokenTtlDays: number;
+    readonly loginWindowSeconds: number;
+    readonly loginMaxFailuresPerAccount: number;
+    readonly loginMaxFailuresPerIp: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n  - ${problems.join("\n  - ")}`);
+    this.name = "ConfigError";
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const envSchema = z.object({
+  PORT: port.optional(),
+  HOST: z.string().min(1).optional(),
+  DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:|postgres(ql)?:\/\/|mysql:\/\/|mariadb:\/\/)/, "must start with sqlite:, postgres:// or mysql://")
+    .optional(),
+  CISISK_DATA_DIR: z.string().min(1).optional(),
+  CISISK_ADMIN_USERNAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{2,64}$/, "2-64 letters, digits, '.', '_' or '-' (no '@')")
+    .optional(),
+  CISISK_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").max(128).optional(),
+  JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+  CISISK_WEB_DIST: z.string().optional(),
+});
+
+function formatIssues(prefix: string, error: z.ZodError): string[] {
+  return error.issues.map((i) => `${prefix}${i.path.join(".") || "(root)"}: ${i.message}`);
+}
+
+export interface LoadConfigOptions {
+  /** Overrides applied after parsing the TOML file (tests use this). */
+  toml?: Partial<Record<keyof TomlConfig, unknown>>;
+  /** Working directory that relative paths are resolved against. */
+  cwd?: string;
+  /** Tests: do not complain that CISISK_CONFIG names no file. */
+  allowMissingConfigFile?: boolean;
+}
+
+export function loadConfig(env: Env = process.env, options: LoadConfigOptions = {}): Config {
+  const cwd = options.cwd ?? process.cwd();
+  const problems: string[] = [];
+
+  const envResult = envSchema.safeParse(env);
+  if (!envResult.success) problems.push(...formatIssues("env ", envResult.error));
+  const e = envResult.success ? envResult.data : {};
+
+  let rawToml: Record<string, unknown> = {};
+  const tomlPath = path.resolve(cwd, env.CISISK_CONFIG ?? "cisisk.toml");
+  if (existsSync(tomlPath)) {
+    try {
+      rawToml = parseToml(readFileSync(tomlPath, "utf8")) as Record<string, unknown>;
+    } catch (err) {
+      problems.push(`${tomlPath}: ${(err as Error).message.split("\n")[0]}`);
+    }
+  } else if (env.CISISK_CONFIG && !options.allowMissingConfigFile) {
+    problems.push(`CISISK_CONFIG: file ${tomlPath} does not exist`);
+  }
+  for (const [table, value] of Object.entries(options.toml ?? {})) {
+    rawToml[table] = { ...((rawToml[table] as object | undefined) ?? {}), ...(value as object) };
+  }
+  const tomlResult = tomlSchema.safeParse(rawToml);
+  if (!tomlResult.success) problems.push(...formatIssues("cisisk.toml ", tomlResult.error));
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  const t = tomlResult.data!;
+
+  const dataDir = path.resolve(cwd, e.CISISK_DATA_DIR ?? t.server.data_dir ?? "data");
+  const databaseUrl = e.DATABASE_URL ?? t.server.database_url ?? "sqlite:./data/cisisk.db";
+  const webDistDir = path.resolve(
+    cwd,
+    e.CISISK_WEB_DIST ?? t.server.web_dist_dir ?? path.join(import.meta.dirname, "../../web/dist"),
+  );
+
+  return deepFreeze({
+    ...t,
+    sip: { ...t.sip, realm: t.sip.realm ?? t.sip.domain },
+    server: {
+      port: e.PORT ?? t.server.port ?? 3000,
+      host: e.HOST ?? t.server.host ?? "0.0.0.0",
+      databaseUrl,
+      dataDir,
+      logLevel: e.LOG_LEVEL ?? t.server.log_level ?? "info",
+      webDistDir,
+    },
+    auth: {
+      adminUsername: e.CISISK_ADMIN_USERNAME ?? t.auth.admin_username ?? "admin",
+      adminPassword: e.CISISK_ADMIN_PASSWORD,
+      jwtSecret: e.JWT_SECRET ?? readOrCreateSecret(dataDir, "jwt-secret"),
+      accessTokenTtlSeconds: t.auth.access_token_ttl_seconds,
+      refreshTokenTtlDays: t.auth.refresh_token_ttl_days,
+      loginWindowSeconds: t.auth.login_window_seconds,
+      loginMaxFailuresPerAccount: t.auth.login_max_failures_per_account,
+      loginMaxFailuresPerIp: t.auth.login_max_failures_per_ip,
+    },
+  });
+}
+
+/** A secret generated on first start and kept (0600) under the data dir, so restarts keep sessions valid. */
+function readOrCreateSecret(dataDir: string, name: string): string {
+  const file = path.join(dataDir, name);
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(dataDir, { recursive: true });
+  const secret = randomBytes(48).toString("base64url");
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  chmodSync(file, 0o600);
+  return secret;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === "object") {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,60 @@
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, type Dialect } from "kysely";
+import type { Database } from "./schema.js";
+
+export type DialectName = "sqlite" | "postgres" | "mysql";
+
+export interface Db {
+  readonly kysely: Kysely<Database>;
+  readonly dialect: DialectName;
+  close(): Promise<void>;
+}
+
+export function dialectOf(databaseUrl: string): DialectName {
+  if (databaseUrl.startsWith("sqlite:")) return "sqlite";
+  if (/^postgres(ql)?:\/\//.test(databaseUrl)) return "postgres";
+  if (/^(mysql|mariadb):\/\//.test(databaseUrl)) return "mysql";
+  throw new Error(`unsupported DATABASE_URL scheme: ${databaseUrl.split(":")[0]}`);
+}
+
+/** `sqlite:./data/x.db`, `sqlite::memory:`, `postgres://…`, `mysql://…` (MariaDB too). */
+export async function connectDatabase(databaseUrl: string, cwd = process.cwd()): Promise<Db> {
+  const dialect = dialectOf(databaseUrl);
+  const kysely = new Kysely<Database>({ dialect: await createDialect(dialect, databaseUrl, cwd) });
+  return { kysely, dialect, close: () => kysely.destroy() };
+}
+
+async function createDialect(dialect: DialectName, url: string, cwd: string): Promise<Dialect> {
+  switch (dialect) {
+    case "sqlite": {
+      const { default: SQLite } = await import("better-sqlite3");
+      const file = url.slice("sqlite:".length);
+      const location = file === ":memory:" ? ":memory:" : path.resolve(cwd, file);
+      if (location !== ":memory:") mkdirSync(path.dirname(location), { recursive: true });
+      const handle = new SQLite(location);
+      // WAL lets readers run during a write; foreign keys are off by default in SQLite.
+      handle.pragma("journal_mode = WAL");
+      handle.pragma("foreign_keys = ON");
+      handle.pragma("busy_timeout = 5000");
+      return new SqliteDialect({ database: handle });
+    }
+    case "postgres": {
+      const { default: pg } = await import("pg");
+      return new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) });
+    }
+    case "mysql": {
+      const { createPool } = await import("mysql2");
+      const pool = createPool({
+        uri: url.replace(/^mariadb:/, "mysql:"),
+        connectionLimit: 10,
+        // Timestamps are ISO strings in varchar columns; keep the driver from converting anything.
+        dateStrings: true,
+        supportBigNumbers: true,
+        bigNumberStrings: false,
+        charset: "utf8mb4",
+      });
+      return new MysqlDialect({ pool });
+    }
+  }
+}

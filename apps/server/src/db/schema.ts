@@ -1,0 +1,70 @@
+/** Row types as stored: snake_case columns, booleans as 0/1 integers, timestamps as ISO-8601 strings. */
+
+export interface UsersTable {
+  id: string;
+  username: string;
+  /** Lower-cased username: uniqueness is case-insensitive on every engine (MySQL collations are). */
+  username_key: string;
+  display_name: string;
+  email: string | null;
+  phone: string | null;
+  level: number;
+  activated: number;
+  password_hash: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One row per login: the refresh-token family, and the row of the admin's token table. */
+export interface AuthSessionsTable {
+  id: string;
+  user_id: string;
+  kind: string;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: string;
+  last_used_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+  revoked_reason: string | null;
+}
+
+export interface RefreshTokensTable {
+  /** SHA-256 of the opaque token (hex); the token itself is never stored. */
+  token_hash: string;
+  session_id: string;
+  created_at: string;
+  expires_at: string;
+  /** Set when rotated; presenting a rotated token again revokes the session (reuse detection). */
+  rotated_at: string | null;
+}
+
+export interface LoginAttemptsTable {
+  id: string;
+  username_key: string;
+  ip: string;
+  succeeded: number;
+  at: string;
+}
+
+export interface SettingsTable {
+  key: string;
+  value: string;
+  updated_at: string;
+}
+
+export interface ComponentStatusTable {
+  name: string;
+  status: string;
+  last_error: string | null;
+  checked_at: string;
+}
+
+export interface Database {
+  users: UsersTable;
+  auth_sessions: AuthSessionsTable;
+  refresh_tokens: RefreshTokensTable;
+  login_attempts: LoginAttemptsTable;
+  settings: SettingsTable;
+  component_status: ComponentStatusTable;
+}

@@ -1,0 +1,39 @@
+import type { Config } from "./config.js";
+import type { Db } from "./db/connect.js";
+import { systemClock, type Clock } from "./lib/time.js";
+import { createAccessTokens } from "./modules/auth/access-tokens.js";
+import { createAuthRepository } from "./modules/auth/auth.repository.js";
+import { createAuthService } from "./modules/auth/auth.service.js";
+import { createHealthService } from "./modules/health/health.service.js";
+import { createUsersRepository } from "./modules/users/users.repository.js";
+import { createUsersService } from "./modules/users/users.service.js";
+
+/** The composition root: every service built once, from config and the database, passed down explicitly. */
+export function createDeps(config: Config, db: Db, options: { clock?: Clock } = {}) {
+  const clock = options.clock ?? systemClock;
+  const authRepo = createAuthRepository(db.kysely);
+  const usersRepo = createUsersRepository(db.kysely);
+
+  const users = createUsersService({
+    repo: usersRepo,
+    clock,
+    endSessionsOf: (userId, reason) => auth.endSessionsOf(userId, reason),
+  });
+  const auth = createAuthService({
+    repo: authRepo,
+    users,
+    accessTokens: createAccessTokens(config.auth.jwtSecret, config.auth.accessTokenTtlSeconds),
+    clock,
+    settings: config.auth,
+  });
+  const health = createHealthService({
+    db: db.kysely,
+    config,
+    clock,
+    startedAt: clock(),
+    counts: { users: users.count },
+  });
+
+  return { config, db, clock, users, auth, health };
+}
+export type Deps = ReturnType<typeof createDeps>;

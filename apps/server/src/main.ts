@@ -1,0 +1,61 @@
+import { ConfigError, loadConfig } from "./config.js";
+import { connectDatabase } from "./db/connect.js";
+import { migrateToLatest } from "./db/migrate.js";
+import { buildApp } from "./app.js";
+import { createDeps } from "./deps.js";
+import { generatePassword } from "./lib/ids.js";
+
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`cisisk: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+
+  const db = await connectDatabase(config.server.databaseUrl);
+  const applied = await migrateToLatest(db.kysely);
+  const deps = createDeps(config, db);
+  const app = await buildApp(deps, {
+    logger: {
+      level: config.server.logLevel,
+      // Never log credentials, whatever a route or a library puts on the request.
+      redact: ["req.headers.authorization", "req.headers.cookie", "req.headers[\"x-api-key\"]"],
+    },
+  });
+  if (applied.length > 0) app.log.info({ migrations: applied }, "database migrated");
+
+  const seeded = await deps.users.ensureSuperadmin(config.auth.adminUsername, config.auth.adminPassword, generatePassword);
+  if (seeded.created && seeded.generatedPassword) {
+    // Printed once, on the terminal only (not through the logger): there is no other way to learn it.
+    process.stdout.write(
+      `\n  First start: created superadmin "${config.auth.adminUsername}" with password: ${seeded.generatedPassword}\n` +
+        "  Change it in the console (Users) or set CISISK_ADMIN_PASSWORD before the first start.\n\n",
+    );
+  } else if (seeded.created) {
+    app.log.info({ username: config.auth.adminUsername }, "superadmin created from CISISK_ADMIN_PASSWORD");
+  } else if ("conflict" in seeded) {
+    app.log.warn({ username: config.auth.adminUsername }, "no superadmin exists and the admin username is taken by a normal user");
+  }
+
+  const shutdown = async (signal: string) => {
+    app.log.info({ signal }, "shutting down");
+    await app.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", () => void shutdown("SIGINT"));
+  process.once("SIGTERM", () => void shutdown("SIGTERM"));
+
+  await app.listen({ port: config.server.port, host: config.server.host });
+  app.log.info(`console: http://localhost:${config.server.port}/  API: http://localhost:${config.server.port}/api/v1  docs: /api/docs`);
+}
+
+void main().catch((err) => {
+  process.stderr.write(`cisisk: failed to start: ${(err as Error).stack ?? String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,147 @@
+import { SUPERADMIN_LEVEL, type LoginResponse, type User } from "@cisisk/contract";
+import { Forbidden, InvalidCredentials, RateLimited, Unauthenticated } from "../../errors.js";
+import { newOpaqueToken, sha256Hex } from "../../lib/ids.js";
+import { addSeconds, iso, type Clock } from "../../lib/time.js";
+import type { UsersService } from "../users/users.service.js";
+import type { AccessTokens } from "./access-tokens.js";
+import type { AuthRepository } from "./auth.repository.js";
+import { verifyPassword } from "./passwords.js";
+
+export interface AuthServiceDeps {
+  repo: AuthRepository;
+  users: UsersService;
+  accessTokens: AccessTokens;
+  clock: Clock;
+  settings: {
+    refreshTokenTtlDays: number;
+    loginWindowSeconds: number;
+    loginMaxFailuresPerAccount: number;
+    loginMaxFailuresPerIp: number;
+  };
+}
+
+export interface ClientInfo {
+  ip: string;
+  userAgent: string | null;
+}
+
+export interface Principal {
+  user: User;
+  sessionId: string;
+}
+
+export function createAuthService(deps: AuthServiceDeps) {
+  const { repo, users, accessTokens, clock, settings } = deps;
+  const refreshTtlSeconds = settings.refreshTokenTtlDays * 86_400;
+
+  /** 429 before the password is even checked, per account and per source address. */
+  async function assertNotThrottled(usernameKey: string, ip: string, now: Date): Promise<void> {
+    const since = iso(addSeconds(now, -settings.loginWindowSeconds));
+    const [byAccount, byIp] = await Promise.all([
+      repo.recentFailures({ usernameKey }, since),
+      repo.recentFailures({ ip }, since),
+    ]);
+    const blockedBy =
+      byAccount.length >= settings.loginMaxFailuresPerAccount
+        ? byAccount[byAccount.length - settings.loginMaxFailuresPerAccount]
+        : byIp.length >= settings.loginMaxFailuresPerIp
+          ? byIp[byIp.length - settings.loginMaxFailuresPerIp]
+          : undefined;
+    if (blockedBy) {
+      const freeAt = addSeconds(new Date(blockedBy), settings.loginWindowSeconds);
+      throw new RateLimited(Math.max(1, Math.ceil((freeAt.getTime() - now.getTime()) / 1000)));
+    }
+  }
+
+  async function issueTokens(userId: string, sessionId: string, refreshToken: string) {
+    return {
+      accessToken: await accessTokens.sign({ userId, sessionId }),
+      refreshToken,
+      tokenType: "Bearer" as const,
+      expiresIn: accessTokens.ttlSeconds,
+    };
+  }
+
+  return {
+    async login(username: string, password: string, client: ClientInfo): Promise<LoginResponse> {
+      const now = clock();
+      const usernameKey = username.toLowerCase();
+      await assertNotThrottled(usernameKey, client.ip, now);
+
+      const found = await users.findCredentialsByUsername(username);
+      // Usernames are case-sensitive for login (as on the PBX), though unique case-insensitively.
+      const sameSpelling = found?.user.username === username;
+      const passwordOk = await verifyPassword(sameSpelling ? found?.passwordHash : null, password);
+      await repo.recordLoginAttempt({ usernameKey, ip: client.ip, succeeded: passwordOk, at: iso(now) });
+      if (!found || !passwordOk || !found.user.activated) throw new InvalidCredentials();
+      // The password was right: only now may we say the account has no console access.
+      if (found.user.level !== SUPERADMIN_LEVEL) throw new Forbidden("only superadmins (level 0) may use the console");
+
+      await repo.clearFailures(usernameKey, client.ip);
+      const refreshToken = newOpaqueToken();
+      const expiresAt = iso(addSeconds(now, refreshTtlSeconds));
+      const sessionId = await repo.createSession(
+        { userId: found.user.id, kind: "session", ip: client.ip, userAgent: client.userAgent, now: iso(now), expiresAt },
+        { tokenHash: sha256Hex(refreshToken), expiresAt },
+      );
+      return { ...(await issueTokens(found.user.id, sessionId, refreshToken)), user: found.user };
+    },
+
+    /** Rotates the refresh token. Presenting an already-rotated token revokes its whole family. */
+    async refresh(refreshToken: string) {
+      const now = clock();
+      const tokenHash = sha256Hex(refreshToken);
+      const row = await repo.findRefreshToken(tokenHash);
+      if (!row) throw new Unauthenticated("invalid refresh token");
+      const session = await repo.findSession(row.session_id);
+      if (!session || session.revokedAt) throw new Unauthenticated("session has ended");
+      if (row.rotated_at) {
+        await repo.revokeSession(session.id, iso(now), "refresh_token_reuse");
+        throw new Unauthenticated("refresh token was already used; the session has been ended");
+      }
+      if (row.expires_at <= iso(now) || session.expiresAt <= iso(now)) throw new Unauthenticated("session has expired");
+      const user = await users.get(session.userId).catch(() => undefined);
+      if (!user || !user.activated || user.level !== SUPERADMIN_LEVEL) {
+        await repo.revokeSession(session.id, iso(now), "access_lost");
+        throw new Unauthenticated("session has ended");
+      }
+      const next = newOpaqueToken();
+      const rotated = await repo.rotateRefreshToken(tokenHash, {
+        tokenHash: sha256Hex(next),
+        sessionId: session.id,
+        now: iso(now),
+        expiresAt: iso(addSeconds(now, refreshTtlSeconds)),
+      });
+      if (!rotated) {
+        // Someone rotated it between our read and our write: that is reuse too.
+        await repo.revokeSession(session.id, iso(now), "refresh_token_reuse");
+        throw new Unauthenticated("refresh token was already used; the session has been ended");
+      }
+      return issueTokens(user.id, session.id, next);
+    },
+
+    async logout(principal: Principal | null, refreshToken: string | undefined): Promise<void> {
+      const now = iso(clock());
+      if (principal) await repo.revokeSession(principal.sessionId, now, "logout");
+      if (refreshToken) {
+        const row = await repo.findRefreshToken(sha256Hex(refreshToken));
+        if (row) await repo.revokeSession(row.session_id, now, "logout");
+      }
+    },
+
+    /** Resolves a bearer token to a live session of an active superadmin, or fails with 401. */
+    async authenticate(accessToken: string): Promise<Principal> {
+      const claims = await accessTokens.verify(accessToken);
+      if (!claims) throw new Unauthenticated("invalid or expired access token");
+      const session = await repo.findSession(claims.sessionId);
+      if (!session || session.revokedAt || session.userId !== claims.userId) throw new Unauthenticated("session has ended");
+      const user = await users.get(claims.userId).catch(() => undefined);
+      if (!user || !user.activated) throw new Unauthenticated("session has ended");
+      if (user.level !== SUPERADMIN_LEVEL) throw new Forbidden("only superadmins (level 0) may use the console");
+      return { user, sessionId: session.id };
+    },
+
+    endSessionsOf: (userId: string, reason: string) => repo.revokeUserSessions(userId, iso(clock()), reason),
+  };
+}
+export type AuthService = ReturnType<typeof createAuthService>;

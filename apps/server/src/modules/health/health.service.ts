@@ -1,0 +1,93 @@
+import { componentNames, type ComponentName, type ComponentStatus, type Dashboard } from "@cisisk/contract";
+import { sql, type Kysely } from "kysely";
+import type { Config } from "../../config.js";
+import type { Database } from "../../db/schema.js";
+import { iso, type Clock } from "../../lib/time.js";
+import { VERSION } from "../../version.js";
+
+/** Counters other modules contribute to the dashboard (each module registers its own). */
+export type CountSource = () => Promise<number>;
+export type DashboardCounts = Dashboard["counts"];
+
+export interface HealthServiceDeps {
+  db: Kysely<Database>;
+  config: Config;
+  clock: Clock;
+  startedAt: Date;
+  counts: Partial<Record<keyof DashboardCounts, CountSource>>;
+}
+
+export function createHealthService(deps: HealthServiceDeps) {
+  const { db, config, clock } = deps;
+
+  async function pingDatabase(): Promise<{ ok: boolean; error: string | null }> {
+    try {
+      await sql`select 1`.execute(db);
+      return { ok: true, error: null };
+    } catch (err) {
+      return { ok: false, error: (err as Error).message };
+    }
+  }
+
+  function isConfigured(name: ComponentName): boolean {
+    switch (name) {
+      case "database":
+        return true;
+      case "ami":
+        return Boolean(config.asterisk.ami_host && config.asterisk.ami_username);
+      case "ftp":
+        return Boolean(config.ftp.host);
+      case "mail":
+        return Boolean(config.mail.smtp_url);
+      case "sms":
+        return Boolean(config.sms.url);
+    }
+  }
+
+  return {
+    async health() {
+      const { ok } = await pingDatabase();
+      return { status: ok ? ("ok" as const) : ("degraded" as const), db: ok ? ("ok" as const) : ("down" as const), version: VERSION };
+    },
+
+    /** Adapters record the outcome of their last real use in component_status; every server reads the same rows. */
+    async recordComponent(name: ComponentName, status: "ok" | "down", lastError: string | null): Promise<void> {
+      const row = { status, last_error: lastError?.slice(0, 1024) ?? null, checked_at: iso(clock()) };
+      const updated = await db.updateTable("component_status").set(row).where("name", "=", name).executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) {
+        await db.insertInto("component_status").values({ name, ...row }).execute().catch(async () => {
+          await db.updateTable("component_status").set(row).where("name", "=", name).execute();
+        });
+      }
+    },
+
+    async dashboard(): Promise<Dashboard> {
+      const dbCheck = await pingDatabase();
+      const rows = dbCheck.ok ? await db.selectFrom("component_status").selectAll().execute() : [];
+      const components = {} as Record<ComponentName, ComponentStatus>;
+      for (const name of componentNames) {
+        if (name === "database") {
+          components.database = { status: dbCheck.ok ? "ok" : "down", lastError: dbCheck.error, checkedAt: iso(clock()) };
+          continue;
+        }
+        const row = rows.find((r) => r.name === name);
+        components[name] = !isConfigured(name)
+          ? { status: "not_configured", lastError: null, checkedAt: null }
+          : row
+            ? { status: row.status as "ok" | "down", lastError: row.last_error, checkedAt: row.checked_at }
+            : { status: "unknown", lastError: null, checkedAt: null };
+      }
+      const countOf = async (k: keyof DashboardCounts) => (dbCheck.ok && deps.counts[k] ? deps.counts[k]() : 0);
+      const [users, extensions, phones, profiles, contacts, services] = await Promise.all(
+        (["users", "extensions", "phones", "profiles", "contacts", "services"] as const).map(countOf),
+      );
+      return {
+        counts: { users: users!, extensions: extensions!, phones: phones!, profiles: profiles!, contacts: contacts!, services: services! },
+        components,
+        version: VERSION,
+        uptimeSeconds: Math.round((clock().getTime() - deps.startedAt.getTime()) / 1000),
+      };
+    },
+  };
+}
+export type HealthService = ReturnType<typeof createHealthService>;

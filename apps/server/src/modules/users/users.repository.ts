@@ -1,0 +1,160 @@
+import type { ListQuery, User } from "@cisisk/contract";
+import type { Kysely, Selectable } from "kysely";
+import { isUniqueViolation } from "../../db/unique-violation.js";
+import type { Database, UsersTable } from "../../db/schema.js";
+import { Conflict } from "../../errors.js";
+import { ilike, likePattern, offsetOf, parseSort } from "../../lib/list-query.js";
+
+const sortColumns = {
+  username: "username_key",
+  displayName: "display_name",
+  email: "email",
+  level: "level",
+  createdAt: "created_at",
+  updatedAt: "updated_at",
+} as const;
+
+export interface UserWrite {
+  username?: string;
+  displayName?: string;
+  email?: string | null;
+  phone?: string | null;
+  level?: number;
+  activated?: boolean;
+  passwordHash?: string | null;
+}
+
+export function createUsersRepository(db: Kysely<Database>) {
+  function usernameConflict(error: unknown): never {
+    if (isUniqueViolation(error)) throw new Conflict("username is already taken", { field: "username" });
+    throw error;
+  }
+
+  return {
+    async list(q: ListQuery & { level?: number | undefined }): Promise<{ rows: User[]; total: number }> {
+      let base = db.selectFrom("users");
+      if (q.q) {
+        const p = likePattern(q.q);
+        base = base.where((eb) =>
+          eb.or([ilike("username", p), ilike("display_name", p), ilike("email", p), ilike("phone", p)]),
+        );
+      }
+      if (q.level !== undefined) base = base.where("level", "=", q.level);
+      const { column, direction } = parseSort(q.sort, sortColumns, "username");
+      const [rows, count] = await Promise.all([
+        base
+          .selectAll()
+          .orderBy(column as keyof UsersTable, direction)
+          .orderBy("id")
+          .limit(q.pageSize)
+          .offset(offsetOf(q))
+          .execute(),
+        base.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow(),
+      ]);
+      return { rows: rows.map(toUser), total: Number(count.n) };
+    },
+
+    async findById(id: string): Promise<User | undefined> {
+      const r = await db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
+      return r && toUser(r);
+    },
+
+    /** Lookup by name, case-insensitively; the caller compares the exact spelling where it matters. */
+    async findCredentialsByUsername(username: string) {
+      const r = await db.selectFrom("users").selectAll().where("username_key", "=", username.toLowerCase()).executeTakeFirst();
+      return r && { user: toUser(r), passwordHash: r.password_hash };
+    },
+
+    async insert(id: string, w: Required<UserWrite>, now: string): Promise<User> {
+      try {
+        await db
+          .insertInto("users")
+          .values({
+            id,
+            username: w.username,
+            username_key: w.username.toLowerCase(),
+            display_name: w.displayName,
+            email: w.email,
+            phone: w.phone,
+            level: w.level,
+            activated: w.activated ? 1 : 0,
+            password_hash: w.passwordHash,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
+      } catch (error) {
+        usernameConflict(error);
+      }
+      return (await this.findById(id))!;
+    },
+
+    async update(id: string, w: UserWrite, now: string): Promise<void> {
+      try {
+        await db
+          .updateTable("users")
+          .set({
+            ...(w.username !== undefined && { username: w.username, username_key: w.username.toLowerCase() }),
+            ...(w.displayName !== undefined && { display_name: w.displayName }),
+            ...(w.email !== undefined && { email: w.email }),
+            ...(w.phone !== undefined && { phone: w.phone }),
+            ...(w.level !== undefined && { level: w.level }),
+            ...(w.activated !== undefined && { activated: w.activated ? 1 : 0 }),
+            ...(w.passwordHash !== undefined && { password_hash: w.passwordHash }),
+            updated_at: now,
+          })
+          .where("id", "=", id)
+          .execute();
+      } catch (error) {
+        usernameConflict(error);
+      }
+    },
+
+    async delete(id: string): Promise<boolean> {
+      const res = await db.deleteFrom("users").where("id", "=", id).executeTakeFirst();
+      return Number(res.numDeletedRows) > 0;
+    },
+
+    /** Active superadmins other than `exceptId`: the ones who could still log in. */
+    async countOtherActiveSuperadmins(exceptId: string): Promise<number> {
+      const r = await db
+        .selectFrom("users")
+        .select((eb) => eb.fn.countAll().as("n"))
+        .where("level", "=", 0)
+        .where("activated", "=", 1)
+        .where("id", "!=", exceptId)
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+
+    async countSuperadmins(): Promise<number> {
+      const r = await db
+        .selectFrom("users")
+        .select((eb) => eb.fn.countAll().as("n"))
+        .where("level", "=", 0)
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+
+    async count(): Promise<number> {
+      const r = await db.selectFrom("users").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+  };
+}
+export type UsersRepository = ReturnType<typeof createUsersRepository>;
+
+function toUser(r: Selectable<UsersTable>): User {
+  return {
+    id: r.id,
+    username: r.username,
+    displayName: r.display_name,
+    email: r.email,
+    phone: r.phone,
+    level: Number(r.level),
+    activated: Number(r.activated) === 1,
+    hasPassword: r.password_hash !== null,
+    createdAt: r.created_at,
+    updatedAt: r.updated_at,
+  };
+}

@@ -1,0 +1,60 @@
+import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import { expect } from "vitest";
+import { buildApp } from "../app.js";
+import { loadConfig, type LoadConfigOptions } from "../config.js";
+import { createDeps, type Deps } from "../deps.js";
+import type { Db } from "../db/connect.js";
+import { createTestDatabase } from "./test-database.js";
+
+export const ADMIN = { username: "admin", password: "admin-password-1" } as const;
+
+export interface TestApp {
+  app: FastifyInstance;
+  deps: Deps;
+  db: Db;
+  /** Logs in as the seeded superadmin and returns `Authorization` headers. */
+  adminHeaders(): Promise<Record<string, string>>;
+  close(): Promise<void>;
+}
+
+/** The real buildApp on a fresh real database, with the superadmin seeded. */
+export async function buildTestApp(options: { toml?: LoadConfigOptions["toml"]; env?: Record<string, string> } = {}): Promise<TestApp> {
+  const db = await createTestDatabase();
+  const config = loadConfig(
+    {
+      JWT_SECRET: "test-secret-test-secret-test-secret-0123456789",
+      CISISK_CONFIG: "/dev/null/none.toml",
+      ...options.env,
+    },
+    { toml: options.toml, allowMissingConfigFile: true },
+  );
+  const deps = createDeps(config, db);
+  const app = await buildApp(deps);
+  await deps.users.ensureSuperadmin(ADMIN.username, ADMIN.password, () => ADMIN.password);
+  let cached: Record<string, string> | undefined;
+  return {
+    app,
+    deps,
+    db,
+    async adminHeaders() {
+      if (cached) return cached;
+      const res = await app.inject({ method: "POST", url: "/api/v1/auth/login", payload: ADMIN });
+      expect(res.statusCode, res.body).toBe(200);
+      cached = { authorization: `Bearer ${res.json().accessToken}` };
+      return cached;
+    },
+    async close() {
+      await app.close();
+      await db.close();
+    },
+  };
+}
+
+/** Asserts an error response: status, JSON envelope and code. */
+export function expectError(res: LightMyRequestResponse, status: number, code: string): void {
+  expect(res.statusCode, res.body).toBe(status);
+  expect(res.headers["content-type"]).toMatch(/application\/json/);
+  const body = res.json();
+  expect(body.error.code).toBe(code);
+  expect(typeof body.error.message).toBe("string");
+}

@@ -1,0 +1,44 @@
+import { z } from "zod";
+
+export const uuidSchema = z.uuid();
+export const idParamsSchema = z.object({ id: z.uuid() });
+export const isoTimestampSchema = z.string().meta({ format: "date-time" });
+
+export const PAGE_SIZE_DEFAULT = 50;
+export const PAGE_SIZE_MAX = 500;
+
+/** Query of every list endpoint: `page` is 1-based, `sort` is `field` or `-field`. */
+export function listQuerySchema<const F extends readonly [string, ...string[]]>(sortFields: F) {
+  const sortValues = sortFields.flatMap((f) => [f, `-${f}`]) as [string, ...string[]];
+  return z.object({
+    page: z.coerce.number().int().min(1).default(1),
+    pageSize: z.coerce.number().int().min(1).max(PAGE_SIZE_MAX).default(PAGE_SIZE_DEFAULT),
+    q: z.string().trim().max(200).optional(),
+    sort: z.enum(sortValues).optional(),
+  });
+}
+export type ListQuery = {
+  page: number;
+  pageSize: number;
+  q?: string | undefined;
+  sort?: string | undefined;
+};
+
+export function listResponseSchema<T extends z.ZodType>(item: T) {
+  return z.object({
+    data: z.array(item),
+    total: z.number().int(),
+    page: z.number().int(),
+    pageSize: z.number().int(),
+  });
+}
+export type ListResponse<T> = { data: T[]; total: number; page: number; pageSize: number };
+
+/** Optional free-text fields: empty strings from forms become null. */
+export const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .nullish()
+    .transform((v) => (v ? v : null));
