@@ -162,6 +162,8 @@ export interface Config extends Omit<TomlConfig, "server" | "auth"> {
     /** Only used to seed the first superadmin; never logged. */
     readonly adminPassword: string | undefined;
     readonly jwtSecret: string;
+    /** Encrypts secrets that must be read back (SIP secrets for phone configs). Losing it loses them. */
+    readonly secretKey: string;
     readonly accessTokenTtlSeconds: number;
     readonly refreshTokenTtlDays: number;
     readonly loginWindowSeconds: number;
@@ -193,6 +195,7 @@ const envSchema = z.object({
     .optional(),
   CISISK_ADMIN_PASSWORD: z.string().min(8, "must be at least 8 characters").max(128).optional(),
   JWT_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+  CISISK_SECRET_KEY: z.string().min(32, "must be at least 32 characters").optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
   CISISK_WEB_DIST: z.string().optional(),
 });
@@ -260,6 +263,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       adminUsername: e.CISISK_ADMIN_USERNAME ?? t.auth.admin_username ?? "admin",
       adminPassword: e.CISISK_ADMIN_PASSWORD,
       jwtSecret: e.JWT_SECRET ?? readOrCreateSecret(dataDir, "jwt-secret"),
+      secretKey: e.CISISK_SECRET_KEY ?? readOrCreateSecret(dataDir, "secret-key"),
       accessTokenTtlSeconds: t.auth.access_token_ttl_seconds,
       refreshTokenTtlDays: t.auth.refresh_token_ttl_days,
       loginWindowSeconds: t.auth.login_window_seconds,

@@ -1,16 +1,19 @@
 import type { Config } from "./config.js";
 import type { Db } from "./db/connect.js";
+import { createSecretBox } from "./lib/secret-box.js";
 import { systemClock, type Clock } from "./lib/time.js";
 import { createAccessTokens } from "./modules/auth/access-tokens.js";
 import { createAuthRepository } from "./modules/auth/auth.repository.js";
 import { createAuthService } from "./modules/auth/auth.service.js";
 import { createHealthService } from "./modules/health/health.service.js";
+import { createPhoneSessionsService } from "./modules/phone-sessions/phone-sessions.service.js";
 import { createUsersRepository } from "./modules/users/users.repository.js";
 import { createUsersService } from "./modules/users/users.service.js";
 
 /** The composition root: every service built once, from config and the database, passed down explicitly. */
 export function createDeps(config: Config, db: Db, options: { clock?: Clock } = {}) {
   const clock = options.clock ?? systemClock;
+  const secretBox = createSecretBox(config.auth.secretKey);
   const authRepo = createAuthRepository(db.kysely);
   const usersRepo = createUsersRepository(db.kysely);
 
@@ -34,6 +37,8 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
     counts: { users: users.count },
   });
 
-  return { config, db, clock, users, auth, health };
+  const phoneSessions = createPhoneSessionsService({ db: db.kysely, clock, ttlHours: config.phone_services.session_ttl_hours });
+
+  return { config, db, clock, secretBox, users, auth, health, phoneSessions };
 }
 export type Deps = ReturnType<typeof createDeps>;

@@ -1,9 +1,11 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
 import * as m0001 from "./migrations/0001-init.js";
+import * as m0002 from "./migrations/0002-inventory.js";
 
 /** Migrations live in code, keyed in order, so tsx and bundled runs behave the same. */
 const migrations: Record<string, Migration> = {
   "0001_init": m0001,
+  "0002_inventory": m0002,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
@@ -11,7 +13,8 @@ const provider: MigrationProvider = { getMigrations: async () => migrations };
 /** Applies pending migrations; Kysely's lock table makes concurrent starts of several servers safe. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the migrator works on any schema
 export async function migrateToLatest(db: Kysely<any>): Promise<string[]> {
-  const migrator = new Migrator({ db, provider });
+  // Unordered: modules developed in parallel add numbered migrations that may land in any order.
+  const migrator = new Migrator({ db, provider, allowUnorderedMigrations: true });
   const { error, results } = await migrator.migrateToLatest();
   if (error) throw error instanceof Error ? error : new Error(String(error));
   return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);

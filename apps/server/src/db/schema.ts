@@ -60,6 +60,49 @@ export interface ComponentStatusTable {
   checked_at: string;
 }
 
+export interface ExtensionsTable {
+  id: string;
+  number: string;
+  technology: string;
+  display_name: string;
+  user_id: string | null;
+  context: string;
+  /** AES-256-GCM ciphertext (phone configs need the secret back); see lib/secret-box.ts. */
+  secret_encrypted: string;
+  ha1_md5: string;
+  ha1_sha256: string;
+  voicemail: string | null;
+  codecs: string | null;
+  transport: string | null;
+  options: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PhonesTable {
+  id: string;
+  /** 12 uppercase hex digits, no separators (the spelling in SEP<MAC>.cnf.xml). */
+  mac: string;
+  brand: string;
+  model: string;
+  software_type: string | null;
+  ip: string | null;
+  location: string | null;
+  label: string | null;
+  user_id: string | null;
+  current_profile_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** A user logged in to the XML services of one phone (keyed by the phone's MAC). */
+export interface PhoneSessionsTable {
+  mac: string;
+  user_id: string;
+  created_at: string;
+  expires_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
@@ -67,4 +110,7 @@ export interface Database {
   login_attempts: LoginAttemptsTable;
   settings: SettingsTable;
   component_status: ComponentStatusTable;
+  extensions: ExtensionsTable;
+  phones: PhonesTable;
+  phone_sessions: PhoneSessionsTable;
 }

@@ -23,6 +23,7 @@ export async function buildTestApp(options: { toml?: LoadConfigOptions["toml"]; 
   const config = loadConfig(
     {
       JWT_SECRET: "test-secret-test-secret-test-secret-0123456789",
+      CISISK_SECRET_KEY: "test-key-test-key-test-key-test-key-0123456789",
       CISISK_CONFIG: "/dev/null/none.toml",
       ...options.env,
     },

@@ -70,7 +70,7 @@ describe("POST /api/v1/auth/login", () => {
     [{ username: "admin" }, "missing password"],
     [{ username: 42, password: "x" }, "wrong type"],
     [{ username: "", password: "" }, "empty strings"],
-  ])("answers 400 validation_failed for %j (%s)", async (body) => {
+  ])("answers 400 validation_failed for %j (%s)", async (body, _why) => {
     expectError(await login(body, "10.1.0.7"), 400, "validation_failed");
   });
 
