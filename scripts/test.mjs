@@ -18,7 +18,14 @@ if (build.status !== 0) {
 
 const report = path.join(mkdtempSync(path.join(tmpdir(), "cisisk-test-")), "report.json");
 const extra = process.argv.slice(2);
-const vitest = run("npx", ["vitest", "run", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...extra]);
+const vitest = run("npx", [
+  "vitest",
+  "run",
+  "--reporter=default",
+  "--reporter=json",
+  `--outputFile.json=${report}`,
+  ...extra,
+]);
 
 let passed = 0;
 let failed = 0;

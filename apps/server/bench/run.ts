@@ -10,7 +10,9 @@ const files = readdirSync(dir)
   .sort();
 if (files.length === 0) console.log("no benchmarks found");
 for (const file of files) {
-  console.log(`\n## ${file.replace(/\.bench\.ts$/, "")} (database: ${process.env.DATABASE_URL?.split(":")[0] ?? "sqlite"})`);
+  console.log(
+    `\n## ${file.replace(/\.bench\.ts$/, "")} (database: ${process.env.DATABASE_URL?.split(":")[0] ?? "sqlite"})`,
+  );
   const mod = (await import(pathToFileURL(path.join(dir, file)).href)) as { run: () => Promise<void> };
   await mod.run();
 }

@@ -4,10 +4,16 @@ import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
-import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler } from "fastify-type-provider-zod";
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+} from "fastify-type-provider-zod";
 import type { Deps } from "./deps.js";
 import { requireConsoleUser } from "./http/authenticate.js";
 import { errorBody, registerErrorHandler } from "./http/error-handler.js";
+import { registerNulGuard } from "./http/reject-nul.js";
 import { authRoutes } from "./modules/auth/auth.routes.js";
 import { dashboardRoutes, healthRoutes } from "./modules/health/health.routes.js";
 import { usersRoutes } from "./modules/users/users.routes.js";
@@ -18,7 +24,10 @@ export const API_PREFIX = "/api/v1";
 /** Paths that are never the SPA: unknown ones there answer JSON 404, not index.html. */
 const NON_SPA_PREFIXES = ["/api/", "/cisco/", "/provision/", "/provisioning/", "/console/"];
 
-export async function buildApp(deps: Deps, options: { logger?: FastifyServerOptions["logger"] } = {}): Promise<FastifyInstance> {
+export async function buildApp(
+  deps: Deps,
+  options: { logger?: FastifyServerOptions["logger"] } = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     // Behind a reverse proxy the operator configures trusted proxies; directly exposed, the socket address is the truth.
@@ -29,11 +38,16 @@ export async function buildApp(deps: Deps, options: { logger?: FastifyServerOpti
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest("principal", null);
   registerErrorHandler(app);
+  registerNulGuard(app);
 
   await app.register(fastifySwagger, {
     openapi: {
       openapi: "3.1.0",
-      info: { title: "Cisisk API", version: VERSION, description: "Asterisk IP-phone console: users, extensions, phones, profiles, directory, services." },
+      info: {
+        title: "Cisisk API",
+        version: VERSION,
+        description: "Asterisk IP-phone console: users, extensions, phones, profiles, directory, services.",
+      },
       components: {
         securitySchemes: {
           bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
@@ -76,7 +90,10 @@ async function registerConsole(app: FastifyInstance, distDir: string): Promise<v
   app.setNotFoundHandler((request, reply) => {
     const urlPath = request.url.split("?")[0]!;
     const isSpaRoute =
-      hasConsole && request.method === "GET" && !NON_SPA_PREFIXES.some((p) => urlPath.startsWith(p)) && !path.extname(urlPath);
+      hasConsole &&
+      request.method === "GET" &&
+      !NON_SPA_PREFIXES.some((p) => urlPath.startsWith(p)) &&
+      !path.extname(urlPath);
     if (isSpaRoute) return reply.type("text/html; charset=utf-8").sendFile("index.html");
     return reply.code(404).send(errorBody("not_found", `no route ${request.method} ${urlPath}`));
   });

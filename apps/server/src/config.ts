@@ -109,7 +109,11 @@ const tomlSchema = z
     phone_services: z
       .object({
         base_url: z.url().optional(),
-        session_ttl_hours: z.number().min(0.01).max(24 * 365).default(24),
+        session_ttl_hours: z
+          .number()
+          .min(0.01)
+          .max(24 * 365)
+          .default(24),
       })
       .strict()
       .default({ session_ttl_hours: 24 }),

@@ -37,7 +37,11 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
     counts: { users: users.count },
   });
 
-  const phoneSessions = createPhoneSessionsService({ db: db.kysely, clock, ttlHours: config.phone_services.session_ttl_hours });
+  const phoneSessions = createPhoneSessionsService({
+    db: db.kysely,
+    clock,
+    ttlHours: config.phone_services.session_ttl_hours,
+  });
 
   return { config, db, clock, secretBox, users, auth, health, phoneSessions };
 }

@@ -24,12 +24,16 @@ async function main(): Promise<void> {
     logger: {
       level: config.server.logLevel,
       // Never log credentials, whatever a route or a library puts on the request.
-      redact: ["req.headers.authorization", "req.headers.cookie", "req.headers[\"x-api-key\"]"],
+      redact: ["req.headers.authorization", "req.headers.cookie", 'req.headers["x-api-key"]'],
     },
   });
   if (applied.length > 0) app.log.info({ migrations: applied }, "database migrated");
 
-  const seeded = await deps.users.ensureSuperadmin(config.auth.adminUsername, config.auth.adminPassword, generatePassword);
+  const seeded = await deps.users.ensureSuperadmin(
+    config.auth.adminUsername,
+    config.auth.adminPassword,
+    generatePassword,
+  );
   if (seeded.created && seeded.generatedPassword) {
     // Printed once, on the terminal only (not through the logger): there is no other way to learn it.
     process.stdout.write(
@@ -39,7 +43,10 @@ async function main(): Promise<void> {
   } else if (seeded.created) {
     app.log.info({ username: config.auth.adminUsername }, "superadmin created from CISISK_ADMIN_PASSWORD");
   } else if ("conflict" in seeded) {
-    app.log.warn({ username: config.auth.adminUsername }, "no superadmin exists and the admin username is taken by a normal user");
+    app.log.warn(
+      { username: config.auth.adminUsername },
+      "no superadmin exists and the admin username is taken by a normal user",
+    );
   }
 
   const shutdown = async (signal: string) => {
@@ -52,7 +59,9 @@ async function main(): Promise<void> {
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
 
   await app.listen({ port: config.server.port, host: config.server.host });
-  app.log.info(`console: http://localhost:${config.server.port}/  API: http://localhost:${config.server.port}/api/v1  docs: /api/docs`);
+  app.log.info(
+    `console: http://localhost:${config.server.port}/  API: http://localhost:${config.server.port}/api/v1  docs: /api/docs`,
+  );
 }
 
 void main().catch((err) => {

@@ -8,7 +8,9 @@ export const healthSchema = z.object({
 export type Health = z.infer<typeof healthSchema>;
 
 export const componentStatusSchema = z.object({
-  status: z.enum(["ok", "down", "not_configured", "unknown"]).meta({ description: "unknown = configured but not used or checked yet" }),
+  status: z
+    .enum(["ok", "down", "not_configured", "unknown"])
+    .meta({ description: "unknown = configured but not used or checked yet" }),
   lastError: z.string().nullable(),
   checkedAt: z.string().nullable(),
 });

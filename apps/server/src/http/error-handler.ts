@@ -53,5 +53,4 @@ export function registerErrorHandler(app: FastifyInstance): void {
     request.log.error({ err }, "unhandled error");
     return reply.code(500).send(errorBody("internal_error", "internal error"));
   });
-
 }

@@ -18,7 +18,9 @@ export interface TestApp {
 }
 
 /** The real buildApp on a fresh real database, with the superadmin seeded. */
-export async function buildTestApp(options: { toml?: LoadConfigOptions["toml"]; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function buildTestApp(
+  options: { toml?: LoadConfigOptions["toml"]; env?: Record<string, string> } = {},
+): Promise<TestApp> {
   const db = await createTestDatabase();
   const config = loadConfig(
     {

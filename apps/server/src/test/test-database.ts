@@ -34,7 +34,9 @@ export async function createTestDatabase(): Promise<Db & { url: string }> {
       await db.close();
       const cleanup = await connectDatabase(baseUrl);
       try {
-        await sql`drop database if exists ${sql.id(name)}${sql.raw(dialect === "postgres" ? " with (force)" : "")}`.execute(cleanup.kysely);
+        await sql`drop database if exists ${sql.id(name)}${sql.raw(dialect === "postgres" ? " with (force)" : "")}`.execute(
+          cleanup.kysely,
+        );
       } finally {
         await cleanup.close();
       }

@@ -39,7 +39,13 @@ export function createAuthRepository(db: Kysely<Database>) {
           .execute();
         await trx
           .insertInto("refresh_tokens")
-          .values({ token_hash: refresh.tokenHash, session_id: id, created_at: s.now, expires_at: refresh.expiresAt, rotated_at: null })
+          .values({
+            token_hash: refresh.tokenHash,
+            session_id: id,
+            created_at: s.now,
+            expires_at: refresh.expiresAt,
+            rotated_at: null,
+          })
           .execute();
       });
       return id;
@@ -72,7 +78,13 @@ export function createAuthRepository(db: Kysely<Database>) {
         if (Number(res.numUpdatedRows) !== 1) return false;
         await trx
           .insertInto("refresh_tokens")
-          .values({ token_hash: next.tokenHash, session_id: next.sessionId, created_at: next.now, expires_at: next.expiresAt, rotated_at: null })
+          .values({
+            token_hash: next.tokenHash,
+            session_id: next.sessionId,
+            created_at: next.now,
+            expires_at: next.expiresAt,
+            rotated_at: null,
+          })
           .execute();
         await trx
           .updateTable("auth_sessions")

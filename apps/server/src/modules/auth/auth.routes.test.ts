@@ -3,7 +3,9 @@ import { ADMIN, buildTestApp, expectError, type TestApp } from "../../test/build
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await buildTestApp({ toml: { auth: { login_max_failures_per_account: 3, login_max_failures_per_ip: 6, login_window_seconds: 600 } } });
+  t = await buildTestApp({
+    toml: { auth: { login_max_failures_per_account: 3, login_max_failures_per_ip: 6, login_window_seconds: 600 } },
+  });
 });
 afterAll(async () => t?.close());
 
@@ -51,7 +53,11 @@ describe("POST /api/v1/auth/login", () => {
 
   it("does not reveal a level-1 user's access with a wrong password (401, not 403)", async () => {
     await createUser("operator2", 2, "operator-pass-2");
-    expectError(await login({ username: "operator2", password: "wrong-pass-2" }, "10.1.0.4"), 401, "invalid_credentials");
+    expectError(
+      await login({ username: "operator2", password: "wrong-pass-2" }, "10.1.0.4"),
+      401,
+      "invalid_credentials",
+    );
   });
 
   it("treats the username case-sensitively", async () => {
@@ -60,8 +66,15 @@ describe("POST /api/v1/auth/login", () => {
 
   it("rejects a deactivated superadmin", async () => {
     await createUser("root2", 0, "root2-password");
-    const u = (await t.app.inject({ method: "GET", url: "/api/v1/users?q=root2", headers: await t.adminHeaders() })).json().data[0];
-    await t.app.inject({ method: "PATCH", url: `/api/v1/users/${u.id}`, headers: await t.adminHeaders(), payload: { activated: false } });
+    const u = (
+      await t.app.inject({ method: "GET", url: "/api/v1/users?q=root2", headers: await t.adminHeaders() })
+    ).json().data[0];
+    await t.app.inject({
+      method: "PATCH",
+      url: `/api/v1/users/${u.id}`,
+      headers: await t.adminHeaders(),
+      payload: { activated: false },
+    });
     expectError(await login({ username: "root2", password: "root2-password" }, "10.1.0.6"), 401, "invalid_credentials");
   });
 
@@ -87,7 +100,11 @@ describe("POST /api/v1/auth/login", () => {
   it("rate-limits an account after repeated failures with 429 and Retry-After, even for the right password", async () => {
     await createUser("victim", 0, "victim-password");
     for (let i = 0; i < 3; i++) {
-      expectError(await login({ username: "victim", password: `wrong-${i}-pass` }, `10.2.0.${i + 1}`), 401, "invalid_credentials");
+      expectError(
+        await login({ username: "victim", password: `wrong-${i}-pass` }, `10.2.0.${i + 1}`),
+        401,
+        "invalid_credentials",
+      );
     }
     const blocked = await login({ username: "victim", password: "victim-password" }, "10.2.0.9");
     expectError(blocked, 429, "rate_limited");
@@ -113,8 +130,10 @@ describe("refresh, logout and me", () => {
     expect(res.statusCode).toBe(200);
     return res.json() as { accessToken: string; refreshToken: string };
   }
-  const refresh = (refreshToken: string) => t.app.inject({ method: "POST", url: "/api/v1/auth/refresh", payload: { refreshToken } });
-  const me = (accessToken: string) => t.app.inject({ method: "GET", url: "/api/v1/auth/me", headers: { authorization: `Bearer ${accessToken}` } });
+  const refresh = (refreshToken: string) =>
+    t.app.inject({ method: "POST", url: "/api/v1/auth/refresh", payload: { refreshToken } });
+  const me = (accessToken: string) =>
+    t.app.inject({ method: "GET", url: "/api/v1/auth/me", headers: { authorization: `Bearer ${accessToken}` } });
 
   it("GET /auth/me returns the user for a valid token and 401 without one", async () => {
     const s = await session();
@@ -148,7 +167,11 @@ describe("refresh, logout and me", () => {
 
   it("rejects an unknown refresh token and a bad body", async () => {
     expectError(await refresh("made-up-token"), 401, "unauthenticated");
-    expectError(await t.app.inject({ method: "POST", url: "/api/v1/auth/refresh", payload: {} }), 400, "validation_failed");
+    expectError(
+      await t.app.inject({ method: "POST", url: "/api/v1/auth/refresh", payload: {} }),
+      400,
+      "validation_failed",
+    );
   });
 
   it("logout revokes the family: access and refresh tokens stop working", async () => {
@@ -175,6 +198,8 @@ describe("refresh, logout and me", () => {
     });
     expect(patch.statusCode).toBe(200);
     expectError(await me(s.accessToken), 401, "unauthenticated");
-    expect((await login({ username: "second-admin", password: "brand-new-password" }, "10.4.0.3")).statusCode).toBe(200);
+    expect((await login({ username: "second-admin", password: "brand-new-password" }, "10.4.0.3")).statusCode).toBe(
+      200,
+    );
   });
 });

@@ -1,4 +1,12 @@
-import { errorBodySchema, loginRequestSchema, loginResponseSchema, logoutRequestSchema, refreshRequestSchema, tokenPairSchema, userSchema } from "@cisisk/contract";
+import {
+  errorBodySchema,
+  loginRequestSchema,
+  loginResponseSchema,
+  logoutRequestSchema,
+  refreshRequestSchema,
+  tokenPairSchema,
+  userSchema,
+} from "@cisisk/contract";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";

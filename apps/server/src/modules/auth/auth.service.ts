@@ -81,7 +81,14 @@ export function createAuthService(deps: AuthServiceDeps) {
       const refreshToken = newOpaqueToken();
       const expiresAt = iso(addSeconds(now, refreshTtlSeconds));
       const sessionId = await repo.createSession(
-        { userId: found.user.id, kind: "session", ip: client.ip, userAgent: client.userAgent, now: iso(now), expiresAt },
+        {
+          userId: found.user.id,
+          kind: "session",
+          ip: client.ip,
+          userAgent: client.userAgent,
+          now: iso(now),
+          expiresAt,
+        },
         { tokenHash: sha256Hex(refreshToken), expiresAt },
       );
       return { ...(await issueTokens(found.user.id, sessionId, refreshToken)), user: found.user };
@@ -134,7 +141,8 @@ export function createAuthService(deps: AuthServiceDeps) {
       const claims = await accessTokens.verify(accessToken);
       if (!claims) throw new Unauthenticated("invalid or expired access token");
       const session = await repo.findSession(claims.sessionId);
-      if (!session || session.revokedAt || session.userId !== claims.userId) throw new Unauthenticated("session has ended");
+      if (!session || session.revokedAt || session.userId !== claims.userId)
+        throw new Unauthenticated("session has ended");
       const user = await users.get(claims.userId).catch(() => undefined);
       if (!user || !user.activated) throw new Unauthenticated("session has ended");
       if (user.level !== SUPERADMIN_LEVEL) throw new Forbidden("only superadmins (level 0) may use the console");

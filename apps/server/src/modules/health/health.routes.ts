@@ -9,7 +9,13 @@ export function healthRoutes(health: HealthService) {
       .withTypeProvider<ZodTypeProvider>()
       .get(
         "/health",
-        { schema: { tags: ["system"], summary: "Liveness and database check (no auth)", response: { 200: healthSchema, 503: healthSchema } } },
+        {
+          schema: {
+            tags: ["system"],
+            summary: "Liveness and database check (no auth)",
+            response: { 200: healthSchema, 503: healthSchema },
+          },
+        },
         async (_request, reply) => {
           const h = await health.health();
           return reply.code(h.db === "ok" ? 200 : 503).send(h);
@@ -20,18 +26,16 @@ export function healthRoutes(health: HealthService) {
 
 export function dashboardRoutes(health: HealthService) {
   return async (app: FastifyInstance) => {
-    app
-      .withTypeProvider<ZodTypeProvider>()
-      .get(
-        "/dashboard",
-        {
-          schema: {
-            tags: ["system"],
-            summary: "Counts and component health for the console dashboard",
-            response: { 200: dashboardSchema, 401: errorBodySchema, 403: errorBodySchema },
-          },
+    app.withTypeProvider<ZodTypeProvider>().get(
+      "/dashboard",
+      {
+        schema: {
+          tags: ["system"],
+          summary: "Counts and component health for the console dashboard",
+          response: { 200: dashboardSchema, 401: errorBodySchema, 403: errorBodySchema },
         },
-        async () => health.dashboard(),
-      );
+      },
+      async () => health.dashboard(),
+    );
   };
 }

@@ -47,7 +47,11 @@ export function createHealthService(deps: HealthServiceDeps) {
   return {
     async health() {
       const { ok } = await pingDatabase();
-      return { status: ok ? ("ok" as const) : ("degraded" as const), db: ok ? ("ok" as const) : ("down" as const), version: VERSION };
+      return {
+        status: ok ? ("ok" as const) : ("degraded" as const),
+        db: ok ? ("ok" as const) : ("down" as const),
+        version: VERSION,
+      };
     },
 
     /** Adapters record the outcome of their last real use in component_status; every server reads the same rows. */
@@ -55,9 +59,13 @@ export function createHealthService(deps: HealthServiceDeps) {
       const row = { status, last_error: lastError?.slice(0, 1024) ?? null, checked_at: iso(clock()) };
       const updated = await db.updateTable("component_status").set(row).where("name", "=", name).executeTakeFirst();
       if (Number(updated.numUpdatedRows) === 0) {
-        await db.insertInto("component_status").values({ name, ...row }).execute().catch(async () => {
-          await db.updateTable("component_status").set(row).where("name", "=", name).execute();
-        });
+        await db
+          .insertInto("component_status")
+          .values({ name, ...row })
+          .execute()
+          .catch(async () => {
+            await db.updateTable("component_status").set(row).where("name", "=", name).execute();
+          });
       }
     },
 
@@ -67,7 +75,11 @@ export function createHealthService(deps: HealthServiceDeps) {
       const components = {} as Record<ComponentName, ComponentStatus>;
       for (const name of componentNames) {
         if (name === "database") {
-          components.database = { status: dbCheck.ok ? "ok" : "down", lastError: dbCheck.error, checkedAt: iso(clock()) };
+          components.database = {
+            status: dbCheck.ok ? "ok" : "down",
+            lastError: dbCheck.error,
+            checkedAt: iso(clock()),
+          };
           continue;
         }
         const row = rows.find((r) => r.name === name);
@@ -82,7 +94,14 @@ export function createHealthService(deps: HealthServiceDeps) {
         (["users", "extensions", "phones", "profiles", "contacts", "services"] as const).map(countOf),
       );
       return {
-        counts: { users: users!, extensions: extensions!, phones: phones!, profiles: profiles!, contacts: contacts!, services: services! },
+        counts: {
+          users: users!,
+          extensions: extensions!,
+          phones: phones!,
+          profiles: profiles!,
+          contacts: contacts!,
+          services: services!,
+        },
         components,
         version: VERSION,
         uptimeSeconds: Math.round((clock().getTime() - deps.startedAt.getTime()) / 1000),

@@ -19,7 +19,12 @@ export function createPhoneSessionsService(deps: { db: Kysely<Database>; clock: 
   return {
     async open(mac: string, userId: string): Promise<PhoneSession> {
       const now = clock();
-      const row = { mac, user_id: userId, created_at: iso(now), expires_at: iso(addSeconds(now, deps.ttlHours * 3600)) };
+      const row = {
+        mac,
+        user_id: userId,
+        created_at: iso(now),
+        expires_at: iso(addSeconds(now, deps.ttlHours * 3600)),
+      };
       await db.transaction().execute(async (trx) => {
         await trx.deleteFrom("phone_sessions").where("mac", "=", mac).execute();
         await trx.insertInto("phone_sessions").values(row).execute();

@@ -61,7 +61,11 @@ export function createUsersRepository(db: Kysely<Database>) {
 
     /** Lookup by name, case-insensitively; the caller compares the exact spelling where it matters. */
     async findCredentialsByUsername(username: string) {
-      const r = await db.selectFrom("users").selectAll().where("username_key", "=", username.toLowerCase()).executeTakeFirst();
+      const r = await db
+        .selectFrom("users")
+        .selectAll()
+        .where("username_key", "=", username.toLowerCase())
+        .executeTakeFirst();
       return r && { user: toUser(r), passwordHash: r.password_hash };
     },
 
@@ -137,7 +141,10 @@ export function createUsersRepository(db: Kysely<Database>) {
     },
 
     async count(): Promise<number> {
-      const r = await db.selectFrom("users").select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+      const r = await db
+        .selectFrom("users")
+        .select((eb) => eb.fn.countAll().as("n"))
+        .executeTakeFirstOrThrow();
       return Number(r.n);
     },
   };

@@ -1,11 +1,25 @@
-import { createUserSchema, errorBodySchema, idParamsSchema, listUsersQuerySchema, updateUserSchema, userListSchema, userSchema } from "@cisisk/contract";
+import {
+  createUserSchema,
+  errorBodySchema,
+  idParamsSchema,
+  listUsersQuerySchema,
+  updateUserSchema,
+  userListSchema,
+  userSchema,
+} from "@cisisk/contract";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { principalOf } from "../../http/authenticate.js";
 import type { UsersService } from "./users.service.js";
 
-const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema };
+const errors = {
+  400: errorBodySchema,
+  401: errorBodySchema,
+  403: errorBodySchema,
+  404: errorBodySchema,
+  409: errorBodySchema,
+};
 
 export function usersRoutes(users: UsersService) {
   return async (app: FastifyInstance) => {
@@ -14,7 +28,14 @@ export function usersRoutes(users: UsersService) {
 
     r.get(
       "/users",
-      { schema: { tags, summary: "List users", querystring: listUsersQuerySchema, response: { 200: userListSchema, ...errors } } },
+      {
+        schema: {
+          tags,
+          summary: "List users",
+          querystring: listUsersQuerySchema,
+          response: { 200: userListSchema, ...errors },
+        },
+      },
       async (request) => users.list(request.query),
     );
     r.post(
@@ -30,7 +51,13 @@ export function usersRoutes(users: UsersService) {
     r.patch(
       "/users/:id",
       {
-        schema: { tags, summary: "Update a user", params: idParamsSchema, body: updateUserSchema, response: { 200: userSchema, ...errors } },
+        schema: {
+          tags,
+          summary: "Update a user",
+          params: idParamsSchema,
+          body: updateUserSchema,
+          response: { 200: userSchema, ...errors },
+        },
       },
       async (request) => users.update(request.params.id, request.body, principalOf(request).user.id),
     );

@@ -19,7 +19,13 @@ export interface UsersServiceDeps {
 }
 
 type CreateUser = Omit<CreateUserInput, "level" | "activated"> & { level: number; activated: boolean };
-type ListUsersQuery = { page: number; pageSize: number; q?: string | undefined; sort?: string | undefined; level?: number | undefined };
+type ListUsersQuery = {
+  page: number;
+  pageSize: number;
+  q?: string | undefined;
+  sort?: string | undefined;
+  level?: number | undefined;
+};
 
 export function createUsersService(deps: UsersServiceDeps) {
   const { repo, clock } = deps;
@@ -70,7 +76,11 @@ export function createUsersService(deps: UsersServiceDeps) {
       if (demoted) await assertNotLastSuperadmin(user, "demote");
       if (deactivated) await assertNotLastSuperadmin(user, "deactivate");
       const { password, ...fields } = patch;
-      await repo.update(id, { ...fields, ...(password !== undefined && { passwordHash: await hashPassword(password) }) }, iso(clock()));
+      await repo.update(
+        id,
+        { ...fields, ...(password !== undefined && { passwordHash: await hashPassword(password) }) },
+        iso(clock()),
+      );
       // A new password, a lost console right or a deactivation must end the old logins at once.
       if (demoted || deactivated || (password !== undefined && id !== actorId)) {
         await deps.endSessionsOf(id, demoted ? "demoted" : deactivated ? "deactivated" : "password_changed");
@@ -91,7 +101,13 @@ export function createUsersService(deps: UsersServiceDeps) {
       const existing = await repo.findCredentialsByUsername(username);
       if (existing) return { created: false as const, conflict: true as const };
       const chosen = password ?? generate();
-      await this.create({ username, displayName: "Administrator", level: SUPERADMIN_LEVEL, activated: true, password: chosen });
+      await this.create({
+        username,
+        displayName: "Administrator",
+        level: SUPERADMIN_LEVEL,
+        activated: true,
+        password: chosen,
+      });
       return { created: true as const, generatedPassword: password ? undefined : chosen };
     },
 
