@@ -78,6 +78,8 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (found.user.level !== SUPERADMIN_LEVEL) throw new Forbidden("only superadmins (level 0) may use the console");
 
       await repo.clearFailures(usernameKey, client.ip);
+      // Attempts only matter inside the throttle window; keep the table small.
+      await repo.pruneLoginAttempts(iso(addSeconds(now, -Math.max(86_400, settings.loginWindowSeconds))));
       const refreshToken = newOpaqueToken();
       const expiresAt = iso(addSeconds(now, refreshTtlSeconds));
       const sessionId = await repo.createSession(
