@@ -22,6 +22,14 @@ export default defineConfig({
         },
       },
       {
+        test: {
+          name: "web",
+          root: "apps/web",
+          include: ["src/**/*.test.ts"],
+          environment: "node",
+        },
+      },
+      {
         // Real Chromium against a real server: one file at a time keeps the 2-core machine responsive.
         test: {
           name: "e2e",

@@ -143,3 +143,19 @@ describe("documentation", () => {
     expect(res.headers["content-type"]).toMatch(/text\/html/);
   });
 });
+
+describe("the bundled console", () => {
+  it("serves index.html for deep links and hashed assets with long-lived caching", async () => {
+    const index = await t.app.inject({ method: "GET", url: "/users" });
+    expect(index.statusCode).toBe(200);
+    expect(index.headers["content-type"]).toMatch(/text\/html/);
+    const asset = /src="(\/assets\/[^"]+\.js)"/.exec(index.body)?.[1];
+    expect(asset).toBeTruthy();
+    const res = await t.app.inject({ method: "GET", url: asset! });
+    expect(res.statusCode).toBe(200);
+    expect(res.headers["cache-control"]).toContain("immutable");
+    // Missing files and non-console paths are JSON 404s, not index.html.
+    expectError(await t.app.inject({ method: "GET", url: "/assets/nope.js" }), 404, "not_found");
+    expectError(await t.app.inject({ method: "GET", url: "/cisco/unknown" }), 404, "not_found");
+  });
+});

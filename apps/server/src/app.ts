@@ -85,7 +85,16 @@ async function registerConsole(app: FastifyInstance, distDir: string): Promise<v
   const indexHtml = path.join(distDir, "index.html");
   const hasConsole = existsSync(indexHtml);
   if (hasConsole) {
-    await app.register(fastifyStatic, { root: distDir, prefix: "/", wildcard: false, index: ["index.html"] });
+    await app.register(fastifyStatic, {
+      root: distDir,
+      prefix: "/",
+      wildcard: false,
+      index: ["index.html"],
+      // Vite names assets by content hash: they never change, so browsers may keep them.
+      setHeaders: (reply, filePath) => {
+        if (filePath.includes(`${path.sep}assets${path.sep}`)) reply.header("cache-control", "public, max-age=31536000, immutable");
+      },
+    });
   }
   app.setNotFoundHandler((request, reply) => {
     const urlPath = request.url.split("?")[0]!;

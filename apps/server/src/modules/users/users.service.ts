@@ -37,10 +37,10 @@ export function createUsersService(deps: UsersServiceDeps) {
   }
 
   /** The console must always keep one superadmin who can log in. */
-  async function assertNotLastSuperadmin(user: User, action: string): Promise<void> {
+  async function assertNotLastSuperadmin(user: User, action: string, field?: "level" | "activated"): Promise<void> {
     if (user.level !== SUPERADMIN_LEVEL || !user.activated) return;
     if ((await repo.countOtherActiveSuperadmins(user.id)) === 0) {
-      throw new Conflict(`cannot ${action} the last active superadmin`, { id: user.id });
+      throw new Conflict(`cannot ${action} the last active superadmin`, { id: user.id, ...(field && { field }) });
     }
   }
 
@@ -73,8 +73,8 @@ export function createUsersService(deps: UsersServiceDeps) {
       const user = await getOrThrow(id);
       const demoted = patch.level !== undefined && patch.level !== SUPERADMIN_LEVEL && user.level === SUPERADMIN_LEVEL;
       const deactivated = patch.activated === false && user.activated;
-      if (demoted) await assertNotLastSuperadmin(user, "demote");
-      if (deactivated) await assertNotLastSuperadmin(user, "deactivate");
+      if (demoted) await assertNotLastSuperadmin(user, "demote", "level");
+      if (deactivated) await assertNotLastSuperadmin(user, "deactivate", "activated");
       const { password, ...fields } = patch;
       await repo.update(
         id,

@@ -1,0 +1,260 @@
+import "../../lib/zod-messages";
+import {
+  createUserSchema,
+  LEVEL_MAX,
+  SUPERADMIN_LEVEL,
+  updateUserSchema,
+  type CreateUserInput,
+  type UpdateUserInput,
+  type User,
+} from "@cisisk/contract";
+import {
+  Alert,
+  Button,
+  Group,
+  Modal,
+  PasswordInput,
+  Select,
+  SimpleGrid,
+  Stack,
+  Switch,
+  TextInput,
+} from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { IconAlertCircle, IconCheck, IconInfoCircle } from "@tabler/icons-react";
+import { useState } from "react";
+import { Controller, useForm, type Resolver } from "react-hook-form";
+import type { z } from "zod";
+import { applyServerErrors } from "../../lib/form-errors";
+import { requestResolver } from "../../lib/request-resolver";
+import { sentence } from "../../lib/format";
+import { useMe } from "../auth/queries";
+import { useCreateUser, useUpdateUser } from "./queries";
+
+/** What the inputs hold; "" means empty. Same field names as the request bodies. */
+interface UserFormValues {
+  username: string;
+  displayName: string;
+  email: string;
+  phone: string;
+  level: number;
+  activated: boolean;
+  password: string;
+}
+const FIELDS = ["username", "displayName", "email", "phone", "level", "activated", "password"] as const;
+
+type CreateBody = z.output<typeof createUserSchema>;
+type UpdateBody = z.output<typeof updateUserSchema>;
+
+const createResolver = requestResolver(createUserSchema, (v: UserFormValues): CreateUserInput => ({
+  username: v.username,
+  // Empty display name: the server uses the username.
+  displayName: v.displayName.trim() || undefined,
+  email: v.email,
+  phone: v.phone,
+  level: v.level,
+  activated: v.activated,
+  password: v.password || undefined,
+}));
+
+const updateResolver = requestResolver(updateUserSchema, (v: UserFormValues): UpdateUserInput => ({
+  username: v.username,
+  displayName: v.displayName.trim() || v.username.trim(),
+  email: v.email,
+  phone: v.phone,
+  level: v.level,
+  activated: v.activated,
+  ...(v.password ? { password: v.password } : {}),
+}));
+
+const levelOptions = Array.from({ length: LEVEL_MAX + 1 }, (_, n) => ({
+  value: String(n),
+  label: n === SUPERADMIN_LEVEL ? "0 · Superadmin (console access)" : `${n}${n === 1 ? " · Regular user" : ""}`,
+}));
+
+/** Only the fields that differ from the stored user: PATCH sends nothing else. */
+function changedFields(user: User, body: UpdateBody): UpdateUserInput {
+  const patch: UpdateUserInput = {};
+  if (body.username !== undefined && body.username !== user.username) patch.username = body.username;
+  if (body.displayName !== undefined && body.displayName !== user.displayName) patch.displayName = body.displayName;
+  if (body.email !== undefined && body.email !== user.email) patch.email = body.email;
+  if (body.phone !== undefined && body.phone !== user.phone) patch.phone = body.phone;
+  if (body.level !== undefined && body.level !== user.level) patch.level = body.level;
+  if (body.activated !== undefined && body.activated !== user.activated) patch.activated = body.activated;
+  if (body.password !== undefined) patch.password = body.password;
+  return patch;
+}
+
+export function UserFormModal({ opened, user, onClose }: { opened: boolean; user: User | null; onClose: () => void }) {
+  return (
+    <Modal opened={opened} onClose={onClose} title={user ? `Edit user ${user.username}` : "New user"} size="lg">
+      <UserForm user={user} onDone={onClose} />
+    </Modal>
+  );
+}
+
+function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
+  const me = useMe();
+  const createUser = useCreateUser();
+  const updateUser = useUpdateUser();
+  const [alert, setAlert] = useState<string | null>(null);
+  const {
+    register,
+    control,
+    handleSubmit,
+    setError,
+    watch,
+    formState: { errors, isDirty, isSubmitting },
+  } = useForm<UserFormValues, unknown, CreateBody | UpdateBody>({
+    resolver: (user ? updateResolver : createResolver) as Resolver<UserFormValues, unknown, CreateBody | UpdateBody>,
+    defaultValues: {
+      username: user?.username ?? "",
+      displayName: user?.displayName ?? "",
+      email: user?.email ?? "",
+      phone: user?.phone ?? "",
+      level: user?.level ?? 1,
+      activated: user?.activated ?? true,
+      password: "",
+    },
+  });
+
+  const isSelf = user !== null && me.data?.id === user.id;
+  const losesConsole = isSelf && (watch("level") !== SUPERADMIN_LEVEL || !watch("activated"));
+
+  const handleSave = handleSubmit(async (body) => {
+    setAlert(null);
+    try {
+      if (user) {
+        const patch = changedFields(user, body as UpdateBody);
+        if (Object.keys(patch).length === 0) return onDone();
+        const saved = await updateUser.mutateAsync({ id: user.id, patch });
+        notifications.show({
+          color: "green",
+          icon: <IconCheck size={18} />,
+          title: "User saved",
+          message: `${saved.username} was updated.`,
+        });
+      } else {
+        const created = await createUser.mutateAsync(body as CreateBody);
+        notifications.show({
+          color: "green",
+          icon: <IconCheck size={18} />,
+          title: "User created",
+          message: `${created.username} was added.`,
+        });
+      }
+      onDone();
+    } catch (error) {
+      setAlert(applyServerErrors(error, setError, FIELDS));
+    }
+  });
+
+  return (
+    <form onSubmit={handleSave} noValidate>
+      <Stack gap="sm">
+        {alert && (
+          <Alert
+            color="red"
+            icon={<IconAlertCircle />}
+            title={user ? "Could not save the user" : "Could not create the user"}
+            role="alert"
+          >
+            {alert}
+          </Alert>
+        )}
+        <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+          <TextInput
+            label="Username"
+            description="Letters, digits, '.', '_' and '-'"
+            withAsterisk
+            autoComplete="off"
+            data-autofocus
+            error={sentence(errors.username?.message)}
+            {...register("username")}
+          />
+          <TextInput
+            label="Display name"
+            description="Empty: the username is used"
+            autoComplete="off"
+            error={sentence(errors.displayName?.message)}
+            {...register("displayName")}
+          />
+          <TextInput
+            label="Email"
+            type="email"
+            autoComplete="off"
+            error={sentence(errors.email?.message)}
+            {...register("email")}
+          />
+          <TextInput
+            label="Phone"
+            placeholder="+41 44 123 45 67"
+            autoComplete="off"
+            error={sentence(errors.phone?.message)}
+            {...register("phone")}
+          />
+        </SimpleGrid>
+        <Controller
+          control={control}
+          name="level"
+          render={({ field }) => (
+            <Select
+              label="Level"
+              description="0 = superadmin: may log in to this console and manage everything. 1–9: no console access; a higher number means fewer privileges."
+              data={levelOptions}
+              allowDeselect={false}
+              value={String(field.value)}
+              onChange={(value) => field.onChange(value === null ? field.value : Number(value))}
+              onBlur={field.onBlur}
+              ref={field.ref}
+              error={sentence(errors.level?.message)}
+            />
+          )}
+        />
+        <PasswordInput
+          label="Password"
+          description={
+            user
+              ? !user.hasPassword
+                ? "No password is set. Leave empty to keep it that way."
+                : isSelf
+                  ? "Leave empty to keep your current password."
+                  : "Leave empty to keep the current password. A new one logs the user out everywhere."
+              : "At least 8 characters. Leave empty to create the account without a password (it cannot log in until one is set)."
+          }
+          autoComplete="new-password"
+          error={sentence(errors.password?.message)}
+          {...register("password")}
+        />
+        <Controller
+          control={control}
+          name="activated"
+          render={({ field }) => (
+            <Switch
+              label="Active"
+              description="Deactivated users cannot log in anywhere."
+              checked={field.value}
+              onChange={(event) => field.onChange(event.currentTarget.checked)}
+              onBlur={field.onBlur}
+              ref={field.ref}
+              error={sentence(errors.activated?.message)}
+            />
+          )}
+        />
+        {losesConsole && (
+          <Alert color="yellow" icon={<IconInfoCircle />}>
+            This is your own account: with this change you lose console access, and your session ends once it is saved.
+          </Alert>
+        )}
+        <Group justify="flex-end" mt="sm">
+          <Button variant="default" onClick={onDone}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={isSubmitting} disabled={user !== null && !isDirty}>
+            {user ? "Save" : "Create user"}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

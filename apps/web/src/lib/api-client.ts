@@ -1,0 +1,193 @@
+import type { ErrorCode, FieldIssue } from "@cisisk/contract";
+import { tokenStore, type TokenStore } from "./token-store";
+
+/** Server codes, plus the two failures that never reach a server error body. */
+export type ApiErrorCode = ErrorCode | "network_error" | "bad_response";
+
+/** Every failed API call: the server's `{ error: { code, message, details? } }` with the HTTP status. */
+export class ApiError extends Error {
+  override readonly name = "ApiError";
+
+  constructor(
+    readonly status: number,
+    readonly code: ApiErrorCode,
+    message: string,
+    readonly details?: unknown,
+    /** From `Retry-After` on 429. */
+    readonly retryAfterSeconds?: number,
+  ) {
+    super(message);
+  }
+
+  /**
+   * validation_failed issues of one request part, keyed by field: `body.username` → `username`.
+   * Issues of other parts (querystring, params) are left out.
+   */
+  fieldIssues(part: "body" | "querystring" | "params" = "body"): FieldIssue[] {
+    if (this.code !== "validation_failed" || !Array.isArray(this.details)) return [];
+    const prefix = `${part}.`;
+    return this.details
+      .filter((d): d is FieldIssue => typeof d?.path === "string" && typeof d?.message === "string")
+      .filter((d) => d.path === part || d.path.startsWith(prefix))
+      .map((d) => ({ path: d.path.slice(prefix.length), message: d.message }));
+  }
+}
+
+export function isApiError(error: unknown, code?: ApiErrorCode): error is ApiError {
+  return error instanceof ApiError && (code === undefined || error.code === code);
+}
+
+type QueryValue = string | number | boolean | null | undefined;
+
+export interface RequestOptions {
+  query?: Record<string, QueryValue>;
+  body?: unknown;
+  signal?: AbortSignal;
+  /**
+   * false for the calls that are themselves the authentication (login, refresh, logout): no bearer
+   * token, and a 401 is just the answer, not a reason to refresh.
+   */
+  auth?: boolean;
+}
+
+export interface ApiClient {
+  request<T>(method: string, path: string, options?: RequestOptions): Promise<T>;
+  get<T>(path: string, options?: Omit<RequestOptions, "body">): Promise<T>;
+  post<T>(path: string, body?: unknown, options?: RequestOptions): Promise<T>;
+  patch<T>(path: string, body: unknown, options?: RequestOptions): Promise<T>;
+  delete<T = void>(path: string, options?: RequestOptions): Promise<T>;
+}
+
+interface TokenPairResponse {
+  accessToken: string;
+  refreshToken: string;
+}
+
+/**
+ * One client for the whole console. On a 401 it refreshes the token pair once and retries the call
+ * once; when that fails the tokens are cleared and the route guard sends the user to /login.
+ */
+export function createApiClient(options: { baseUrl: string; tokens: TokenStore; fetch?: typeof fetch }): ApiClient {
+  const { tokens } = options;
+  const baseUrl = options.baseUrl.replace(/\/+$/, "");
+  const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
+  let refreshInFlight: Promise<string | null> | null = null;
+
+  async function send(
+    method: string,
+    path: string,
+    opts: RequestOptions,
+    accessToken: string | undefined,
+  ): Promise<Response> {
+    const headers: Record<string, string> = { accept: "application/json" };
+    if (accessToken) headers.authorization = `Bearer ${accessToken}`;
+    // No content-type without a body: Fastify rejects an empty JSON body with 400.
+    if (opts.body !== undefined) headers["content-type"] = "application/json";
+    try {
+      return await doFetch(urlOf(path, opts.query), {
+        method,
+        headers,
+        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        signal: opts.signal,
+      });
+    } catch (error) {
+      if (opts.signal?.aborted) throw error;
+      throw new ApiError(0, "network_error", "cannot reach the Cisisk server");
+    }
+  }
+
+  function urlOf(path: string, query: RequestOptions["query"]): string {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query ?? {})) {
+      if (value !== undefined && value !== null && value !== "") params.set(key, String(value));
+    }
+    const qs = params.toString();
+    return `${baseUrl}${path}${qs ? `?${qs}` : ""}`;
+  }
+
+  /**
+   * Refresh tokens rotate, and presenting a rotated one ends the whole session on the server. So all
+   * callers that got a 401 share one refresh, tabs take turns through a Web Lock, and a caller whose
+   * token was already replaced just retries with the new one.
+   */
+  function refreshAfter(rejectedToken: string | undefined): Promise<string | null> {
+    const current = tokens.get();
+    if (!current) return Promise.resolve(null);
+    if (current.accessToken !== rejectedToken) return Promise.resolve(current.accessToken);
+    refreshInFlight ??= withTabLock(() => refresh(rejectedToken)).finally(() => {
+      refreshInFlight = null;
+    });
+    return refreshInFlight;
+  }
+
+  async function refresh(rejectedToken: string | undefined): Promise<string | null> {
+    tokens.reload();
+    const current = tokens.get();
+    if (!current) return null;
+    if (current.accessToken !== rejectedToken) return current.accessToken;
+    const res = await send("POST", "/auth/refresh", { body: { refreshToken: current.refreshToken } }, undefined);
+    if (res.ok) {
+      const pair = (await res.json()) as TokenPairResponse;
+      tokens.set({ accessToken: pair.accessToken, refreshToken: pair.refreshToken });
+      return pair.accessToken;
+    }
+    // A 4xx means this refresh token is finished. A 5xx or 429 may pass: keep the tokens and report it.
+    if (res.status >= 400 && res.status < 500 && res.status !== 429) {
+      tokens.clear("expired");
+      return null;
+    }
+    throw await errorOf(res);
+  }
+
+  async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const auth = opts.auth ?? true;
+    const usedToken = auth ? tokens.get()?.accessToken : undefined;
+    let res = await send(method, path, opts, usedToken);
+    if (auth && res.status === 401) {
+      // null: the refresh failed and the tokens are already gone (or were never there).
+      const fresh = await refreshAfter(usedToken);
+      if (!fresh) throw await errorOf(res);
+      res = await send(method, path, opts, fresh);
+      if (res.status === 401 && tokens.get()?.accessToken === fresh) tokens.clear("expired");
+    }
+    if (!res.ok) throw await errorOf(res);
+    if (res.status === 204) return undefined as T;
+    return (await res.json()) as T;
+  }
+
+  return {
+    request,
+    get: (path, opts) => request("GET", path, opts),
+    post: (path, body, opts) => request("POST", path, { ...opts, body }),
+    patch: (path, body, opts) => request("PATCH", path, { ...opts, body }),
+    delete: (path, opts) => request("DELETE", path, opts),
+  };
+}
+
+async function errorOf(res: Response): Promise<ApiError> {
+  const retryAfter = Number(res.headers.get("retry-after") ?? Number.NaN);
+  const body: unknown = await res.json().catch(() => undefined);
+  const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | undefined)?.error;
+  if (error && typeof error.code === "string" && typeof error.message === "string") {
+    const detailsRetry = (error.details as { retryAfterSeconds?: unknown } | undefined)?.retryAfterSeconds;
+    const retryAfterSeconds = Number.isFinite(retryAfter)
+      ? retryAfter
+      : typeof detailsRetry === "number"
+        ? detailsRetry
+        : undefined;
+    return new ApiError(res.status, error.code as ErrorCode, error.message, error.details, retryAfterSeconds);
+  }
+  // Not our envelope: a reverse proxy's error page, or a server too old or too new for this console.
+  return new ApiError(res.status, "bad_response", `the server answered ${res.status} ${res.statusText}`.trim());
+}
+
+function withTabLock<T>(fn: () => Promise<T>): Promise<T> {
+  // Web Locks exist only in secure contexts (https, localhost); on plain http over a LAN tabs just don't coordinate.
+  const locks = typeof navigator === "undefined" ? undefined : navigator.locks;
+  return locks ? locks.request("cisisk.token-refresh", fn) : fn();
+}
+
+export const api = createApiClient({
+  baseUrl: import.meta.env.VITE_API_URL || "/api/v1",
+  tokens: tokenStore,
+});
