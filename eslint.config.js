@@ -6,6 +6,11 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
+    // Node scripts (plain ESM): Node's globals.
+    files: ["scripts/**/*.mjs", "**/*.config.js", "**/*.cjs"],
+    languageOptions: { globals: { process: "readonly", console: "readonly", module: "writable", require: "readonly" } },
+  },
+  {
     rules: {
       "@typescript-eslint/no-explicit-any": "error",
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],

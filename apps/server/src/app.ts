@@ -92,7 +92,8 @@ async function registerConsole(app: FastifyInstance, distDir: string): Promise<v
       index: ["index.html"],
       // Vite names assets by content hash: they never change, so browsers may keep them.
       setHeaders: (reply, filePath) => {
-        if (filePath.includes(`${path.sep}assets${path.sep}`)) reply.header("cache-control", "public, max-age=31536000, immutable");
+        if (filePath.includes(`${path.sep}assets${path.sep}`))
+          reply.header("cache-control", "public, max-age=31536000, immutable");
       },
     });
   }

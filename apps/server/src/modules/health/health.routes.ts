@@ -5,22 +5,20 @@ import type { HealthService } from "./health.service.js";
 
 export function healthRoutes(health: HealthService) {
   return async (app: FastifyInstance) => {
-    app
-      .withTypeProvider<ZodTypeProvider>()
-      .get(
-        "/health",
-        {
-          schema: {
-            tags: ["system"],
-            summary: "Liveness and database check (no auth)",
-            response: { 200: healthSchema, 503: healthSchema },
-          },
+    app.withTypeProvider<ZodTypeProvider>().get(
+      "/health",
+      {
+        schema: {
+          tags: ["system"],
+          summary: "Liveness and database check (no auth)",
+          response: { 200: healthSchema, 503: healthSchema },
         },
-        async (_request, reply) => {
-          const h = await health.health();
-          return reply.code(h.db === "ok" ? 200 : 503).send(h);
-        },
-      );
+      },
+      async (_request, reply) => {
+        const h = await health.health();
+        return reply.code(h.db === "ok" ? 200 : 503).send(h);
+      },
+    );
   };
 }
 
