@@ -7,8 +7,8 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     // Node scripts (plain ESM): Node's globals.
-    files: ["scripts/**/*.mjs", "**/*.config.js", "**/*.cjs"],
-    languageOptions: { globals: { process: "readonly", console: "readonly", module: "writable", require: "readonly" } },
+    files: ["scripts/**/*.mjs", "**/*.config.js"],
+    languageOptions: { globals: { process: "readonly", console: "readonly", require: "readonly" } },
   },
   {
     rules: {
