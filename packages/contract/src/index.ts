@@ -3,3 +3,7 @@ export * from "./common.js";
 export * from "./users.js";
 export * from "./auth.js";
 export * from "./health.js";
+export * from "./phone-catalogue.js";
+export * from "./phones.js";
+export * from "./profiles.js";
+export * from "./deployments.js";
