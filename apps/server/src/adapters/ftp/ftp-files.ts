@@ -59,7 +59,8 @@ function describe(error: unknown, doing: string): FtpFailure {
   return new FtpFailure(`${doing}: ${(error as Error).message}`, null);
 }
 
-const isMissing = (error: unknown) => error instanceof FTPError && error.code === 550;
+// 550 is the standard "no such file"; some servers (ftp-srv) answer a RETR of a missing file with 551.
+const isMissing = (error: unknown) => error instanceof FTPError && (error.code === 550 || error.code === 551);
 
 /** Sortable, unguessable backup names: `<timestamp>-<random>.cnf.xml` inside a folder per file. */
 function backupName(now: Date): string {

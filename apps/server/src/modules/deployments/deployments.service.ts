@@ -155,17 +155,18 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
         const backedUp = await step(steps, "backup", async () => {
           backupName = await ftp.backup(file);
           if (!backupName) return { ok: true, detail: `no ${file} on the server yet: nothing to back up` };
-          const pruned = await ftp.prune(file, settings.keepBackups);
-          return {
-            ok: true,
-            detail: `${file} moved to backup ${backupName}${pruned ? `; ${pruned} old backup(s) deleted` : ""}`,
-          };
+          return { ok: true, detail: `${file} moved to backup ${backupName}` };
         });
         if (!backedUp) return false;
         return step(steps, "upload", async () => {
           try {
             await ftp.upload(file, content);
-            return { ok: true, detail: `${content.length} bytes written to ${file} and verified` };
+            // Old backups go only once the new file is in place, so a failed upload never costs one.
+            const pruned = backupName ? await ftp.prune(file, settings.keepBackups) : 0;
+            return {
+              ok: true,
+              detail: `${content.length} bytes written to ${file} and verified${pruned ? `; ${pruned} old backup(s) deleted` : ""}`,
+            };
           } catch (error) {
             if (!backupName) return { ok: false, detail: (error as Error).message };
             // Put the phone's old file back, on a fresh connection if this one broke mid-transfer.
