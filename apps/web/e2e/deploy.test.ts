@@ -1,0 +1,80 @@
+import { mkdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inventory } from "../../server/src/test/inventory-fixtures.js";
+import {
+  startFtpServer,
+  startSipPhone,
+  type TestFtpServer,
+  type TestSipPhone,
+} from "../../server/src/test/phone-peers.js";
+import { hasChromium, launchBrowser, logIn, VIEWPORT } from "./support/browser.js";
+import { ADMIN, startServer, type RunningServer } from "./support/start-server.js";
+
+describe.skipIf(!hasChromium)("Profiles tab: deploy", () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let page: Page;
+  let ftp: TestFtpServer;
+  let sip: TestSipPhone;
+
+  beforeAll(async () => {
+    [ftp, sip, browser] = await Promise.all([startFtpServer(), startSipPhone(), launchBrowser()]);
+    mkdirSync(path.join(ftp.root, "tftp"));
+    server = await startServer({
+      toml: {
+        ftp: {
+          host: "127.0.0.1",
+          port: ftp.port,
+          username: ftp.credentials.username,
+          password: ftp.credentials.password,
+          directory: "/tftp",
+          backup_directory: "/backups",
+        },
+        restart: { sip_port: sip.port, timeout_ms: 2000 },
+      },
+    });
+    const inv = inventory(server.testApp);
+    const owner = await inv.user("carol");
+    await inv.extension(owner, "4001", "Carol", "carol-secret");
+    await inv.phone({ mac: "0C1167884599", model: "8845", softwareType: "SIPE", ip: "127.0.0.1", label: "Carol desk" });
+    await inv.phone({ mac: "001E4A796598", model: "7965", softwareType: "SCCP", ip: "127.0.0.1" });
+    await inv.profile({ name: "Carol 8845", softwareType: "SIPE", userId: owner, compatibleModels: ["8845"] });
+    const context = await browser.newContext({ baseURL: server.baseUrl, viewport: VIEWPORT });
+    context.setDefaultTimeout(15_000);
+    page = await context.newPage();
+    await logIn(page, ADMIN);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await Promise.all([ftp?.close(), sip?.close()]);
+  });
+
+  it("deploys a profile from the Deploy dialog and the phone's Current Profile changes", async () => {
+    await page.getByRole("tab", { name: "Phones" }).click();
+    const row = page.getByRole("row").filter({ hasText: "0C1167884599" });
+    await row.waitFor();
+    expect(await row.textContent()).toContain("None");
+
+    await page.getByRole("tab", { name: "Profiles" }).click();
+    await page.getByRole("button", { name: "Deploy profile Carol 8845" }).click();
+    const dialog = page.getByRole("dialog", { name: "Deploy Carol 8845" });
+    // Only compatible phones are offered: the SCCP 7965 is not.
+    await dialog.getByLabel(/0C1167884599/).check();
+    expect(await dialog.getByText(/001E4A796598/).count()).toBe(0);
+    await dialog.getByRole("button", { name: "Deploy to 1 phone" }).click();
+    const result = dialog.getByLabel("Deploy result");
+    await result.getByText("succeeded").first().waitFor();
+    for (const step of ["backup", "upload", "restart", "clear_session"])
+      await result.getByRole("cell", { name: step, exact: true }).waitFor();
+    await page.keyboard.press("Escape");
+
+    expect(readFileSync(path.join(ftp.root, "tftp", "SEP0C1167884599.cnf.xml"), "utf8")).toContain("<name>4001</name>");
+    expect(sip.received).toHaveLength(1);
+
+    await page.getByRole("tab", { name: "Phones" }).click();
+    await page.getByRole("row").filter({ hasText: "0C1167884599" }).filter({ hasText: "Carol 8845" }).waitFor();
+  });
+});
