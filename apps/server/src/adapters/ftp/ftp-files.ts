@@ -130,17 +130,24 @@ export function createFtpPhoneFiles(settings: FtpSettings): PhoneFiles {
     return {
       async backup(fileName) {
         const name = backupName(new Date());
+        const target = posix.join(backupDir(fileName), name);
+        // RNFR and RNTO by hand: a 550 on RNFR means there is no live file (first deploy, one command);
+        // a 550 on RNTO means the backup folder is missing, so it is created and the rename retried.
         try {
-          await client.rename(live(fileName), posix.join(backupDir(fileName), name));
+          await client.send(`RNFR ${live(fileName)}`);
+        } catch (error) {
+          if (isMissing(error)) return null;
+          throw describe(error, "backup");
+        }
+        try {
+          await client.send(`RNTO ${target}`);
         } catch (error) {
           if (!isMissing(error)) throw describe(error, "backup");
-          // 550: either no live file (first deploy) or no backup folder yet. Create the folder, try once more.
           try {
             await client.ensureDir(backupDir(fileName));
             await client.cd("/");
-            await client.rename(live(fileName), posix.join(backupDir(fileName), name));
+            await client.rename(live(fileName), target);
           } catch (retry) {
-            if (isMissing(retry)) return null;
             throw describe(retry, "backup");
           }
         }
