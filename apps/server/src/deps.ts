@@ -82,6 +82,7 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
     files: phoneFiles,
     sip: createSipNotifier({ timeoutMs: config.restart.timeout_ms }),
     cgi: createCgiExecutor({ timeoutMs: config.restart.timeout_ms }),
+    recordFtp: (ok, error) => health.recordComponent("ftp", ok ? "ok" : "down", error),
     // TODO(lead): pass the AMI client (it implements AsteriskPhoneControl) once the Asterisk module lands.
     ami: null,
     settings: {

@@ -1,5 +1,5 @@
 import dgram from "node:dgram";
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -64,7 +64,8 @@ export async function startFtpServer(): Promise<TestFtpServer> {
       state.stores++;
       if (state.fault === "refuse-upload") throw new Error("Permission denied");
       if (state.fault === "drop-upload") {
-        // The server goes away mid-transfer: the control connection is cut once data arrives.
+        // The server goes away mid-transfer: half a file is on disk, then the control connection is cut.
+        writeFileSync(path.join(root, fileName.startsWith("/") ? fileName : `/tftp/${fileName}`), "<device><half");
         const socket = (this.conn as unknown as { commandSocket: net.Socket }).commandSocket;
         return new Writable({
           write(_chunk, _enc, cb) {

@@ -13,6 +13,8 @@ export interface PhoneFileSession {
   backup(fileName: string): Promise<string | null>;
   /** Writes to a temporary name, renames into place (a phone never reads half a file), checks the size. */
   upload(fileName: string, content: Buffer): Promise<void>;
+  /** Deletes what a broken upload may have left under the temporary name (no error when there is none). */
+  discardTemp(fileName: string): Promise<void>;
   /** Puts a backup back as the live file (after a failed upload, or a rollback). */
   restore(fileName: string, backupName: string): Promise<void>;
   /** Deletes all but the newest `keep` backups of the file. */
@@ -76,6 +78,8 @@ export function createFtpPhoneFiles(settings: FtpSettings): PhoneFiles {
   const backupRoot = settings.backup_directory.replace(/\/+$/, "");
   const live = (f: string) => posix.join(dir, f);
   const backupDir = (f: string) => posix.join(backupRoot, f);
+  // One temporary name per file: a later upload overwrites what a dropped one left, nothing piles up.
+  const tempOf = (f: string) => live(`.${f}.uploading`);
 
   async function connect(): Promise<Client> {
     const client = new Client(settings.timeoutMs);
@@ -155,7 +159,7 @@ export function createFtpPhoneFiles(settings: FtpSettings): PhoneFiles {
       },
 
       async upload(fileName, content) {
-        const tmp = live(`.${fileName}.${randomBytes(4).toString("hex")}.tmp`);
+        const tmp = tempOf(fileName);
         try {
           await client.uploadFrom(Readable.from([content]), tmp);
           await client.rename(tmp, live(fileName));
@@ -167,6 +171,10 @@ export function createFtpPhoneFiles(settings: FtpSettings): PhoneFiles {
           if (!client.closed) await client.remove(tmp, true).catch(() => undefined);
           throw describe(error, "upload");
         }
+      },
+
+      async discardTemp(fileName) {
+        await client.remove(tempOf(fileName), true).catch(() => undefined);
       },
 
       async restore(fileName, backup) {

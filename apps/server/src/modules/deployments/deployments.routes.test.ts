@@ -164,6 +164,10 @@ describe("deploy to a SIP phone (FTP backup + upload, SIP NOTIFY, session reset)
     expect(await t.deps.phoneSessions.current(phone.mac)).toBeNull();
     expect(await getPhone(phone.id)).toMatchObject({ currentProfileId: profile.id, currentProfileName: "desk" });
 
+    const dashboard = await t.app.inject({ method: "GET", url: "/api/v1/dashboard", headers: h });
+    expect(dashboard.json().components.ftp.status).toBe("ok");
+    expect(dashboard.json().counts).toMatchObject({ phones: 1, profiles: 2 });
+
     const listed = await t.app.inject({ method: "GET", url: `/api/v1/deployments?phoneId=${phone.id}`, headers: h });
     expect(listed.json().data[0]).toMatchObject({
       id: d.id,
@@ -199,6 +203,8 @@ describe("deploy to a SIP phone (FTP backup + upload, SIP NOTIFY, session reset)
     expect(res.json().steps.at(-1).detail).toMatch(/restored/);
     ftp.fault = "none";
     expect(readFileSync(liveFile(phone.mac)).equals(before)).toBe(true);
+    // The half-written temporary file was cleaned up on the new connection.
+    expect(readdirSync(tftp())).toEqual([`SEP${phone.mac}.cnf.xml`]);
     expect((await getPhone(phone.id)).currentProfileName).toBe("desk");
     // The pool recovers: the next deploy works.
     expect((await deploy(profile.id, phone.id)).json().status).toBe("succeeded");

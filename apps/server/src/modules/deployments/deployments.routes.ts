@@ -116,7 +116,9 @@ export function deploymentsRoutes(deployments: DeploymentsService) {
           closed = true;
         });
         let last = "";
-        while (!closed) {
+        // A batch whose server died never finishes: stop streaming after an hour rather than forever.
+        const until = Date.now() + 3_600_000;
+        while (!closed && Date.now() < until) {
           const { results: _omit, ...progress } = snapshot;
           const text = JSON.stringify(progress);
           if (text !== last) {

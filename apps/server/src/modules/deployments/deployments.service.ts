@@ -57,6 +57,8 @@ export interface DeploymentsServiceDeps {
   ami: AsteriskPhoneControl | null;
   settings: RestartSettings;
   clock: Clock;
+  /** Records the FTP server's health for the dashboard (component `ftp`). */
+  recordFtp?: (ok: boolean, error: string | null) => Promise<void>;
   /** Errors of background bulk deploys (never with secrets). */
   onBackgroundError?: (error: unknown) => void;
 }
@@ -174,7 +176,10 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
               try {
                 await ftp.restore(file, backupName!);
               } catch {
-                await deps.files.session((again) => again.restore(file, backupName!));
+                await deps.files.session(async (again) => {
+                  await again.discardTemp(file);
+                  await again.restore(file, backupName!);
+                });
               }
             };
             try {
@@ -191,6 +196,7 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
       });
     } catch (error) {
       // The session itself failed (no FTP configured, connection refused): recorded as the backup step.
+      if (deps.files.configured) await deps.recordFtp?.(false, (error as Error).message).catch(() => undefined);
       if (steps.length === 0) {
         const at = iso(clock());
         steps.push({
@@ -237,6 +243,7 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
     phones: Map<string, Phone>,
   ) {
     let next = 0;
+    let uploads = 0;
     const worker = async () => {
       while (next < jobs.length) {
         const job = jobs[next++]!;
@@ -247,6 +254,7 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
           if (!phone) throw new NotFound("phone", { id: job.phoneId });
           const { xml, lines } = await deps.profiles.renderForDeploy(profile, phone);
           const { steps, result } = await deployPrepared(profile, phone, xml, lines[0]?.number);
+          if (steps.some((s) => s.name === "upload" && s.status === "succeeded")) uploads++;
           end = { ...result, steps };
         } catch (error) {
           const failedStep =
@@ -263,6 +271,7 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
     };
     await Promise.all(Array.from({ length: Math.min(settings.concurrency, jobs.length) }, worker));
     await repo.finishBatch(batchId, iso(clock()));
+    if (uploads > 0) await deps.recordFtp?.(true, null);
   }
 
   return {
@@ -285,6 +294,7 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
       });
       const { steps, result } = await deployPrepared(profile, phone, xml, lines[0]?.number);
       await repo.finish(id, { ...result, steps, finishedAt: iso(clock()) });
+      if (steps.some((s) => s.name === "upload" && s.status === "succeeded")) await deps.recordFtp?.(true, null);
       return getOrThrow(id);
     },
 
