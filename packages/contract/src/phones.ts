@@ -26,7 +26,14 @@ export const softwareTypeSchema = z.enum(softwareTypes);
 export const phoneModelSchema = z
   .string()
   .trim()
-  .transform((v) => v.toUpperCase().replace(/^(CISCO\s+|CP-)/, ""))
+  // Accept the names phones and price lists use: "Cisco 8845", "CP-8845-K9", "CP-7965G".
+  .transform((v) =>
+    v
+      .toUpperCase()
+      .replace(/^(CISCO\s+|CP-)/, "")
+      .replace(/-K9$/, "")
+      .replace(/^(79\d\d)GE?$/, "$1"),
+  )
   .pipe(z.enum(phoneModelNames, { message: `must be one of ${phoneModelNames.join(", ")}` }));
 
 const ipSchema = optionalText(45).refine(

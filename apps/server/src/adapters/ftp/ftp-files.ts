@@ -207,7 +207,9 @@ export function createFtpPhoneFiles(settings: FtpSettings): PhoneFiles {
             .sort();
           return names.at(-1) ?? null;
         } catch (error) {
-          if (isMissing(error)) return null;
+          // No backup folder yet: servers answer LIST of a missing folder with 450/550 (ftp-srv: 451).
+          if (isMissing(error) || (error instanceof FTPError && (error.code === 450 || error.code === 451)))
+            return null;
           throw describe(error, "listing backups");
         }
       },

@@ -238,6 +238,13 @@ describe("deploy to a SIP phone (FTP backup + upload, SIP NOTIFY, session reset)
     expect(backupsOf(phone.mac)).not.toContain(newest);
   });
 
+  it("answers 409 to a rollback when the phone has no backup", async () => {
+    const fresh = await inv.phone({ mac: "0C11678845AB", model: "8845", softwareType: "SIPE", ip: "127.0.0.1" });
+    const res = await t.app.inject({ method: "POST", url: `/api/v1/phones/${fresh.id}/rollback`, headers: h });
+    expectError(res, 409, "conflict");
+    expect(res.json().error.message).toMatch(/no backup of SEP0C11678845AB\.cnf\.xml/);
+  });
+
   it("refuses an incompatible phone with 409 and the reason, touching nothing", async () => {
     const sccp = await inv.profile({ name: "sccp-only", softwareType: "SCCP" });
     const res = await deploy(sccp.id, phone.id);

@@ -44,9 +44,11 @@ describe("phones", () => {
     expectError(res, 400, "validation_failed");
     expect(res.json().error.message).toMatch(/cannot run SCCP/);
     expectError(await create({ mac: "00112233AA03", model: "7960", softwareType: "SIP" }), 400, "validation_failed");
-    expect(
-      (await create({ mac: "00112233AA04", model: "CP-7965G".replace("G", ""), softwareType: "SCCP" })).statusCode,
-    ).toBe(201);
+    expect((await create({ mac: "00112233AA04", model: "CP-7965G", softwareType: "SCCP" })).json().model).toBe("7965");
+    expect((await create({ mac: "00112233AA05", model: "CP-8851NR-K9", softwareType: "SIPE" })).json().model).toBe(
+      "8851NR",
+    );
+    expect((await create({ mac: "00112233AA06", model: "Cisco 8845" })).json().model).toBe("8845");
   });
 
   it("maps KEM names to Cisco's and refuses what the phone cannot take", async () => {
