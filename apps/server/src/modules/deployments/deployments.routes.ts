@@ -118,20 +118,26 @@ export function deploymentsRoutes(deployments: DeploymentsService) {
         let last = "";
         // A batch whose server died never finishes: stop streaming after an hour rather than forever.
         const until = Date.now() + 3_600_000;
-        while (!closed && Date.now() < until) {
-          const { results: _omit, ...progress } = snapshot;
-          const text = JSON.stringify(progress);
-          if (text !== last) {
-            res.write(`event: progress\ndata: ${text}\n\n`);
-            last = text;
+        try {
+          while (!closed && Date.now() < until) {
+            const { results: _omit, ...progress } = snapshot;
+            const text = JSON.stringify(progress);
+            if (text !== last) {
+              res.write(`event: progress\ndata: ${text}\n\n`);
+              last = text;
+            }
+            if (snapshot.status === "finished") {
+              const full = await deployments.batch(request.params.id, true);
+              res.write(`event: done\ndata: ${JSON.stringify(full)}\n\n`);
+              break;
+            }
+            await new Promise((r) => setTimeout(r, 250));
+            snapshot = await deployments.batch(request.params.id, false);
           }
-          if (snapshot.status === "finished") {
-            const full = await deployments.batch(request.params.id, true);
-            res.write(`event: done\ndata: ${JSON.stringify(full)}\n\n`);
-            break;
-          }
-          await new Promise((r) => setTimeout(r, 250));
-          snapshot = await deployments.batch(request.params.id, false);
+        } catch (error) {
+          // The stream is already open: report in-band, never as a second HTTP answer.
+          request.log.error({ err: error }, "deployment progress stream failed");
+          res.write(`event: error\ndata: ${JSON.stringify({ message: "progress unavailable" })}\n\n`);
         }
         res.end();
       },

@@ -164,6 +164,7 @@ export async function followBatch(
       if (!data) continue;
       if (event === "progress") onProgress(JSON.parse(data));
       if (event === "done") return JSON.parse(data) as DeploymentBatch;
+      if (event === "error") throw new Error((JSON.parse(data) as { message: string }).message);
     }
   }
   throw new Error("the progress stream ended early");
