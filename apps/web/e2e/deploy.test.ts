@@ -77,4 +77,40 @@ describe.skipIf(!hasChromium)("Profiles tab: deploy", () => {
     await page.getByRole("tab", { name: "Phones" }).click();
     await page.getByRole("row").filter({ hasText: "0C1167884599" }).filter({ hasText: "Carol 8845" }).waitFor();
   });
+
+  it("adds a phone through the dialog, attaches two KEM-80 modules and shows they map to CP-8800-Audio", async () => {
+    await page.getByRole("tab", { name: "Phones" }).click();
+    await page.getByRole("button", { name: "New phone" }).click();
+    const dialog = page.getByRole("dialog", { name: "New phone" });
+    await dialog.getByLabel("MAC address").fill("0c:11:67:88:51:77");
+    await dialog.getByLabel("Model").fill("8851");
+    await page.getByRole("option", { name: "8851 (SIP/SIPE)" }).click();
+    await dialog.getByLabel("Software").click();
+    await page.getByRole("option", { name: "SIPE" }).click();
+    await dialog.getByLabel("IP address").fill("192.0.2.77");
+    await dialog.getByRole("button", { name: "Add phone" }).click();
+    await dialog.waitFor({ state: "hidden" });
+    const row = page.getByRole("row").filter({ hasText: "0C1167885177" });
+    await row.waitFor();
+
+    await row.getByRole("button", { name: "Edit KEMs of 0C1167885177" }).click();
+    const kems = page.getByRole("dialog", { name: "Key expansion modules of 0C1167885177" });
+    await kems.getByRole("button", { name: "Add module" }).click();
+    await kems.getByRole("button", { name: "Add module" }).click();
+    expect(await kems.getByRole("button", { name: "Add module" }).isDisabled()).toBe(true);
+    await kems.getByRole("button", { name: "Save modules" }).click();
+    await kems.waitFor({ state: "hidden" });
+    const phone = (
+      await server.testApp.app.inject({
+        method: "GET",
+        url: "/api/v1/phones?q=0C1167885177",
+        headers: await server.testApp.adminHeaders(),
+      })
+    ).json().data[0];
+    expect(phone.kems.map((k: { model: string }) => k.model)).toEqual(["CP-8800-Audio", "CP-8800-Audio"]);
+    await row.getByRole("cell", { name: "2", exact: true }).waitFor();
+
+    await row.getByRole("button", { name: "View config of 0C1167885177" }).click();
+    await page.getByText("No config deployed on the phones' file server.").waitFor();
+  });
 });
