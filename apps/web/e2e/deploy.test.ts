@@ -78,6 +78,23 @@ describe.skipIf(!hasChromium)("Profiles tab: deploy", () => {
     await page.getByRole("row").filter({ hasText: "0C1167884599" }).filter({ hasText: "Carol 8845" }).waitFor();
   });
 
+  it("bulk-deploys to several phones with a live progress bar and per-phone results", async () => {
+    const inv = inventory(server.testApp);
+    for (const mac of ["0C1167884501", "0C1167884502"])
+      await inv.phone({ mac, model: "8845", softwareType: "SIPE", ip: "127.0.0.1" });
+    await page.getByRole("tab", { name: "Profiles" }).click();
+    await page.getByRole("button", { name: "Deploy profile Carol 8845" }).click();
+    const dialog = page.getByRole("dialog", { name: "Deploy Carol 8845" });
+    await dialog.getByLabel(/0C1167884502/).waitFor();
+    await dialog.getByRole("button", { name: "Select all" }).click();
+    await dialog.getByRole("button", { name: "Deploy to 3 phones" }).click();
+    await dialog.getByLabel("Deploy progress").waitFor();
+    await dialog.getByText("3 of 3 done · 3 succeeded · 0 failed").waitFor();
+    for (const mac of ["0C1167884501", "0C1167884502", "0C1167884599"])
+      await dialog.getByRole("row").filter({ hasText: mac }).filter({ hasText: "succeeded" }).waitFor();
+    await page.keyboard.press("Escape");
+  });
+
   it("adds a phone through the dialog, attaches two KEM-80 modules and shows they map to CP-8800-Audio", async () => {
     await page.getByRole("tab", { name: "Phones" }).click();
     await page.getByRole("button", { name: "New phone" }).click();

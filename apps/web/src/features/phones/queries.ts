@@ -44,6 +44,8 @@ export function useAllPhones(enabled = true) {
     queryFn: ({ signal }) =>
       api.get<ListResponse<Phone>>("/phones", { query: { page: 1, pageSize: 500, sort: "mac" }, signal }),
     enabled,
+    // Dialogs that pick phones must see phones added elsewhere (another admin, the API) since the last visit.
+    refetchOnMount: "always",
   });
 }
 
