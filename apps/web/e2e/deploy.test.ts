@@ -95,6 +95,41 @@ describe.skipIf(!hasChromium)("Profiles tab: deploy", () => {
     await page.keyboard.press("Escape");
   });
 
+  it("creates a profile from the built-in template, shows a save-time error with its line, previews with masked passwords", async () => {
+    await page.getByRole("tab", { name: "Profiles" }).click();
+    await page.getByRole("button", { name: "New profile" }).click();
+    let dialog = page.getByRole("dialog", { name: "New profile" });
+    await dialog.getByLabel("Name").fill("Lobby");
+    await dialog.getByLabel("Software type").click();
+    await page.getByRole("option", { name: "SIPE" }).click();
+    await dialog.getByLabel("Owner").click();
+    await page.getByRole("option", { name: /carol/ }).click();
+    await dialog.getByRole("button", { name: "Create profile" }).click();
+    await dialog.waitFor({ state: "hidden" });
+
+    await page.getByRole("button", { name: "Edit profile Lobby" }).click();
+    dialog = page.getByRole("dialog", { name: "Edit profile Lobby" });
+    await dialog.getByText("<deviceProtocol>SIP</deviceProtocol>").waitFor();
+    // The SCCP template on a SIPE profile is refused at save time, with the template line.
+    await dialog.getByLabel("Start from a built-in template").click();
+    await page.getByRole("option", { name: "SCCP (79xx, 894x)" }).click();
+    await dialog.getByRole("button", { name: "Save profile" }).click();
+    await dialog.getByText(/line 4: <deviceProtocol> is SCCP but the profile is for SIP firmware/i).waitFor();
+
+    await dialog.getByLabel("Preview for phone").click();
+    await page.getByRole("option", { name: /0C1167884599/ }).click();
+    await dialog.getByRole("button", { name: "Preview saved profile" }).click();
+    const preview = dialog.getByTestId("profile-preview");
+    await preview.getByText("<deviceProtocol>SIP</deviceProtocol>").waitFor();
+    // CodeMirror renders only the lines in view: scroll down to the credentials.
+    const masked = preview.getByText("<authPassword>********</authPassword>");
+    for (let i = 0; i < 40 && !(await masked.isVisible()); i++)
+      await preview.locator(".cm-scroller").evaluate((el) => el.scrollBy(0, 150));
+    await masked.waitFor();
+    expect(await preview.textContent()).not.toContain("carol-secret");
+    await page.keyboard.press("Escape");
+  });
+
   it("adds a phone through the dialog, attaches two KEM-80 modules and shows they map to CP-8800-Audio", async () => {
     await page.getByRole("tab", { name: "Phones" }).click();
     await page.getByRole("button", { name: "New phone" }).click();

@@ -42,7 +42,7 @@ function templateError(problems: TemplateProblem[]): ValidationFailed {
     `cnfXml line ${first.line}: ${first.message}`,
     problems.map((p) => ({
       path: "body.cnfXml",
-      message: p.message,
+      message: `line ${p.line}: ${p.message}`,
       line: p.line,
       ...(p.column && { column: p.column }),
     })),

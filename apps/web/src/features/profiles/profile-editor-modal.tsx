@@ -298,13 +298,9 @@ function ProfileEditor({ profile, onDone }: { profile: Profile | null; onDone: (
               </Alert>
             )}
             {preview.text && (
-              <CodeMirror
-                aria-label="Preview"
-                value={preview.text}
-                height="300px"
-                editable={false}
-                extensions={xmlExtensions}
-              />
+              <div data-testid="profile-preview">
+                <CodeMirror value={preview.text} height="300px" editable={false} extensions={xmlExtensions} />
+              </div>
             )}
           </Stack>
         )}
