@@ -13,11 +13,13 @@ import {
   Alert,
   Button,
   Checkbox,
+  Code,
   Grid,
   Group,
   Input,
   Modal,
   MultiSelect,
+  ScrollArea,
   Select,
   Stack,
   Text,
@@ -298,9 +300,9 @@ function ProfileEditor({ profile, onDone }: { profile: Profile | null; onDone: (
               </Alert>
             )}
             {preview.text && (
-              <div data-testid="profile-preview">
-                <CodeMirror value={preview.text} height="300px" editable={false} extensions={xmlExtensions} />
-              </div>
+              <ScrollArea h={300} data-testid="profile-preview">
+                <Code block>{preview.text}</Code>
+              </ScrollArea>
             )}
           </Stack>
         )}
