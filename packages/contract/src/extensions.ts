@@ -126,6 +126,29 @@ export const updateExtensionSchema = z
 export type UpdateExtensionInput = z.input<typeof updateExtensionSchema>;
 export type UpdateExtension = z.output<typeof updateExtensionSchema>;
 
+/** Response shapes: plain (no transforms), since responses are encoded through them. */
+export const sccpOptionsOutSchema = z.object({
+  label: z.string().nullable(),
+  cidName: z.string().nullable(),
+  cidNum: z.string().nullable(),
+  deviceName: z.string().nullable(),
+  deviceType: z.string().nullable(),
+  lineInstance: z.number().int(),
+});
+export const sipOptionsOutSchema = z.object({
+  nat: z.string(),
+  dtmfMode: z.string(),
+  directMedia: z.boolean(),
+});
+export const pjsipOptionsOutSchema = z.object({
+  authType: z.enum(["md5", "userpass"]),
+  maxContacts: z.number().int(),
+  removeExisting: z.boolean(),
+  qualifyFrequency: z.number().int(),
+  directMedia: z.boolean(),
+  dtmfMode: z.string(),
+});
+
 export const registrationContactSchema = z.object({
   uri: z.string(),
   userAgent: z.string().nullable(),
@@ -159,9 +182,9 @@ export const extensionSchema = z
     voicemail: z.string().nullable(),
     codecs: z.array(z.string()).nullable(),
     transport: z.string().nullable(),
-    sccp: sccpOptionsSchema.nullable(),
-    sip: sipOptionsSchema.nullable(),
-    pjsip: pjsipOptionsSchema.nullable(),
+    sccp: sccpOptionsOutSchema.nullable(),
+    sip: sipOptionsOutSchema.nullable(),
+    pjsip: pjsipOptionsOutSchema.nullable(),
     registration: registrationSchema,
     asterisk: asteriskSyncStateSchema,
     createdAt: isoTimestampSchema,
