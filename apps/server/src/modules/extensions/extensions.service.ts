@@ -174,9 +174,7 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
 
   /** Writes our row and its Asterisk change in one transaction, then tries to apply the change at once. */
   async function write(
-    fn: (
-      trx: Kysely<Database>,
-    ) => Promise<{
+    fn: (trx: Kysely<Database>) => Promise<{
       id: string;
       number: string;
       previousNumber: string | null;

@@ -1,11 +1,5 @@
-import {
-  componentNames,
-  type AsteriskFailure,
-  type ComponentName,
-  type ComponentStatus,
-  type Dashboard,
-  type DeploymentSummary,
-} from "@cisisk/contract";
+import { componentNames, type ComponentName, type ComponentStatus, type Dashboard } from "@cisisk/contract";
+import type { AsteriskFailure, DeploymentSummary } from "@cisisk/contract";
 import { sql, type Kysely } from "kysely";
 import type { Config } from "../../config.js";
 import type { Database } from "../../db/schema.js";
