@@ -324,7 +324,7 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
               technologies: [input.technology],
               operation: "upsert",
             },
-            await txRepo.findById(id),
+            sync.mode === "none" ? undefined : await txRepo.findById(id),
           );
         }
       });
