@@ -148,7 +148,7 @@ export async function createAsteriskRealtimeTables(db: Kysely<any>, dialect: Dia
     .addColumn("device", "varchar(15)", (c) =>
       c.notNull().defaultTo("").references("sccpdevice.name").onDelete("cascade"),
     )
-    .addColumn("instance", dialect === "mysql" ? sql`tinyint(4)` : "smallint", (c) => c.notNull().defaultTo(0))
+    .addColumn("instance", dialect === "mysql" ? sql`tinyint(4)` : "integer", (c) => c.notNull().defaultTo(0))
     .addColumn("type", e("buttontype"), (c) => c.notNull().defaultTo("line"))
     .addColumn("name", "varchar(36)")
     .addColumn("options", "varchar(100)")
