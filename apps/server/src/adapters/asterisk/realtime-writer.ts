@@ -51,7 +51,7 @@ export async function writeRealtime(db: AnyDb, line: AsteriskLine): Promise<void
           id: line.number,
           auth_type: o.authType,
           username: line.number,
-          realm: clip(line.realm, 40),
+          realm: line.realm,
           ...(o.authType === "md5" ? { md5_cred: line.ha1Md5 } : { password: line.secret }),
         })
         .execute();

@@ -5,6 +5,7 @@ import type { AsteriskLine } from "../../adapters/asterisk/asterisk-line.js";
 import { confFileNames, renderers, writeFileAtomically } from "../../adapters/asterisk/conf-files.js";
 import { removeRealtime, writeRealtime } from "../../adapters/asterisk/realtime-writer.js";
 import type { AsteriskChangesTable, Database } from "../../db/schema.js";
+import { UpstreamFailed } from "../../errors.js";
 import { newId } from "../../lib/ids.js";
 import { addSeconds, iso, type Clock } from "../../lib/time.js";
 import { createExtensionsRepository, type ExtensionRecord } from "./extensions.repository.js";
@@ -122,7 +123,12 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
         created_at: now,
       };
       if (sameDb) {
-        await applyRealtime(trx as AnyDb, { ...row, id: 0, status: "", attempts: 0 } as never, current);
+        try {
+          await applyRealtime(trx as AnyDb, { ...row, id: 0, status: "", attempts: 0 } as never, current);
+        } catch (err) {
+          // Same database: Asterisk's tables change with ours or not at all (missing tables, wrong types…).
+          throw new UpstreamFailed(`Asterisk realtime tables could not be written: ${(err as Error).message}`);
+        }
         await trx
           .insertInto("asterisk_changes")
           .values({ ...row, status: "applied", attempts: 1, applied_at: now })

@@ -224,6 +224,23 @@ describe("realtime mode, Asterisk's tables in our own database", () => {
   });
 });
 
+describe("realtime mode in our database without Asterisk's tables", () => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await buildTestApp({ toml: { asterisk: { mode: "realtime" } } });
+  });
+  afterAll(async () => t?.close());
+
+  it("answers 502 upstream_failed and keeps neither row (they change together or not at all)", async () => {
+    const api = apiOf(t, await t.adminHeaders());
+    const res = await api("POST", "/extensions", { number: "5001", technology: "PJSIP", displayName: "No tables" });
+    expect(res.statusCode, res.body).toBe(502);
+    expect(res.json().error.code).toBe("upstream_failed");
+    expect((await api("GET", "/extensions")).json().total).toBe(0);
+    expect(await t.db.kysely.selectFrom("asterisk_changes").selectAll().execute()).toEqual([]);
+  });
+});
+
 describe("realtime mode, Asterisk's tables in another database", () => {
   let t: TestApp;
   let dir: string;
