@@ -59,27 +59,41 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
     if (current) await writeRealtime(target, deps.lineOf(current));
   }
 
-  async function apply(row: Selectable<AsteriskChangesTable>): Promise<void> {
+  type Row = Selectable<AsteriskChangesTable>;
+
+  /** One realtime change, or a batch of files changes (one render and one reload per technology). */
+  async function apply(batch: Row[]): Promise<void> {
     const repo = createExtensionsRepository(db);
-    if (row.mode === "realtime") {
+    const first = batch[0]!;
+    if (first.mode === "realtime") {
       if (!deps.realtimeDb) throw new Error("realtime_database_url is not configured");
-      const current = await repo.findById(row.extension_id);
+      const current = await repo.findById(first.extension_id);
       const target = deps.realtimeDb === "same" ? (db as AnyDb) : await deps.realtimeDb();
-      await target.transaction().execute((trx) => applyRealtime(trx, row, current));
+      await target.transaction().execute((trx) => applyRealtime(trx, first, current));
       return;
     }
-    if (row.mode === "files") {
+    if (first.mode === "files") {
       if (!deps.configDir) throw new Error("[asterisk] config_dir is not configured");
       const lines = (await repo.all()).map((r) => deps.lineOf(r));
       for (const tech of ["PJSIP", "SIP", "SCCP"] as const) {
         await writeFileAtomically(deps.configDir, confFileNames[tech], renderers[tech](lines));
       }
       if (!deps.manager) {
-        deps.log?.warn({ change: row.id }, "files written, but no AMI is configured to reload Asterisk");
+        deps.log?.warn({ changes: batch.length }, "files written, but no AMI is configured to reload Asterisk");
         return;
       }
-      await deps.manager.reload(row.technologies.split(",") as Technology[]);
+      const touched = new Set(batch.flatMap((r) => r.technologies.split(",")));
+      await deps.manager.reload((["PJSIP", "SIP", "SCCP"] as const).filter((t) => touched.has(t)));
     }
+  }
+
+  async function release(row: Row): Promise<void> {
+    await db
+      .updateTable("asterisk_changes")
+      .set({ claimed_by: null, claimed_until: null })
+      .where("id", "=", row.id)
+      .where("claimed_by", "=", serverId)
+      .execute();
   }
 
   async function claimNext(): Promise<Selectable<AsteriskChangesTable> | undefined> {
@@ -142,42 +156,57 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
     },
 
     /** Applies pending changes in id order until none is left or Asterisk fails; returns how many were applied. */
-    async processPending(limit = 100): Promise<number> {
+    async processPending(limit = 500): Promise<number> {
       if (mode === "none") return 0;
       let applied = 0;
-      for (let i = 0; i < limit; i++) {
-        const row = await claimNext();
-        if (!row) break;
+      while (applied < limit) {
+        const first = await claimNext();
+        if (!first) break;
+        const batch: Row[] = [first];
+        // Files are rendered whole: every waiting files change is covered by one render + reload.
+        while (first.mode === "files" && applied + batch.length < limit) {
+          const next = await claimNext();
+          if (!next) break;
+          if (next.mode !== "files") {
+            await release(next);
+            break;
+          }
+          batch.push(next);
+        }
         try {
-          await apply(row);
-          await db
-            .updateTable("asterisk_changes")
-            .set({
-              status: "applied",
-              attempts: row.attempts + 1,
-              last_error: null,
-              applied_at: iso(clock()),
-              claimed_by: null,
-              claimed_until: null,
-            })
-            .where("id", "=", row.id)
-            .execute();
-          applied++;
+          await apply(batch);
+          for (const row of batch) {
+            await db
+              .updateTable("asterisk_changes")
+              .set({
+                status: "applied",
+                attempts: row.attempts + 1,
+                last_error: null,
+                applied_at: iso(clock()),
+                claimed_by: null,
+                claimed_until: null,
+              })
+              .where("id", "=", row.id)
+              .execute();
+          }
+          applied += batch.length;
         } catch (err) {
-          const attempts = row.attempts + 1;
           const message = ((err as Error).message || String(err)).slice(0, 1000);
-          await db
-            .updateTable("asterisk_changes")
-            .set({
-              status: attempts >= maxAttempts ? "failed" : "pending",
-              attempts,
-              last_error: message,
-              claimed_by: null,
-              claimed_until: null,
-            })
-            .where("id", "=", row.id)
-            .execute();
-          deps.log?.warn({ change: row.id, err: message }, "asterisk change not applied; will retry");
+          for (const row of batch) {
+            const attempts = row.attempts + 1;
+            await db
+              .updateTable("asterisk_changes")
+              .set({
+                status: attempts >= maxAttempts ? "failed" : "pending",
+                attempts,
+                last_error: message,
+                claimed_by: null,
+                claimed_until: null,
+              })
+              .where("id", "=", row.id)
+              .execute();
+          }
+          deps.log?.warn({ changes: batch.map((r) => r.id), err: message }, "asterisk change not applied; will retry");
           break; // Asterisk is unreachable or refuses: keep the order, retry later.
         }
       }

@@ -425,6 +425,25 @@ describe("files mode with reloads over AMI", () => {
     expect(dash.extensions).toEqual({ configured: 4, registered: 1 });
   });
 
+  it("applies a backlog of file changes with one render and one reload per technology", async () => {
+    await peer.stop();
+    for (const [number, technology] of [
+      ["1101", "PJSIP"],
+      ["1102", "SIP"],
+      ["1103", "PJSIP"],
+    ] as const) {
+      const res = await api("POST", "/extensions", { number, technology, displayName: `Backlog ${number}` });
+      expect(res.json().asterisk.status).toBe("pending");
+    }
+    await peer.start();
+    const before = commands().length;
+    expect(await t.deps.asteriskSync.processPending()).toBe(3);
+    expect(commands().slice(before)).toEqual(["module reload res_pjsip.so", "sip reload"]);
+    const pjsip = parseConf(await readFile(path.join(dir, "pjsip_cisisk.conf"), "utf8"));
+    expect(section(pjsip, "1103", "aor")).toBeDefined();
+    expect((await api("GET", "/dashboard")).json().asterisk.pendingChanges).toBe(0);
+  });
+
   it("exposes the phone control on deps for the deploy pipeline", async () => {
     await t.deps.ami!.pjsipNotify("1001", { Event: "check-sync" });
     const last = peer.actions.at(-1)!;
