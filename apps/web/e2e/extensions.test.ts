@@ -60,6 +60,12 @@ describe.skipIf(!hasChromium)("Extensions tab", () => {
     const lines = await server.testApp.deps.extensions.lineCredentialsForUser(user.id);
     expect(lines.map((l) => l.number)).toEqual(["1001"]);
     expect(lines[0]!.secret.length).toBeGreaterThanOrEqual(16);
+
+    // The dashboard's telephony cards count it (no AMI here: registration unknown).
+    await page.getByRole("tab", { name: "Dashboard" }).click();
+    const card = page.getByLabel("Registered extensions");
+    await card.getByText("? / 1").waitFor();
+    expect(await page.getByLabel("Asterisk changes").textContent()).toContain("mode: none");
   });
 
   it("imports a CSV and reports the bad rows without importing anything", async () => {
