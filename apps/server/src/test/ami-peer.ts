@@ -27,6 +27,8 @@ export async function startAmiPeer(options: { username?: string; secret?: string
   const secret = options.secret ?? "ami-secret";
   const actions: PeerAction[] = [];
   const contacts: PeerContact[] = [];
+  /** chan_sip peers; null = chan_sip not loaded (Asterisk 21+), so SIPpeers is an unknown command. */
+  const chanSip: { sipPeers: Array<{ name: string; ip: string | null }> | null } = { sipPeers: null };
   const sockets = new Set<net.Socket>();
   let server: net.Server | null = null;
   let port = 0;
@@ -141,13 +143,40 @@ export async function startAmiPeer(options: { username?: string; secret?: string
           ["ListItems", contacts.length],
         ]);
       }
-      default:
-        return reply(socket, [
-          ["Response", "Error"],
+      case "sippeers": {
+        if (!chanSip.sipPeers) break;
+        reply(socket, [
+          ["Response", "Success"],
           ...idLine,
-          ["Message", `Invalid/unknown command: ${action}. Use Action: ListCommands to show available commands.`],
+          ["EventList", "start"],
+          ["Message", "Peer status list will follow"],
         ]);
+        for (const p of chanSip.sipPeers) {
+          reply(socket, [
+            ["Event", "PeerEntry"],
+            ...idLine,
+            ["Channeltype", "SIP"],
+            ["ObjectName", p.name],
+            ["ChanObjectType", "peer"],
+            ["IPaddress", p.ip ?? "-none-"],
+            ["IPport", p.ip ? 5060 : 0],
+            ["Dynamic", "yes"],
+            ["Status", p.ip ? "OK (4 ms)" : "UNKNOWN"],
+          ]);
+        }
+        return reply(socket, [
+          ["Event", "PeerlistComplete"],
+          ...idLine,
+          ["EventList", "Complete"],
+          ["ListItems", chanSip.sipPeers.length],
+        ]);
+      }
     }
+    return reply(socket, [
+      ["Response", "Error"],
+      ...idLine,
+      ["Message", `Invalid/unknown command: ${action}. Use Action: ListCommands to show available commands.`],
+    ]);
   }
 
   async function listen(): Promise<void> {
@@ -179,6 +208,8 @@ export async function startAmiPeer(options: { username?: string; secret?: string
     secret,
     actions,
     contacts,
+    /** Set `peer.chanSip.sipPeers = [...]` to have chan_sip loaded. */
+    chanSip,
     get logins() {
       return logins;
     },

@@ -13,12 +13,20 @@ export interface PjsipContact {
   expiresAt: string | null;
 }
 
+export interface SipPeerState {
+  name: string;
+  ip: string | null;
+  status: string | null;
+}
+
 /** What the extensions module needs from Asterisk's manager interface, in its own words. */
 export interface AsteriskManager {
   /** Re-reads the config of each channel driver (after the files mode rewrote its fragment). */
   reload(technologies: readonly Technology[]): Promise<void>;
   /** Every registered PJSIP contact (PJSIPShowContacts). */
   pjsipContacts(): Promise<PjsipContact[]>;
+  /** chan_sip peers (SIPpeers); null when chan_sip is not loaded (gone since Asterisk 21). */
+  sipPeers(): Promise<SipPeerState[] | null>;
   ping(): Promise<void>;
 }
 
@@ -58,6 +66,25 @@ export function createAsteriskManager(ami: AmiClient): AsteriskManager {
       } catch (err) {
         // Asterisk answers an empty list with Response: Error "No Contacts found".
         if (err instanceof AmiError && err.code === "action_failed" && /no .*found/i.test(err.message)) return [];
+        throw err;
+      }
+    },
+    async sipPeers() {
+      try {
+        const { events } = await ami.listAction("SIPpeers");
+        return events
+          .filter((e) => field(e, "Event") === "PeerEntry")
+          .map((e) => {
+            const ip = field(e, "IPaddress");
+            return {
+              name: field(e, "ObjectName") ?? "",
+              ip: ip && ip !== "-none-" && ip !== "(null)" ? ip : null,
+              status: field(e, "Status") || null,
+            };
+          });
+      } catch (err) {
+        if (err instanceof AmiError && err.code === "action_failed" && /Invalid\/unknown command/i.test(err.message))
+          return null;
         throw err;
       }
     },

@@ -175,5 +175,24 @@ export async function realtimeContacts(db: AnyDb): Promise<RealtimeContact[]> {
     }));
 }
 
+/** chan_sip peers registered through realtime (sippeers.ipaddr + regseconds, written by chan_sip itself). */
+export async function realtimeSipRegistrations(db: AnyDb): Promise<RealtimeContact[]> {
+  const now = Math.floor(Date.now() / 1000);
+  const rows = await db
+    .selectFrom("sippeers")
+    .select(["name", "ipaddr", "port", "regseconds", "useragent", "fullcontact"])
+    .where("regseconds", ">", now)
+    .execute();
+  return rows
+    .filter((r) => r.ipaddr)
+    .map((r) => ({
+      endpoint: String(r.name),
+      uri: String(r.fullcontact ?? `sip:${r.name}@${r.ipaddr}:${r.port ?? 5060}`),
+      userAgent: r.useragent ? String(r.useragent) : null,
+      viaAddr: String(r.ipaddr),
+      expiresAt: new Date(Number(r.regseconds) * 1000).toISOString(),
+    }));
+}
+
 /** `sql` re-exported so callers can probe the realtime connection without importing kysely. */
 export const probe = (db: AnyDb) => sql`select 1`.execute(db);

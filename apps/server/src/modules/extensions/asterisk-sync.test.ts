@@ -221,6 +221,26 @@ describe("realtime mode, Asterisk's tables in our own database", () => {
     const dash = (await api("GET", "/dashboard")).json();
     expect(dash.extensions).toEqual({ configured: 2, registered: 1 });
     expect(dash.asterisk).toMatchObject({ mode: "realtime", pendingChanges: 0, failedChanges: 0 });
+    // chan_sip writes its registrations into sippeers (ipaddr, regseconds, useragent).
+    const sipExt = (
+      await api("POST", "/extensions", { number: "3003", technology: "SIP", displayName: "Sip reg" })
+    ).json();
+    expect((await api("GET", `/extensions/${sipExt.id}`)).json().registration.state).toBe("unregistered");
+    await rt
+      .updateTable("sippeers")
+      .set({
+        ipaddr: "10.0.0.7",
+        port: 5060,
+        regseconds: Math.floor(Date.now() / 1000) + 600,
+        useragent: "Cisco-CP7975G/9.4",
+      })
+      .where("name", "=", "3003")
+      .execute();
+    expect((await api("GET", `/extensions/${sipExt.id}`)).json().registration).toMatchObject({
+      state: "registered",
+      contacts: [{ ip: "10.0.0.7", userAgent: "Cisco-CP7975G/9.4" }],
+    });
+    expect((await api("GET", "/dashboard")).json().extensions).toEqual({ configured: 3, registered: 2 });
   });
 });
 
@@ -420,9 +440,21 @@ describe("files mode with reloads over AMI", () => {
       contacts: [{ userAgent: "Cisco-CP7841/12.8", ip: "10.1.1.9" }],
     });
     expect(byNumber["1004"].state).toBe("unregistered");
-    expect(byNumber["1002"].state).toBe("unknown");
+    expect(byNumber["1002"].state).toBe("unknown"); // chan_sip not loaded: SIPpeers is unknown
     const dash = (await api("GET", "/dashboard")).json();
     expect(dash.extensions).toEqual({ configured: 4, registered: 1 });
+
+    // With chan_sip loaded, SIP peers get a state from SIPpeers too.
+    peer.chanSip.sipPeers = [{ name: "1002", ip: "10.1.1.20" }];
+    const sip = (await api("GET", "/extensions?q=1002")).json().data[0];
+    expect(sip.registration).toMatchObject({
+      state: "registered",
+      contacts: [{ ip: "10.1.1.20", status: "OK (4 ms)" }],
+    });
+    expect((await api("GET", "/dashboard")).json().extensions).toEqual({ configured: 4, registered: 2 });
+    peer.chanSip.sipPeers = [{ name: "1002", ip: null }];
+    expect((await api("GET", "/extensions?q=1002")).json().data[0].registration.state).toBe("unregistered");
+    peer.chanSip.sipPeers = null;
   });
 
   it("applies a backlog of file changes with one render and one reload per technology", async () => {

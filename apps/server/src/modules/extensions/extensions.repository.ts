@@ -184,14 +184,14 @@ export function createExtensionsRepository(db: Kysely<Database>) {
       return Number(r.n);
     },
 
-    async countByNumbers(numbers: readonly string[]): Promise<number> {
+    async countByNumbers(technology: ExtensionTechnology, numbers: readonly string[]): Promise<number> {
       if (numbers.length === 0) return 0;
       let n = 0;
       for (let i = 0; i < numbers.length; i += 500) {
         const r = await db
           .selectFrom("extensions")
           .select((eb) => eb.fn.countAll().as("n"))
-          .where("technology", "=", "PJSIP")
+          .where("technology", "=", technology)
           .where("number", "in", numbers.slice(i, i + 500))
           .executeTakeFirstOrThrow();
         n += Number(r.n);

@@ -16,7 +16,7 @@ import {
 import type { Kysely } from "kysely";
 import type { AsteriskManager, Technology } from "../../adapters/ami/asterisk-manager.js";
 import type { AsteriskLine } from "../../adapters/asterisk/asterisk-line.js";
-import { realtimeContacts } from "../../adapters/asterisk/realtime-writer.js";
+import { realtimeContacts, realtimeSipRegistrations } from "../../adapters/asterisk/realtime-writer.js";
 import type { Database } from "../../db/schema.js";
 import { NotFound, ValidationFailed } from "../../errors.js";
 import { generatePassword, newId } from "../../lib/ids.js";
@@ -60,6 +60,7 @@ export interface LineCredentials {
 }
 
 type Contact = Registration["contacts"][number];
+type Registrations = { map: Map<string, Contact[]>; known: Set<ExtensionTechnology> };
 const optionSchemas = { SCCP: sccpOptionsSchema, SIP: sipOptionsSchema, PJSIP: pjsipOptionsSchema } as const;
 const SIP_TRANSPORTS = ["udp", "tcp", "tls", "ws", "wss", "udp,tcp", "tcp,udp"];
 const optionKey = { SCCP: "sccp", SIP: "sip", PJSIP: "pjsip" } as const;
@@ -104,40 +105,81 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
     }
   }
 
-  /** Registered contacts per endpoint name; null when Asterisk cannot be asked. */
-  async function contactsByEndpoint(): Promise<Map<string, Contact[]> | null> {
+  /**
+   * Registered contacts keyed `TECH:number`, and the technologies Asterisk could be asked about (PJSIP
+   * from PJSIPShowContacts or ps_contacts, SIP from SIPpeers or sippeers); null when it cannot be asked.
+   */
+  async function contactsByEndpoint(): Promise<Registrations | null> {
     const source = deps.registrations;
     if (!source) return null;
+    const map = new Map<string, Contact[]>();
+    const known = new Set<ExtensionTechnology>();
+    const add = (tech: ExtensionTechnology, endpoint: string, contact: Contact) =>
+      map.set(`${tech}:${endpoint}`, [...(map.get(`${tech}:${endpoint}`) ?? []), contact]);
     try {
-      const list =
-        source.kind === "ami"
-          ? (await source.manager.pjsipContacts()).map((c) => ({
-              endpoint: c.endpoint || c.aor,
-              contact: { uri: c.uri, userAgent: c.userAgent, ip: c.viaAddr, status: c.status, expiresAt: c.expiresAt },
-            }))
-          : (await realtimeContacts(await source.db())).map((c) => ({
-              endpoint: c.endpoint,
-              contact: { uri: c.uri, userAgent: c.userAgent, ip: c.viaAddr, status: null, expiresAt: c.expiresAt },
-            }));
-      const map = new Map<string, Contact[]>();
-      for (const { endpoint, contact } of list) map.set(endpoint, [...(map.get(endpoint) ?? []), contact]);
-      return map;
+      if (source.kind === "ami") {
+        for (const c of await source.manager.pjsipContacts()) {
+          add("PJSIP", c.endpoint || c.aor, {
+            uri: c.uri,
+            userAgent: c.userAgent,
+            ip: c.viaAddr,
+            status: c.status,
+            expiresAt: c.expiresAt,
+          });
+        }
+        known.add("PJSIP");
+        const peers = await source.manager.sipPeers().catch(() => null);
+        if (peers) {
+          known.add("SIP");
+          for (const p of peers.filter((x) => x.ip)) {
+            add("SIP", p.name, {
+              uri: `sip:${p.name}@${p.ip}`,
+              userAgent: null,
+              ip: p.ip,
+              status: p.status,
+              expiresAt: null,
+            });
+          }
+        }
+      } else {
+        const db = await source.db();
+        for (const c of await realtimeContacts(db)) {
+          add("PJSIP", c.endpoint, {
+            uri: c.uri,
+            userAgent: c.userAgent,
+            ip: c.viaAddr,
+            status: null,
+            expiresAt: c.expiresAt,
+          });
+        }
+        known.add("PJSIP");
+        const sip = await realtimeSipRegistrations(db).catch(() => null);
+        if (sip) {
+          known.add("SIP");
+          for (const c of sip) {
+            add("SIP", c.endpoint, {
+              uri: c.uri,
+              userAgent: c.userAgent,
+              ip: c.viaAddr,
+              status: null,
+              expiresAt: c.expiresAt,
+            });
+          }
+        }
+      }
+      return { map, known };
     } catch {
       return null;
     }
   }
 
-  function registrationOf(r: ExtensionRecord, contacts: Map<string, Contact[]> | null): Registration {
-    if (!contacts || r.technology !== "PJSIP") return { state: "unknown", contacts: [] };
-    const mine = contacts.get(r.number) ?? [];
+  function registrationOf(r: ExtensionRecord, contacts: Registrations | null): Registration {
+    if (!contacts || !contacts.known.has(r.technology)) return { state: "unknown", contacts: [] };
+    const mine = contacts.map.get(`${r.technology}:${r.number}`) ?? [];
     return { state: mine.length > 0 ? "registered" : "unregistered", contacts: mine };
   }
 
-  function toDto(
-    r: ExtensionRecord,
-    contacts: Map<string, Contact[]> | null,
-    state: ChangeState | undefined,
-  ): Extension {
+  function toDto(r: ExtensionRecord, contacts: Registrations | null, state: ChangeState | undefined): Extension {
     const opts = optionSchemas[r.technology].parse(r.options);
     return {
       id: r.id,
@@ -340,7 +382,15 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
     /** Configured extensions, and how many PJSIP ones are registered (null when Asterisk cannot be asked). */
     async registrationCounts(): Promise<{ configured: number; registered: number | null }> {
       const [configured, contacts] = await Promise.all([repo.count(), contactsByEndpoint()]);
-      return { configured, registered: contacts ? await repo.countByNumbers([...contacts.keys()]) : null };
+      if (!contacts) return { configured, registered: null };
+      let registered = 0;
+      for (const tech of contacts.known) {
+        const numbers = [...contacts.map.keys()]
+          .filter((k) => k.startsWith(`${tech}:`))
+          .map((k) => k.slice(tech.length + 1));
+        registered += await repo.countByNumbers(tech, numbers);
+      }
+      return { configured, registered };
     },
 
     /** The lines of a user with their secrets in clear (phone profiles need them). Never expose over HTTP. */
