@@ -291,6 +291,41 @@ describe("realtime mode, Asterisk's tables in another database", () => {
   });
 });
 
+describe("realtime mode, Asterisk's database not ready yet", () => {
+  let t: TestApp;
+  let dir: string;
+  let other: Db;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "cisisk-rt-late-"));
+    const url = `sqlite:${path.join(dir, "asterisk.db")}`;
+    other = await connectDatabase(url);
+    t = await buildTestApp({ toml: { asterisk: { mode: "realtime", realtime_database_url: url } } });
+  });
+  afterAll(async () => {
+    await t?.close();
+    await other?.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("keeps our extension and the change pending, then applies it once the tables exist", async () => {
+    const api = apiOf(t, await t.adminHeaders());
+    const res = await api("POST", "/extensions", { number: "4101", technology: "SIP", displayName: "Early" });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().asterisk).toMatchObject({ status: "pending", attempts: 1 });
+    expect(res.json().asterisk.lastError).toMatch(/sippeers/);
+    expect((await api("GET", "/dashboard")).json().asterisk).toMatchObject({ mode: "realtime", pendingChanges: 1 });
+
+    await createAsteriskRealtimeTables(other.kysely, other.dialect);
+    expect(await t.deps.asteriskSync.processPending()).toBe(1);
+    expect((await api("GET", `/extensions/${res.json().id}`)).json().asterisk.status).toBe("applied");
+    const rows = await (other.kysely as never as TestApp["db"]["kysely"])
+      .selectFrom("sippeers" as never)
+      .select("name" as never)
+      .execute();
+    expect(rows).toEqual([{ name: "4101" }]);
+  });
+});
+
 describe("files mode with reloads over AMI", () => {
   let t: TestApp;
   let api: Api;
