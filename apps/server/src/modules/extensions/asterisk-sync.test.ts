@@ -3,10 +3,13 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { LightMyRequestResponse } from "fastify";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createAmiClient } from "../../adapters/ami/ami-client.js";
+import { createAsteriskManager } from "../../adapters/ami/asterisk-manager.js";
 import { connectDatabase, type Db } from "../../db/connect.js";
 import { startAmiPeer, type AmiPeer } from "../../test/ami-peer.js";
 import { createAsteriskRealtimeTables } from "../../test/asterisk-realtime-tables.js";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.js";
+import { createAsteriskSync } from "./asterisk-sync.service.js";
 
 type Api = (
   method: "GET" | "POST" | "PATCH" | "DELETE",
@@ -509,6 +512,49 @@ describe("files mode with reloads over AMI", () => {
     const pjsip = parseConf(await readFile(path.join(dir, "pjsip_cisisk.conf"), "utf8"));
     expect(section(pjsip, "1103", "aor")).toBeDefined();
     expect((await api("GET", "/dashboard")).json().asterisk.pendingChanges).toBe(0);
+  });
+
+  it("lets two servers drain the same outbox without applying a change twice (rows are claimed)", async () => {
+    await peer.stop();
+    for (const n of ["1201", "1202", "1203", "1204", "1205", "1206"]) {
+      await api("POST", "/extensions", { number: n, technology: "PJSIP", displayName: `Shared ${n}` });
+    }
+    const pending = await t.db.kysely
+      .selectFrom("asterisk_changes")
+      .selectAll()
+      .where("status", "=", "pending")
+      .execute();
+    expect(pending).toHaveLength(6);
+    await peer.start();
+    // A second server: its own sync worker (own claim id, own AMI connection) on the same database.
+    const ami = createAmiClient({ host: "127.0.0.1", port: peer.port, username: peer.username, secret: peer.secret });
+    const other = createAsteriskSync({
+      db: t.db.kysely,
+      mode: "files",
+      realtimeDb: null,
+      configDir: dir,
+      manager: createAsteriskManager(ami),
+      lineOf: (r) => t.deps.extensions.lineOf(r),
+      clock: () => new Date(),
+    });
+    const [a, b] = await Promise.all([t.deps.asteriskSync.processPending(2), other.processPending(2)]);
+    const [c, d] = await Promise.all([t.deps.asteriskSync.processPending(), other.processPending()]);
+    await ami.close();
+    expect(a + b + c + d).toBe(6);
+    const rows = await t.db.kysely
+      .selectFrom("asterisk_changes")
+      .selectAll()
+      .where(
+        "id",
+        "in",
+        pending.map((r) => r.id),
+      )
+      .execute();
+    for (const row of rows) {
+      const before = pending.find((p) => p.id === row.id)!;
+      expect(row.status).toBe("applied");
+      expect(Number(row.attempts)).toBe(Number(before.attempts) + 1);
+    }
   });
 
   it("exposes the phone control on deps for the deploy pipeline", async () => {
