@@ -38,6 +38,7 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
 
   // ── Asterisk: AMI (null when [asterisk] ami_host is not set), the outbox and the extensions.
   const a = config.asterisk;
+  let amiStatusWrites: Promise<void> = Promise.resolve();
   const amiClient = a.ami_host
     ? createAmiClient({
         host: a.ami_host,
@@ -45,7 +46,12 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
         username: a.ami_username ?? "",
         secret: a.ami_secret ?? "",
         timeoutMs: config.restart.timeout_ms,
-        onStatus: (ok, error) => void health.recordComponent("ami", ok ? "ok" : "down", error).catch(() => undefined),
+        // Written one after the other, so an old "down" never lands after a newer "ok".
+        onStatus: (ok, error) => {
+          amiStatusWrites = amiStatusWrites
+            .then(() => health.recordComponent("ami", ok ? "ok" : "down", error))
+            .catch(() => undefined);
+        },
       })
     : null;
   const asteriskManager = amiClient ? createAsteriskManager(amiClient) : null;

@@ -443,7 +443,9 @@ describe("files mode with reloads over AMI", () => {
     expect(dash.asterisk).toMatchObject({ mode: "files", pendingChanges: 1, failedChanges: 0 });
     expect(dash.asterisk.lastError).toMatch(/AMI/);
     expect(dash.recentFailures[0]).toMatchObject({ extensionNumber: "1004", status: "pending", attempts: 1 });
-    expect(dash.components.ami.status).toBe("down");
+    await expect
+      .poll(async () => (await api("GET", "/dashboard")).json().components.ami.status, { timeout: 3000 })
+      .toBe("down");
 
     const before = commands().length;
     await peer.start();
@@ -456,7 +458,10 @@ describe("files mode with reloads over AMI", () => {
     const after = (await api("GET", "/dashboard")).json();
     expect(after.asterisk).toMatchObject({ pendingChanges: 0, lastError: null });
     expect(after.recentFailures).toEqual([]);
-    expect(after.components.ami.status).toBe("ok");
+    // The AMI health row is written in the background, in order.
+    await expect
+      .poll(async () => (await api("GET", "/dashboard")).json().components.ami.status, { timeout: 3000 })
+      .toBe("ok");
     const pjsip = parseConf(await readFile(path.join(dir, "pjsip_cisisk.conf"), "utf8"));
     expect(section(pjsip, "1004", "endpoint")).toBeDefined();
   });
