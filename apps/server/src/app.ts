@@ -15,6 +15,7 @@ import { requireConsoleUser } from "./http/authenticate.js";
 import { errorBody, registerErrorHandler } from "./http/error-handler.js";
 import { registerNulGuard } from "./http/reject-nul.js";
 import { authRoutes } from "./modules/auth/auth.routes.js";
+import { extensionsRoutes } from "./modules/extensions/extensions.routes.js";
 import { dashboardRoutes, healthRoutes } from "./modules/health/health.routes.js";
 import { usersRoutes } from "./modules/users/users.routes.js";
 import { ciscoAuthenticateRoutes } from "./modules/deployments/cisco-authenticate.routes.js";
@@ -76,6 +77,7 @@ export async function buildApp(
         await consoleApi.register(phonesRoutes(deps.phones));
         await consoleApi.register(profilesRoutes(deps.profiles));
         await consoleApi.register(deploymentsRoutes(deps.deployments));
+        await consoleApi.register(extensionsRoutes(deps.extensions));
       });
     },
     { prefix: API_PREFIX },

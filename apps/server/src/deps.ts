@@ -19,6 +19,12 @@ import { createPhonesService } from "./modules/phones/phones.service.js";
 import { createTableLineSource } from "./modules/profiles/line-source.js";
 import { createProfilesRepository } from "./modules/profiles/profiles.repository.js";
 import { createProfilesService } from "./modules/profiles/profiles.service.js";
+import { createAmiClient } from "./adapters/ami/ami-client.js";
+import { createAsteriskManager } from "./adapters/ami/asterisk-manager.js";
+import { createAsteriskPhoneControl, type AsteriskPhoneControl } from "./adapters/ami/phone-control.js";
+import { connectDatabase } from "./db/connect.js";
+import { createAsteriskSync } from "./modules/extensions/asterisk-sync.service.js";
+import { createExtensionsService } from "./modules/extensions/extensions.service.js";
 
 /** The composition root: every service built once, from config and the database, passed down explicitly. */
 export function createDeps(config: Config, db: Db, options: { clock?: Clock } = {}) {
@@ -39,12 +45,79 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
     clock,
     settings: config.auth,
   });
+
+  // ── Asterisk: AMI (null when [asterisk] ami_host is not set), the outbox and the extensions.
+  const a = config.asterisk;
+  let amiStatusWrites: Promise<void> = Promise.resolve();
+  const amiClient = a.ami_host
+    ? createAmiClient({
+        host: a.ami_host,
+        port: a.ami_port,
+        username: a.ami_username ?? "",
+        secret: a.ami_secret ?? "",
+        timeoutMs: config.restart.timeout_ms,
+        // Written one after the other, so an old "down" never lands after a newer "ok".
+        onStatus: (ok, error) => {
+          amiStatusWrites = amiStatusWrites
+            .then(() => health.recordComponent("ami", ok ? "ok" : "down", error))
+            .catch(() => undefined);
+        },
+      })
+    : null;
+  const asteriskManager = amiClient ? createAsteriskManager(amiClient) : null;
+  const ami: AsteriskPhoneControl | null = amiClient ? createAsteriskPhoneControl(amiClient) : null;
+  const sameRealtimeDb = !a.realtime_database_url || a.realtime_database_url === config.server.databaseUrl;
+  let realtimeConnection: Promise<Db> | null = null;
+  const realtimeDb = () => (realtimeConnection ??= connectDatabase(a.realtime_database_url!)).then((c) => c.kysely);
+  const asteriskSync = createAsteriskSync({
+    db: db.kysely,
+    mode: a.mode,
+    realtimeDb: a.mode !== "realtime" ? null : sameRealtimeDb ? "same" : realtimeDb,
+    configDir: a.config_dir ?? null,
+    manager: asteriskManager,
+    lineOf: (record) => extensions.lineOf(record),
+    clock,
+  });
+  const extensions = createExtensionsService({
+    db: db.kysely,
+    secretBox,
+    clock,
+    // Asterisk's own default realm, unless [sip] realm/domain say otherwise.
+    realm:
+      (config.sip.realm ?? config.sip.domain) === "localhost" ? "asterisk" : (config.sip.realm ?? config.sip.domain),
+    defaultContext: a.default_context,
+    sync: asteriskSync,
+    registrations:
+      a.mode === "realtime"
+        ? { kind: "realtime", db: sameRealtimeDb ? async () => db.kysely as never : (realtimeDb as never) }
+        : asteriskManager
+          ? { kind: "ami", manager: asteriskManager }
+          : null,
+    userExists: async (id) => Boolean(await users.get(id).catch(() => null)),
+    userIdByUsername: async (username) => (await users.findCredentialsByUsername(username))?.user.id,
+  });
+  /** Stops the AMI connection and the realtime pool (main.ts and tests call it on shutdown). */
+  const closeAdapters = async () => {
+    await amiClient?.close();
+    if (realtimeConnection) await (await realtimeConnection).close();
+  };
+
   const health = createHealthService({
     db: db.kysely,
     config,
     clock,
     startedAt: clock(),
-    counts: { users: users.count, phones: () => phones.count(), profiles: () => profiles.count() },
+    counts: {
+      users: users.count,
+      extensions: extensions.count,
+      phones: () => phones.count(),
+      profiles: () => profiles.count(),
+    },
+    extensionsStatus: extensions.registrationCounts,
+    asteriskStatus: async () => ({
+      ...(await asteriskSync.stats()),
+      recentFailures: await asteriskSync.recentFailures(10),
+    }),
   });
 
   const phoneSessions = createPhoneSessionsService({
@@ -84,7 +157,7 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
     cgi: createCgiExecutor({ timeoutMs: config.restart.timeout_ms }),
     recordFtp: (ok, error) => health.recordComponent("ftp", ok ? "ok" : "down", error),
     // TODO(lead): pass the AMI client (it implements AsteriskPhoneControl) once the Asterisk module lands.
-    ami: null,
+    ami,
     settings: {
       sipMethod: config.restart.sip_method,
       sipEvent: config.restart.sip_event,
@@ -114,6 +187,10 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
     profiles,
     phoneFiles,
     deployments,
+    extensions,
+    asteriskSync,
+    ami,
+    closeAdapters,
   };
 }
 export type Deps = ReturnType<typeof createDeps>;

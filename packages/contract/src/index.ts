@@ -7,3 +7,4 @@ export * from "./phone-catalogue.js";
 export * from "./phones.js";
 export * from "./profiles.js";
 export * from "./deployments.js";
+export * from "./extensions.js";

@@ -1,3 +1,5 @@
+import type { Generated } from "kysely";
+
 /** Row types as stored: snake_case columns, booleans as 0/1 integers, timestamps as ISO-8601 strings. */
 
 export interface UsersTable {
@@ -157,6 +159,25 @@ export interface DeploymentsTable {
   finished_at: string | null;
 }
 
+/** Outbox of changes to apply to Asterisk (realtime tables or config files), in id order. */
+export interface AsteriskChangesTable {
+  id: Generated<number>;
+  extension_id: string;
+  extension_number: string;
+  previous_number: string | null;
+  /** Comma-separated technologies to (re)write or remove, e.g. "PJSIP" or "SIP,PJSIP". */
+  technologies: string;
+  operation: string;
+  mode: string;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  claimed_by: string | null;
+  claimed_until: string | null;
+  created_at: string;
+  applied_at: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
@@ -172,4 +193,5 @@ export interface Database {
   profiles: ProfilesTable;
   deployment_batches: DeploymentBatchesTable;
   deployments: DeploymentsTable;
+  asterisk_changes: AsteriskChangesTable;
 }

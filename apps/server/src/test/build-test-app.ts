@@ -48,6 +48,7 @@ export async function buildTestApp(
     },
     async close() {
       await app.close();
+      await deps.closeAdapters();
       await db.close();
     },
   };
