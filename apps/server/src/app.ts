@@ -18,6 +18,10 @@ import { authRoutes } from "./modules/auth/auth.routes.js";
 import { extensionsRoutes } from "./modules/extensions/extensions.routes.js";
 import { dashboardRoutes, healthRoutes } from "./modules/health/health.routes.js";
 import { usersRoutes } from "./modules/users/users.routes.js";
+import { ciscoAuthenticateRoutes } from "./modules/deployments/cisco-authenticate.routes.js";
+import { deploymentsRoutes } from "./modules/deployments/deployments.routes.js";
+import { phonesRoutes } from "./modules/phones/phones.routes.js";
+import { profilesRoutes } from "./modules/profiles/profiles.routes.js";
 import { VERSION } from "./version.js";
 
 export const API_PREFIX = "/api/v1";
@@ -70,11 +74,20 @@ export async function buildApp(
         consoleApi.addHook("onRequest", requireConsoleUser(deps.auth));
         await consoleApi.register(dashboardRoutes(deps.health));
         await consoleApi.register(usersRoutes(deps.users));
+        await consoleApi.register(phonesRoutes(deps.phones));
+        await consoleApi.register(profilesRoutes(deps.profiles));
+        await consoleApi.register(deploymentsRoutes(deps.deployments));
         await consoleApi.register(extensionsRoutes(deps.extensions));
       });
     },
     { prefix: API_PREFIX },
   );
+
+  // ── Phone-facing (no console auth).
+  await app.register(
+    ciscoAuthenticateRoutes({ username: deps.config.restart.cgi_username, password: deps.config.restart.cgi_password }),
+  );
+  app.addHook("onClose", async () => deps.phoneFiles.close());
 
   await app.register(fastifySwaggerUi, { routePrefix: "/api/docs" });
 

@@ -76,6 +76,7 @@ const tomlSchema = z
         backup_directory: z.string().default("/cisisk-backups"),
         secure: z.boolean().default(false),
         keep_backups: z.number().int().min(1).max(100).default(5),
+        pool_size: z.number().int().min(1).max(32).default(4),
       })
       .strict()
       .default({
@@ -86,6 +87,7 @@ const tomlSchema = z
         backup_directory: "/cisisk-backups",
         secure: false,
         keep_backups: 5,
+        pool_size: 4,
       }),
     restart: z
       .object({
@@ -96,6 +98,10 @@ const tomlSchema = z
         cgi_username: z.string().default("cisisk"),
         cgi_password: z.string().optional(),
         timeout_ms: z.number().int().min(100).max(120_000).default(5000),
+        sip_transport: z.enum(["udp", "tcp"]).default("udp"),
+        cgi_port: port.default(80),
+        cgi_key_delay_ms: z.number().int().min(0).max(10_000).default(1000),
+        concurrency: z.number().int().min(1).max(64).default(8),
       })
       .strict()
       .default({
@@ -105,6 +111,10 @@ const tomlSchema = z
         sccp_method: "cgi",
         cgi_username: "cisisk",
         timeout_ms: 5000,
+        sip_transport: "udp",
+        cgi_port: 80,
+        cgi_key_delay_ms: 1000,
+        concurrency: 8,
       }),
     phone_services: z
       .object({

@@ -9,6 +9,16 @@ import { createHealthService } from "./modules/health/health.service.js";
 import { createPhoneSessionsService } from "./modules/phone-sessions/phone-sessions.service.js";
 import { createUsersRepository } from "./modules/users/users.repository.js";
 import { createUsersService } from "./modules/users/users.service.js";
+import { createCgiExecutor } from "./adapters/cgi/cgi-execute.js";
+import { createFtpPhoneFiles } from "./adapters/ftp/ftp-files.js";
+import { createSipNotifier } from "./adapters/sip/sip-notify.js";
+import { createDeploymentsRepository } from "./modules/deployments/deployments.repository.js";
+import { createDeploymentsService } from "./modules/deployments/deployments.service.js";
+import { createPhonesRepository } from "./modules/phones/phones.repository.js";
+import { createPhonesService } from "./modules/phones/phones.service.js";
+import { createTableLineSource } from "./modules/profiles/line-source.js";
+import { createProfilesRepository } from "./modules/profiles/profiles.repository.js";
+import { createProfilesService } from "./modules/profiles/profiles.service.js";
 import { createAmiClient } from "./adapters/ami/ami-client.js";
 import { createAsteriskManager } from "./adapters/ami/asterisk-manager.js";
 import { createAsteriskPhoneControl, type AsteriskPhoneControl } from "./adapters/ami/phone-control.js";
@@ -97,7 +107,12 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
     config,
     clock,
     startedAt: clock(),
-    counts: { users: users.count, extensions: extensions.count },
+    counts: {
+      users: users.count,
+      extensions: extensions.count,
+      phones: () => phones.count(),
+      profiles: () => profiles.count(),
+    },
     extensionsStatus: extensions.registrationCounts,
     asteriskStatus: async () => ({
       ...(await asteriskSync.stats()),
@@ -111,6 +126,54 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
     ttlHours: config.phone_services.session_ttl_hours,
   });
 
+  const phones = createPhonesService({ repo: createPhonesRepository(db.kysely), clock });
+  const profiles = createProfilesService({
+    repo: createProfilesRepository(db.kysely),
+    phones,
+    // TODO(lead): swap for the extensions service's line lookup when the extensions module lands.
+    lines: createTableLineSource(db.kysely, secretBox),
+    server: {
+      asteriskHost: config.asterisk.host,
+      sipPort: Number(config.sip.proxy?.split(":")[1] ?? 5060),
+      sccpPort: 2000,
+      transport: config.sip.transport,
+      // Without base_url, assume the phones reach this server on the Asterisk host's address.
+      baseUrl: config.phone_services.base_url ?? `http://${config.asterisk.host}:${config.server.port}`,
+    },
+    clock,
+  });
+  const phoneFiles = createFtpPhoneFiles({
+    ...config.ftp,
+    timeoutMs: config.restart.timeout_ms,
+    poolSize: config.ftp.pool_size,
+  });
+  const deployments = createDeploymentsService({
+    repo: createDeploymentsRepository(db.kysely),
+    phones,
+    profiles,
+    phoneSessions,
+    files: phoneFiles,
+    sip: createSipNotifier({ timeoutMs: config.restart.timeout_ms }),
+    cgi: createCgiExecutor({ timeoutMs: config.restart.timeout_ms }),
+    recordFtp: (ok, error) => health.recordComponent("ftp", ok ? "ok" : "down", error),
+    // TODO(lead): pass the AMI client (it implements AsteriskPhoneControl) once the Asterisk module lands.
+    ami,
+    settings: {
+      sipMethod: config.restart.sip_method,
+      sipEvent: config.restart.sip_event,
+      sipPort: config.restart.sip_port,
+      sipTransport: config.restart.sip_transport,
+      sccpMethod: config.restart.sccp_method,
+      cgiUsername: config.restart.cgi_username,
+      cgiPassword: config.restart.cgi_password ?? "",
+      cgiPort: config.restart.cgi_port,
+      cgiKeyDelayMs: config.restart.cgi_key_delay_ms,
+      keepBackups: config.ftp.keep_backups,
+      concurrency: config.restart.concurrency,
+    },
+    clock,
+  });
+
   return {
     config,
     db,
@@ -120,6 +183,10 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
     auth,
     health,
     phoneSessions,
+    phones,
+    profiles,
+    phoneFiles,
+    deployments,
     extensions,
     asteriskSync,
     ami,

@@ -3,4 +3,8 @@ export * from "./common.js";
 export * from "./users.js";
 export * from "./auth.js";
 export * from "./health.js";
+export * from "./phone-catalogue.js";
+export * from "./phones.js";
+export * from "./profiles.js";
+export * from "./deployments.js";
 export * from "./extensions.js";

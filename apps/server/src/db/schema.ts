@@ -105,6 +105,60 @@ export interface PhoneSessionsTable {
   expires_at: string;
 }
 
+/** Key expansion modules of a phone, by position 1..3 from the left; `model` is Cisco's identifier. */
+export interface PhoneKemsTable {
+  phone_id: string;
+  position: number;
+  model: string;
+}
+
+/** Which extension sits on which line button of a phone (optional; else the profile owner's extensions). */
+export interface PhoneLinesTable {
+  phone_id: string;
+  button: number;
+  extension_id: string;
+}
+
+export interface ProfilesTable {
+  id: string;
+  name: string;
+  description: string | null;
+  user_id: string | null;
+  cnf_xml: string;
+  /** JSON array of model strings. */
+  compatible_models: string;
+  software_type: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface DeploymentBatchesTable {
+  id: string;
+  profile_id: string;
+  profile_name: string;
+  total: number;
+  created_at: string;
+  finished_at: string | null;
+}
+
+export interface DeploymentsTable {
+  id: string;
+  kind: string;
+  batch_id: string | null;
+  profile_id: string | null;
+  profile_name: string | null;
+  phone_id: string | null;
+  phone_mac: string;
+  previous_profile_id: string | null;
+  status: string;
+  failed_step: string | null;
+  detail: string | null;
+  /** JSON array of steps {name, status, detail, startedAt, finishedAt}. */
+  steps: string;
+  started_at: string;
+  finished_at: string | null;
+}
+
 /** Outbox of changes to apply to Asterisk (realtime tables or config files), in id order. */
 export interface AsteriskChangesTable {
   id: Generated<number>;
@@ -134,5 +188,10 @@ export interface Database {
   extensions: ExtensionsTable;
   phones: PhonesTable;
   phone_sessions: PhoneSessionsTable;
+  phone_kems: PhoneKemsTable;
+  phone_lines: PhoneLinesTable;
+  profiles: ProfilesTable;
+  deployment_batches: DeploymentBatchesTable;
+  deployments: DeploymentsTable;
   asterisk_changes: AsteriskChangesTable;
 }

@@ -18,11 +18,11 @@ export interface RunningServer {
 const distIndex = path.resolve(import.meta.dirname, "../../dist/index.html");
 
 /** The real server (buildApp on a fresh database, superadmin seeded) listening on a free local port. */
-export async function startServer(): Promise<RunningServer> {
+export async function startServer(options: Parameters<typeof buildTestApp>[0] = {}): Promise<RunningServer> {
   if (!existsSync(distIndex)) {
     throw new Error(`${distIndex} is missing: run \`npm run build -w apps/web\` before the browser tests`);
   }
-  const testApp = await buildTestApp();
+  const testApp = await buildTestApp(options);
   await testApp.app.listen({ port: 0, host: "127.0.0.1" });
   const { port } = testApp.app.server.address() as AddressInfo;
 

@@ -1,19 +1,263 @@
-import { tabByPath } from "../../app/tabs";
-import { ComingSoon } from "../../ui/coming-soon";
+import "mantine-datatable/styles.css";
+import { softwareTypes, type Phone } from "@cisisk/contract";
+import { ActionIcon, Alert, Badge, Button, Group, Paper, Select, Text, TextInput, Tooltip } from "@mantine/core";
+import { useDebouncedValue, useDisclosure } from "@mantine/hooks";
+import { modals } from "@mantine/modals";
+import { notifications } from "@mantine/notifications";
+import { IconAlertCircle, IconPlus, IconSearch } from "@tabler/icons-react";
+import { DataTable, type DataTableColumn, type DataTableSortStatus } from "mantine-datatable";
+import { useState } from "react";
+import { errorMessage } from "../../lib/form-errors";
+import { PageHeader } from "../../ui/page-header";
+import { useProfileList } from "../profiles/queries";
+import { ConfigModal } from "./config-modal";
+import { KemsModal } from "./kems-modal";
+import { modelOptions, PhoneFormModal } from "./phone-form-modal";
+import { useDeletePhone, usePhoneList } from "./queries";
+
+const PAGE_SIZES = [10, 25, 50, 100];
+const dash = (
+  <Text c="dimmed" span>
+    —
+  </Text>
+);
 
 export function PhonesPage() {
-  const tab = tabByPath("/phones");
+  const [page, setPage] = useState(1);
+  const [pageSize, setPageSize] = useState(25);
+  const [sortStatus, setSortStatus] = useState<DataTableSortStatus<Phone>>({ columnAccessor: "mac", direction: "asc" });
+  const [search, setSearch] = useState("");
+  const [q] = useDebouncedValue(search.trim(), 300);
+  const [model, setModel] = useState<string | null>(null);
+  const [software, setSoftware] = useState<string | null>(null);
+  const [profileId, setProfileId] = useState<string | null>(null);
+  const profiles = useProfileList({ page: 1, pageSize: 500, sort: "name" });
+
+  const list = usePhoneList({
+    page,
+    pageSize,
+    sort: `${sortStatus.direction === "desc" ? "-" : ""}${sortStatus.columnAccessor}`,
+    ...(q && { q }),
+    ...(model && { model }),
+    ...(software && { softwareType: software }),
+    ...(profileId && { profileId }),
+  });
+
+  const [formOpened, form] = useDisclosure(false);
+  const [editing, setEditing] = useState<Phone | null>(null);
+  const [kemsOf, setKemsOf] = useState<Phone | null>(null);
+  const [configOf, setConfigOf] = useState<Phone | null>(null);
+  const deletePhone = useDeletePhone();
+
+  const handleDelete = (phone: Phone) =>
+    modals.openConfirmModal({
+      title: `Delete phone ${phone.mac}?`,
+      children: <Text size="sm">The phone leaves the inventory. Its file on the phones' server is left as it is.</Text>,
+      labels: { confirm: "Delete phone", cancel: "Cancel" },
+      confirmProps: { color: "red" },
+      onConfirm: async () => {
+        try {
+          await deletePhone.mutateAsync(phone.id);
+          notifications.show({ color: "green", title: "Phone deleted", message: `${phone.mac} was deleted.` });
+        } catch (error) {
+          notifications.show({
+            color: "red",
+            icon: <IconAlertCircle size={18} />,
+            title: "Could not delete",
+            message: errorMessage(error),
+          });
+        }
+      },
+    });
+
+  const columns: DataTableColumn<Phone>[] = [
+    {
+      accessor: "mac",
+      title: "MAC",
+      sortable: true,
+      render: (p) => (
+        <Text ff="monospace" size="sm">
+          {p.mac}
+        </Text>
+      ),
+    },
+    { accessor: "model", title: "Model", sortable: true },
+    {
+      accessor: "softwareType",
+      title: "Software",
+      sortable: true,
+      render: (p) => (p.softwareType ? <Badge variant="light">{p.softwareType}</Badge> : dash),
+    },
+    {
+      accessor: "currentProfileName",
+      title: "Current Profile",
+      render: (p) =>
+        p.currentProfileName ?? (
+          <Text c="dimmed" span>
+            None
+          </Text>
+        ),
+    },
+    { accessor: "ip", title: "IP", sortable: true, render: (p) => p.ip ?? dash },
+    {
+      accessor: "kems",
+      title: "KEMs",
+      render: (p) => (
+        <Tooltip label={p.kems.map((k) => k.model).join(", ") || "none"}>
+          <span>{p.kems.length}</span>
+        </Tooltip>
+      ),
+    },
+    {
+      accessor: "actions",
+      title: "Actions",
+      textAlign: "right",
+      render: (p) => (
+        <Group gap={2} justify="flex-end" wrap="nowrap">
+          <ActionIcon
+            variant="subtle"
+            aria-label={`View config of ${p.mac}`}
+            title="View config"
+            onClick={() => setConfigOf(p)}
+          >
+            🗂️
+          </ActionIcon>
+          <ActionIcon
+            variant="subtle"
+            aria-label={`Edit KEMs of ${p.mac}`}
+            title="Edit KEMs"
+            onClick={() => setKemsOf(p)}
+          >
+            ⚙️
+          </ActionIcon>
+          <ActionIcon
+            variant="subtle"
+            aria-label={`Edit phone ${p.mac}`}
+            title="Edit"
+            onClick={() => {
+              setEditing(p);
+              form.open();
+            }}
+          >
+            ✏️
+          </ActionIcon>
+          <ActionIcon
+            variant="subtle"
+            aria-label={`Delete phone ${p.mac}`}
+            title="Delete"
+            onClick={() => handleDelete(p)}
+          >
+            ❌
+          </ActionIcon>
+        </Group>
+      ),
+    },
+  ];
+
+  const resetPage =
+    <T,>(set: (v: T) => void) =>
+    (v: T) => {
+      set(v);
+      setPage(1);
+    };
+
   return (
-    <ComingSoon
-      icon={tab.icon}
-      title={tab.label}
-      description="The phone inventory: every registered Cisco phone with its current profile and attached Key Expansion Modules."
-      planned={[
-        "Inventory table: MAC address, model (e.g. 8845, 7960), software (SCCP, SIP or SIPE), current profile (or “None”), IP address, number of KEMs.",
-        "Per phone: view its config, edit its KEMs, edit, delete.",
-        "Create and edit a phone: MAC, model, IP, location and software type (SIP, SCCP or SIPE).",
-        "KEM editor: attach Cisco Key Expansion Modules (KEM-30, KEM-80) to a phone by MAC.",
-      ]}
-    />
+    <>
+      <PageHeader
+        title="Phones"
+        description="The Cisco phone inventory: current profiles, key expansion modules, deployed configs."
+        actions={
+          <Button
+            leftSection={<IconPlus size={18} />}
+            onClick={() => {
+              setEditing(null);
+              form.open();
+            }}
+          >
+            New phone
+          </Button>
+        }
+      />
+      <Paper withBorder radius="md" p="sm">
+        <Group mb="sm" gap="sm">
+          <TextInput
+            placeholder="Search MAC, IP, label, location"
+            aria-label="Search phones"
+            leftSection={<IconSearch size={16} />}
+            value={search}
+            onChange={(e) => resetPage(setSearch)(e.currentTarget.value)}
+            w={280}
+          />
+          <Select
+            aria-label="Filter by model"
+            placeholder="All models"
+            clearable
+            searchable
+            data={modelOptions.map((o) => o.value)}
+            value={model}
+            onChange={resetPage(setModel)}
+            w={150}
+          />
+          <Select
+            aria-label="Filter by software"
+            placeholder="All software"
+            clearable
+            data={[...softwareTypes]}
+            value={software}
+            onChange={resetPage(setSoftware)}
+            w={150}
+          />
+          <Select
+            aria-label="Filter by profile"
+            placeholder="All profiles"
+            clearable
+            searchable
+            data={(profiles.data?.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
+            value={profileId}
+            onChange={resetPage(setProfileId)}
+            w={200}
+          />
+          {list.data && (
+            <Text size="sm" c="dimmed" ml="auto">
+              {list.data.total === 1 ? "1 phone" : `${list.data.total} phones`}
+            </Text>
+          )}
+        </Group>
+        {list.error && (
+          <Alert color="red" icon={<IconAlertCircle />} title="Could not load phones" mb="sm">
+            {errorMessage(list.error)}
+          </Alert>
+        )}
+        <DataTable<Phone>
+          withTableBorder={false}
+          striped
+          highlightOnHover
+          verticalSpacing="xs"
+          fz="sm"
+          minHeight={list.data?.data.length ? undefined : 200}
+          records={list.data?.data ?? []}
+          columns={columns}
+          fetching={list.isFetching && (list.isPlaceholderData || !list.data)}
+          totalRecords={list.data?.total ?? 0}
+          recordsPerPage={pageSize}
+          page={page}
+          onPageChange={setPage}
+          recordsPerPageOptions={PAGE_SIZES}
+          onRecordsPerPageChange={(size) => {
+            setPageSize(size);
+            setPage(1);
+          }}
+          sortStatus={sortStatus}
+          onSortStatusChange={(s) => {
+            setSortStatus(s);
+            setPage(1);
+          }}
+          noRecordsText="No phones"
+        />
+      </Paper>
+      <PhoneFormModal opened={formOpened} phone={editing} onClose={form.close} />
+      <KemsModal phone={kemsOf} onClose={() => setKemsOf(null)} />
+      <ConfigModal phone={configOf} onClose={() => setConfigOf(null)} />
+    </>
   );
 }

@@ -1,19 +1,166 @@
-import { tabByPath } from "../../app/tabs";
-import { ComingSoon } from "../../ui/coming-soon";
+import "mantine-datatable/styles.css";
+import type { Profile } from "@cisisk/contract";
+import { ActionIcon, Alert, Badge, Button, Group, Paper, Text, TextInput } from "@mantine/core";
+import { useDebouncedValue, useDisclosure } from "@mantine/hooks";
+import { modals } from "@mantine/modals";
+import { notifications } from "@mantine/notifications";
+import { IconAlertCircle, IconPencil, IconPlus, IconRocket, IconSearch, IconTrash } from "@tabler/icons-react";
+import { DataTable, type DataTableColumn, type DataTableSortStatus } from "mantine-datatable";
+import { useState } from "react";
+import { errorMessage } from "../../lib/form-errors";
+import { formatDateTime } from "../../lib/format";
+import { PageHeader } from "../../ui/page-header";
+import { DeployModal } from "./deploy-modal";
+import { ProfileEditorModal } from "./profile-editor-modal";
+import { useDeleteProfile, useProfileList } from "./queries";
 
 export function ProfilesPage() {
-  const tab = tabByPath("/profiles");
+  const [page, setPage] = useState(1);
+  const [sortStatus, setSortStatus] = useState<DataTableSortStatus<Profile>>({
+    columnAccessor: "name",
+    direction: "asc",
+  });
+  const [search, setSearch] = useState("");
+  const [q] = useDebouncedValue(search.trim(), 300);
+  const list = useProfileList({
+    page,
+    pageSize: 25,
+    sort: `${sortStatus.direction === "desc" ? "-" : ""}${sortStatus.columnAccessor}`,
+    ...(q && { q }),
+  });
+  const [editorOpened, editor] = useDisclosure(false);
+  const [editing, setEditing] = useState<Profile | null>(null);
+  const [deploying, setDeploying] = useState<Profile | null>(null);
+  const deleteProfile = useDeleteProfile();
+
+  const handleDelete = (p: Profile) =>
+    modals.openConfirmModal({
+      title: `Delete profile ${p.name}?`,
+      children: <Text size="sm">Phones that run it keep their file; their current profile becomes None.</Text>,
+      labels: { confirm: "Delete profile", cancel: "Cancel" },
+      confirmProps: { color: "red" },
+      onConfirm: async () => {
+        try {
+          await deleteProfile.mutateAsync(p.id);
+          notifications.show({ color: "green", title: "Profile deleted", message: `${p.name} was deleted.` });
+        } catch (error) {
+          notifications.show({ color: "red", title: "Could not delete", message: errorMessage(error) });
+        }
+      },
+    });
+
+  const columns: DataTableColumn<Profile>[] = [
+    {
+      accessor: "name",
+      title: "Name",
+      sortable: true,
+      render: (p) => (
+        <Text fw={600} size="sm">
+          {p.name}
+        </Text>
+      ),
+    },
+    { accessor: "description", title: "Description", render: (p) => p.description ?? "" },
+    {
+      accessor: "softwareType",
+      title: "Software",
+      sortable: true,
+      render: (p) => <Badge variant="light">{p.softwareType ?? "All"}</Badge>,
+    },
+    {
+      accessor: "compatibleModels",
+      title: "Models",
+      render: (p) => (p.compatibleModels.length ? p.compatibleModels.join(", ") : "All"),
+    },
+    { accessor: "updatedAt", title: "Updated", sortable: true, render: (p) => formatDateTime(p.updatedAt) },
+    {
+      accessor: "actions",
+      title: "Actions",
+      textAlign: "right",
+      render: (p) => (
+        <Group gap={2} justify="flex-end" wrap="nowrap">
+          <ActionIcon variant="subtle" aria-label={`Deploy profile ${p.name}`} onClick={() => setDeploying(p)}>
+            <IconRocket size={17} />
+          </ActionIcon>
+          <ActionIcon
+            variant="subtle"
+            aria-label={`Edit profile ${p.name}`}
+            onClick={() => {
+              setEditing(p);
+              editor.open();
+            }}
+          >
+            <IconPencil size={17} />
+          </ActionIcon>
+          <ActionIcon
+            variant="subtle"
+            color="red"
+            aria-label={`Delete profile ${p.name}`}
+            onClick={() => handleDelete(p)}
+          >
+            <IconTrash size={17} />
+          </ActionIcon>
+        </Group>
+      ),
+    },
+  ];
+
   return (
-    <ComingSoon
-      icon={tab.icon}
-      title={tab.label}
-      description="Create and manage phone profiles (SEP XML configs). Each profile belongs to a user and can be restricted by compatible models (e.g. 8845, 8851) and software type (SCCP, SIP or SIPE; empty = all)."
-      planned={[
-        "Deploy: select a profile, choose a compatible phone, and deploy.",
-        "The server backs up the existing SEP<MAC>.cnf.xml via FTP rename and uploads the new config.",
-        "It restarts the phone (SIP NOTIFY for SIP/SIPE, CGI for SCCP).",
-        "It clears the phone's service session, so the next visit to the phone service asks for a login.",
-      ]}
-    />
+    <>
+      <PageHeader
+        title="Profiles"
+        description="SEP<MAC>.cnf.xml templates per user, model and software type; preview and deploy them to phones."
+        actions={
+          <Button
+            leftSection={<IconPlus size={18} />}
+            onClick={() => {
+              setEditing(null);
+              editor.open();
+            }}
+          >
+            New profile
+          </Button>
+        }
+      />
+      <Paper withBorder radius="md" p="sm">
+        <Group mb="sm">
+          <TextInput
+            placeholder="Search name or description"
+            aria-label="Search profiles"
+            leftSection={<IconSearch size={16} />}
+            value={search}
+            onChange={(e) => {
+              setSearch(e.currentTarget.value);
+              setPage(1);
+            }}
+            w={320}
+          />
+        </Group>
+        {list.error && (
+          <Alert color="red" icon={<IconAlertCircle />} title="Could not load profiles" mb="sm">
+            {errorMessage(list.error)}
+          </Alert>
+        )}
+        <DataTable<Profile>
+          withTableBorder={false}
+          striped
+          highlightOnHover
+          verticalSpacing="xs"
+          fz="sm"
+          minHeight={list.data?.data.length ? undefined : 200}
+          records={list.data?.data ?? []}
+          columns={columns}
+          totalRecords={list.data?.total ?? 0}
+          recordsPerPage={25}
+          page={page}
+          onPageChange={setPage}
+          sortStatus={sortStatus}
+          onSortStatusChange={setSortStatus}
+          noRecordsText="No profiles"
+        />
+      </Paper>
+      <ProfileEditorModal opened={editorOpened} profile={editing} onClose={editor.close} />
+      <DeployModal profile={deploying} onClose={() => setDeploying(null)} />
+    </>
   );
 }

@@ -1,0 +1,228 @@
+import type { Deployment, DeploymentBatch, DeployStep, ListQuery, RecentDeployment } from "@cisisk/contract";
+import type { Kysely, Selectable } from "kysely";
+import type { Database, DeploymentsTable } from "../../db/schema.js";
+import { offsetOf, parseSort } from "../../lib/list-query.js";
+
+const sortColumns = { startedAt: "started_at", status: "status" } as const;
+
+export interface DeploymentStart {
+  id: string;
+  kind: "deploy" | "rollback";
+  batchId: string | null;
+  profileId: string | null;
+  profileName: string | null;
+  phoneId: string | null;
+  phoneMac: string;
+  previousProfileId: string | null;
+  status: "pending" | "running";
+  startedAt: string;
+}
+
+export interface DeploymentEnd {
+  status: "succeeded" | "failed";
+  failedStep: string | null;
+  detail: string | null;
+  steps: DeployStep[];
+  finishedAt: string;
+  /** Bulk rows are inserted as pending; the final write fills in what the worker learnt. */
+  phoneMac?: string;
+  previousProfileId?: string | null;
+  startedAt?: string;
+}
+
+export type DeploymentListQuery = ListQuery & {
+  phoneId?: string | undefined;
+  profileId?: string | undefined;
+  batchId?: string | undefined;
+  status?: string | undefined;
+};
+
+export function createDeploymentsRepository(db: Kysely<Database>) {
+  const toRow = (s: DeploymentStart) => ({
+    id: s.id,
+    kind: s.kind,
+    batch_id: s.batchId,
+    profile_id: s.profileId,
+    profile_name: s.profileName,
+    phone_id: s.phoneId,
+    phone_mac: s.phoneMac,
+    previous_profile_id: s.previousProfileId,
+    status: s.status,
+    failed_step: null,
+    detail: null,
+    steps: "[]",
+    started_at: s.startedAt,
+    finished_at: null,
+  });
+
+  return {
+    async insert(s: DeploymentStart): Promise<void> {
+      await db.insertInto("deployments").values(toRow(s)).execute();
+    },
+
+    async insertMany(rows: DeploymentStart[]): Promise<void> {
+      for (let i = 0; i < rows.length; i += 200)
+        await db
+          .insertInto("deployments")
+          .values(rows.slice(i, i + 200).map(toRow))
+          .execute();
+    },
+
+    /** The one write per phone at the end of its deploy. */
+    async finish(id: string, e: DeploymentEnd): Promise<void> {
+      await db
+        .updateTable("deployments")
+        .set({
+          status: e.status,
+          failed_step: e.failedStep,
+          detail: e.detail?.slice(0, 1000) ?? null,
+          steps: JSON.stringify(e.steps),
+          finished_at: e.finishedAt,
+          ...(e.phoneMac !== undefined && { phone_mac: e.phoneMac }),
+          ...(e.previousProfileId !== undefined && { previous_profile_id: e.previousProfileId }),
+          ...(e.startedAt !== undefined && { started_at: e.startedAt }),
+        })
+        .where("id", "=", id)
+        .execute();
+    },
+
+    async findById(id: string): Promise<Deployment | undefined> {
+      const r = await db.selectFrom("deployments").selectAll().where("id", "=", id).executeTakeFirst();
+      return r && toDeployment(r);
+    },
+
+    async list(q: DeploymentListQuery): Promise<{ rows: Deployment[]; total: number }> {
+      let base = db.selectFrom("deployments");
+      if (q.phoneId) base = base.where("phone_id", "=", q.phoneId);
+      if (q.profileId) base = base.where("profile_id", "=", q.profileId);
+      if (q.batchId) base = base.where("batch_id", "=", q.batchId);
+      if (q.status) base = base.where("status", "=", q.status);
+      if (q.q) base = base.where("phone_mac", "like", `%${q.q.replace(/[^0-9A-Fa-f]/g, "").toUpperCase()}%`);
+      const { column, direction } = parseSort(q.sort ?? "-startedAt", sortColumns, "startedAt");
+      const [rows, count] = await Promise.all([
+        base
+          .selectAll()
+          .orderBy(column as "started_at", direction)
+          .orderBy("id")
+          .limit(q.pageSize)
+          .offset(offsetOf(q))
+          .execute(),
+        base.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow(),
+      ]);
+      return { rows: rows.map(toDeployment), total: Number(count.n) };
+    },
+
+    async recent(limit: number): Promise<RecentDeployment[]> {
+      const rows = await db
+        .selectFrom("deployments")
+        .selectAll()
+        .orderBy("started_at", "desc")
+        .orderBy("id")
+        .limit(limit)
+        .execute();
+      return rows.map((r) => ({
+        id: r.id,
+        profileName: r.profile_name ?? (r.kind === "rollback" ? "(rollback)" : ""),
+        phoneMac: r.phone_mac,
+        status: r.status === "pending" ? "running" : (r.status as RecentDeployment["status"]),
+        failedStep: r.failed_step,
+        startedAt: r.started_at,
+        finishedAt: r.finished_at,
+      }));
+    },
+
+    /** The newest successful deploy of a phone: its previous profile is what a rollback returns to. */
+    async lastSucceeded(phoneId: string): Promise<Deployment | undefined> {
+      const r = await db
+        .selectFrom("deployments")
+        .selectAll()
+        .where("phone_id", "=", phoneId)
+        .where("kind", "=", "deploy")
+        .where("status", "=", "succeeded")
+        .orderBy("started_at", "desc")
+        .limit(1)
+        .executeTakeFirst();
+      return r && toDeployment(r);
+    },
+
+    async findPrevious(id: string): Promise<string | null> {
+      const r = await db
+        .selectFrom("deployments")
+        .select("previous_profile_id")
+        .where("id", "=", id)
+        .executeTakeFirst();
+      return r?.previous_profile_id ?? null;
+    },
+
+    async insertBatch(b: { id: string; profileId: string; profileName: string; total: number; createdAt: string }) {
+      await db
+        .insertInto("deployment_batches")
+        .values({
+          id: b.id,
+          profile_id: b.profileId,
+          profile_name: b.profileName,
+          total: b.total,
+          created_at: b.createdAt,
+          finished_at: null,
+        })
+        .execute();
+    },
+
+    async finishBatch(id: string, at: string): Promise<void> {
+      await db.updateTable("deployment_batches").set({ finished_at: at }).where("id", "=", id).execute();
+    },
+
+    async batch(id: string, withResults: boolean): Promise<DeploymentBatch | undefined> {
+      const b = await db.selectFrom("deployment_batches").selectAll().where("id", "=", id).executeTakeFirst();
+      if (!b) return undefined;
+      const counts = await db
+        .selectFrom("deployments")
+        .select(["status", (eb) => eb.fn.countAll().as("n")])
+        .where("batch_id", "=", id)
+        .groupBy("status")
+        .execute();
+      const n = (s: string) => Number(counts.find((c) => c.status === s)?.n ?? 0);
+      const rows = withResults
+        ? await db.selectFrom("deployments").selectAll().where("batch_id", "=", id).orderBy("phone_mac").execute()
+        : [];
+      return {
+        id: b.id,
+        profileId: b.profile_id,
+        profileName: b.profile_name,
+        status: b.finished_at ? "finished" : "running",
+        total: Number(b.total),
+        done: n("succeeded") + n("failed"),
+        succeeded: n("succeeded"),
+        failed: n("failed"),
+        createdAt: b.created_at,
+        finishedAt: b.finished_at,
+        results: rows.map((r) => ({
+          phoneId: r.phone_id ?? "",
+          phoneMac: r.phone_mac || null,
+          deploymentId: r.id,
+          status: r.status as DeploymentBatch["results"][number]["status"],
+          failedStep: r.failed_step,
+          detail: r.detail,
+        })),
+      };
+    },
+  };
+}
+export type DeploymentsRepository = ReturnType<typeof createDeploymentsRepository>;
+
+function toDeployment(r: Selectable<DeploymentsTable>): Deployment {
+  return {
+    id: r.id,
+    kind: r.kind as Deployment["kind"],
+    batchId: r.batch_id,
+    profileId: r.profile_id,
+    profileName: r.profile_name,
+    phoneId: r.phone_id,
+    phoneMac: r.phone_mac,
+    status: r.status as Deployment["status"],
+    failedStep: r.failed_step,
+    steps: JSON.parse(r.steps) as DeployStep[],
+    startedAt: r.started_at,
+    finishedAt: r.finished_at,
+  };
+}

@@ -1,0 +1,415 @@
+import type {
+  Deployment,
+  DeploymentBatch,
+  DeployStep,
+  ListResponse,
+  Phone,
+  Profile,
+  RecentDeployment,
+} from "@cisisk/contract";
+import type { CgiExecutor } from "../../adapters/cgi/cgi-execute.js";
+import { SCCP_RESTART_KEYS } from "../../adapters/cgi/cgi-execute.js";
+import type { PhoneFiles } from "../../adapters/ftp/ftp-files.js";
+import type { SipNotifier } from "../../adapters/sip/sip-notify.js";
+import { Conflict, NotFound, UpstreamFailed, ValidationFailed } from "../../errors.js";
+import { newId } from "../../lib/ids.js";
+import { iso, type Clock } from "../../lib/time.js";
+import type { PhoneSessionsService } from "../phone-sessions/phone-sessions.service.js";
+import type { PhonesService } from "../phones/phones.service.js";
+import type { ProfilesService } from "../profiles/profiles.service.js";
+import { deviceName } from "../profiles/render-context.js";
+import type { DeploymentListQuery, DeploymentsRepository } from "./deployments.repository.js";
+
+/**
+ * Restart through Asterisk instead of talking to the phone directly (`[restart] sip_method = "ami"` /
+ * `sccp_method = "ami"`). The AMI client implements exactly this; null when AMI is not configured.
+ */
+export interface AsteriskPhoneControl {
+  pjsipNotify(endpoint: string, variables: Record<string, string>): Promise<void>;
+  sipNotify(peer: string, variables: Record<string, string>): Promise<void>;
+  sccpDeviceRestart(deviceName: string, type: "restart" | "reset" | "full"): Promise<void>;
+}
+
+export interface RestartSettings {
+  sipMethod: "notify" | "ami";
+  sipEvent: "check-sync" | "service-control";
+  sipPort: number;
+  sipTransport: "udp" | "tcp";
+  sccpMethod: "cgi" | "ami";
+  cgiUsername: string;
+  cgiPassword: string;
+  cgiPort: number;
+  /** Pause between the key-press POSTs of a CGI restart (phones need about 1 s to act on a key). */
+  cgiKeyDelayMs: number;
+  keepBackups: number;
+  /** Phones deployed at once in a bulk deploy. */
+  concurrency: number;
+}
+
+export interface DeploymentsServiceDeps {
+  repo: DeploymentsRepository;
+  phones: PhonesService;
+  profiles: ProfilesService;
+  phoneSessions: PhoneSessionsService;
+  files: PhoneFiles;
+  sip: SipNotifier;
+  cgi: CgiExecutor;
+  ami: AsteriskPhoneControl | null;
+  settings: RestartSettings;
+  clock: Clock;
+  /** Records the FTP server's health for the dashboard (component `ftp`). */
+  recordFtp?: (ok: boolean, error: string | null) => Promise<void>;
+  /** Errors of background bulk deploys (never with secrets). */
+  onBackgroundError?: (error: unknown) => void;
+}
+
+const fileNameOf = (mac: string) => `SEP${mac}.cnf.xml`;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function createDeploymentsService(deps: DeploymentsServiceDeps) {
+  const { repo, clock, settings } = deps;
+
+  /** Runs one step and records it; a thrown error becomes a failed step with the error's message. */
+  async function step(
+    steps: DeployStep[],
+    name: DeployStep["name"],
+    fn: () => Promise<{ ok: boolean; detail: string | null }>,
+  ): Promise<boolean> {
+    const startedAt = iso(clock());
+    let result: { ok: boolean; detail: string | null };
+    try {
+      result = await fn();
+    } catch (error) {
+      result = { ok: false, detail: (error as Error).message };
+    }
+    steps.push({
+      name,
+      status: result.ok ? "succeeded" : "failed",
+      detail: result.detail,
+      startedAt,
+      finishedAt: iso(clock()),
+    });
+    return result.ok;
+  }
+
+  async function restart(phone: Phone, primaryLine: string | undefined): Promise<{ ok: boolean; detail: string }> {
+    if (
+      !phone.ip &&
+      !(deps.ami && (phone.softwareType === "SCCP" ? settings.sccpMethod : settings.sipMethod) === "ami")
+    )
+      return { ok: false, detail: "the phone has no IP address to send the restart to" };
+    if (phone.softwareType === "SCCP") {
+      if (settings.sccpMethod === "ami") {
+        if (!deps.ami) return { ok: false, detail: "sccp_method is ami but AMI is not configured" };
+        await deps.ami.sccpDeviceRestart(deviceName(phone.mac), "restart");
+        return { ok: true, detail: `SCCPDeviceRestart ${deviceName(phone.mac)} sent` };
+      }
+      const target = {
+        host: phone.ip!,
+        port: settings.cgiPort,
+        username: settings.cgiUsername,
+        password: settings.cgiPassword,
+      };
+      const answers: string[] = [];
+      for (const [i, keys] of SCCP_RESTART_KEYS.entries()) {
+        if (i > 0 && settings.cgiKeyDelayMs > 0) await sleep(settings.cgiKeyDelayMs);
+        const r = await deps.cgi.execute(target, keys);
+        if (!r.ok) return { ok: false, detail: `CGI/Execute ${keys.join(",")}: ${r.detail}` };
+        answers.push(r.detail);
+      }
+      return { ok: true, detail: `CGI/Execute key sequence accepted (${answers.length} pushes)` };
+    }
+    if (settings.sipMethod === "ami") {
+      if (!deps.ami) return { ok: false, detail: "sip_method is ami but AMI is not configured" };
+      const endpoint = primaryLine ?? deviceName(phone.mac);
+      await deps.ami.pjsipNotify(endpoint, { Event: settings.sipEvent });
+      // An AMI "NOTIFY sent" only means Asterisk queued it (reference §3.1).
+      return { ok: true, detail: `PJSIPNotify ${endpoint} queued by Asterisk` };
+    }
+    const r = await deps.sip.notify({
+      host: phone.ip!,
+      port: settings.sipPort,
+      user: primaryLine ?? deviceName(phone.mac),
+      transport: settings.sipTransport,
+      event: settings.sipEvent,
+      ...(settings.sipEvent === "service-control" && { action: "restart" as const }),
+    });
+    return { ok: r.ok, detail: `NOTIFY ${settings.sipEvent} over ${settings.sipTransport.toUpperCase()}: ${r.detail}` };
+  }
+
+  async function restartAndClear(steps: DeployStep[], phone: Phone, primaryLine: string | undefined): Promise<boolean> {
+    if (!(await step(steps, "restart", () => restart(phone, primaryLine)))) return false;
+    return step(steps, "clear_session", async () => {
+      const ended = await deps.phoneSessions.end(phone.mac);
+      return { ok: true, detail: ended ? "service session ended" : "no service session was open" };
+    });
+  }
+
+  /** The pipeline for one phone; never throws for a peer's failure (it is recorded on the step). */
+  async function pipeline(phone: Phone, xml: string, primaryLine: string | undefined): Promise<DeployStep[]> {
+    const steps: DeployStep[] = [];
+    const file = fileNameOf(phone.mac);
+    const content = Buffer.from(xml, "utf8");
+    let uploaded = false;
+    try {
+      uploaded = await deps.files.session(async (ftp) => {
+        let backupName: string | null = null;
+        const backedUp = await step(steps, "backup", async () => {
+          backupName = await ftp.backup(file);
+          if (!backupName) return { ok: true, detail: `no ${file} on the server yet: nothing to back up` };
+          return { ok: true, detail: `${file} moved to backup ${backupName}` };
+        });
+        if (!backedUp) return false;
+        return step(steps, "upload", async () => {
+          try {
+            await ftp.upload(file, content);
+            // Old backups go only once the new file is in place, so a failed upload never costs one.
+            const pruned = backupName ? await ftp.prune(file, settings.keepBackups) : 0;
+            return {
+              ok: true,
+              detail: `${content.length} bytes written to ${file} and verified${pruned ? `; ${pruned} old backup(s) deleted` : ""}`,
+            };
+          } catch (error) {
+            if (!backupName) return { ok: false, detail: (error as Error).message };
+            // Put the phone's old file back, on a fresh connection if this one broke mid-transfer.
+            const restoreWith = async () => {
+              try {
+                await ftp.restore(file, backupName!);
+              } catch {
+                await deps.files.session(async (again) => {
+                  await again.discardTemp(file);
+                  await again.restore(file, backupName!);
+                });
+              }
+            };
+            try {
+              await restoreWith();
+              return { ok: false, detail: `${(error as Error).message}; the previous ${file} was restored` };
+            } catch (restoreError) {
+              return {
+                ok: false,
+                detail: `${(error as Error).message}; restoring the backup failed too: ${(restoreError as Error).message}`,
+              };
+            }
+          }
+        });
+      });
+    } catch (error) {
+      // The session itself failed (no FTP configured, connection refused): recorded as the backup step.
+      if (deps.files.configured) await deps.recordFtp?.(false, (error as Error).message).catch(() => undefined);
+      if (steps.length === 0) {
+        const at = iso(clock());
+        steps.push({
+          name: "backup",
+          status: "failed",
+          detail: (error as Error).message,
+          startedAt: at,
+          finishedAt: at,
+        });
+      }
+      return steps;
+    }
+    if (!uploaded) return steps;
+    await restartAndClear(steps, phone, primaryLine);
+    return steps;
+  }
+
+  function outcome(steps: DeployStep[]) {
+    const failed = steps.find((s) => s.status === "failed");
+    return {
+      status: failed ? ("failed" as const) : ("succeeded" as const),
+      failedStep: failed?.name ?? null,
+      detail: failed?.detail ?? null,
+    };
+  }
+
+  async function deployPrepared(profile: Profile, phone: Phone, xml: string, primaryLine: string | undefined) {
+    const steps = await pipeline(phone, xml, primaryLine);
+    const result = outcome(steps);
+    if (result.status === "succeeded") await deps.phones.setCurrentProfile(phone.id, profile.id);
+    return { steps, result };
+  }
+
+  async function getOrThrow(id: string): Promise<Deployment> {
+    const d = await repo.findById(id);
+    if (!d) throw new NotFound("deployment", { id });
+    return d;
+  }
+
+  async function runBatch(
+    batchId: string,
+    profile: Profile,
+    jobs: { phoneId: string; deploymentId: string }[],
+    phones: Map<string, Phone>,
+  ) {
+    let next = 0;
+    let uploads = 0;
+    const worker = async () => {
+      while (next < jobs.length) {
+        const job = jobs[next++]!;
+        const phone = phones.get(job.phoneId);
+        const startedAt = iso(clock());
+        let end;
+        try {
+          if (!phone) throw new NotFound("phone", { id: job.phoneId });
+          const { xml, lines } = await deps.profiles.renderForDeploy(profile, phone);
+          const { steps, result } = await deployPrepared(profile, phone, xml, lines[0]?.number);
+          if (steps.some((s) => s.name === "upload" && s.status === "succeeded")) uploads++;
+          end = { ...result, steps };
+        } catch (error) {
+          const failedStep =
+            error instanceof Conflict ? "compatibility" : error instanceof NotFound ? "phone" : "render";
+          end = { status: "failed" as const, failedStep, detail: (error as Error).message, steps: [] };
+        }
+        await repo.finish(job.deploymentId, {
+          ...end,
+          finishedAt: iso(clock()),
+          startedAt,
+          ...(phone && { previousProfileId: phone.currentProfileId }),
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(settings.concurrency, jobs.length) }, worker));
+    await repo.finishBatch(batchId, iso(clock()));
+    if (uploads > 0) await deps.recordFtp?.(true, null);
+  }
+
+  return {
+    /** POST /profiles/:id/deploy: one phone, synchronously; 409 when incompatible. */
+    async deploy(profileId: string, phoneId: string): Promise<Deployment> {
+      const [profile, phone] = await Promise.all([deps.profiles.get(profileId), deps.phones.get(phoneId)]);
+      const { xml, lines } = await deps.profiles.renderForDeploy(profile, phone);
+      const id = newId();
+      await repo.insert({
+        id,
+        kind: "deploy",
+        batchId: null,
+        profileId: profile.id,
+        profileName: profile.name,
+        phoneId: phone.id,
+        phoneMac: phone.mac,
+        previousProfileId: phone.currentProfileId,
+        status: "running",
+        startedAt: iso(clock()),
+      });
+      const { steps, result } = await deployPrepared(profile, phone, xml, lines[0]?.number);
+      await repo.finish(id, { ...result, steps, finishedAt: iso(clock()) });
+      if (steps.some((s) => s.name === "upload" && s.status === "succeeded")) await deps.recordFtp?.(true, null);
+      return getOrThrow(id);
+    },
+
+    /** POST /deployments: many phones in the background, bounded concurrency; progress is read from the DB. */
+    async startBatch(profileId: string, phoneIds: string[]): Promise<DeploymentBatch> {
+      const profile = await deps.profiles.get(profileId);
+      const unique = [...new Set(phoneIds)];
+      const found = await deps.phones.findManyByIds(unique);
+      const byId = new Map(found.map((p) => [p.id, p]));
+      const missing = unique.filter((id) => !byId.has(id));
+      if (missing.length)
+        throw new ValidationFailed(
+          `${missing.length} phone(s) do not exist`,
+          missing.slice(0, 20).map((id) => ({ path: "body.phoneIds", message: `no phone ${id}` })),
+        );
+      const batchId = newId();
+      const now = iso(clock());
+      await repo.insertBatch({
+        id: batchId,
+        profileId: profile.id,
+        profileName: profile.name,
+        total: unique.length,
+        createdAt: now,
+      });
+      const jobs = unique.map((phoneId) => ({ phoneId, deploymentId: newId() }));
+      await repo.insertMany(
+        jobs.map((j) => ({
+          id: j.deploymentId,
+          kind: "deploy" as const,
+          batchId,
+          profileId: profile.id,
+          profileName: profile.name,
+          phoneId: j.phoneId,
+          phoneMac: byId.get(j.phoneId)!.mac,
+          previousProfileId: byId.get(j.phoneId)!.currentProfileId,
+          status: "pending" as const,
+          startedAt: now,
+        })),
+      );
+      void runBatch(batchId, profile, jobs, byId).catch((error) => deps.onBackgroundError?.(error));
+      return (await repo.batch(batchId, true))!;
+    },
+
+    async batch(id: string, withResults = true): Promise<DeploymentBatch> {
+      const b = await repo.batch(id, withResults);
+      if (!b) throw new NotFound("deployment batch", { id });
+      return b;
+    },
+
+    /** POST /phones/:id/rollback: the newest backup becomes the live file again, then restart + clear session. */
+    async rollback(phoneId: string): Promise<Deployment> {
+      const phone = await deps.phones.get(phoneId);
+      const file = fileNameOf(phone.mac);
+      const last = await repo.lastSucceeded(phone.id);
+      const id = newId();
+      const startedAt = iso(clock());
+      const steps: DeployStep[] = [];
+      let restored = false;
+      try {
+        restored = await deps.files.session(async (ftp) => {
+          const newest = await ftp.newestBackup(file);
+          if (!newest) throw new Conflict(`there is no backup of ${file} to roll back to`, { phoneId });
+          return step(steps, "restore", async () => {
+            await ftp.restore(file, newest);
+            return { ok: true, detail: `backup ${newest} restored as ${file}` };
+          });
+        });
+      } catch (error) {
+        if (error instanceof Conflict) throw error;
+        throw new UpstreamFailed(`rollback failed: ${(error as Error).message}`);
+      }
+      if (restored) await restartAndClear(steps, phone, undefined);
+      const result = outcome(steps);
+      await repo.insert({
+        id,
+        kind: "rollback",
+        batchId: null,
+        profileId: last?.profileId ?? null,
+        profileName: last?.profileName ?? null,
+        phoneId: phone.id,
+        phoneMac: phone.mac,
+        previousProfileId: phone.currentProfileId,
+        status: "running",
+        startedAt,
+      });
+      await repo.finish(id, { ...result, steps, finishedAt: iso(clock()) });
+      // The file on the phone's server is the old one again, whatever the restart said.
+      if (restored) {
+        const previous = last ? await repo.findPrevious(last.id) : null;
+        await deps.phones.setCurrentProfile(phone.id, previous);
+      }
+      return getOrThrow(id);
+    },
+
+    /** GET /phones/:id/config: what is on the phones' file server now. */
+    async currentConfig(phoneId: string): Promise<string> {
+      const phone = await deps.phones.get(phoneId);
+      let content: Buffer | null;
+      try {
+        content = await deps.files.session((ftp) => ftp.read(fileNameOf(phone.mac)));
+      } catch (error) {
+        throw new UpstreamFailed(`reading the config failed: ${(error as Error).message}`);
+      }
+      if (!content) throw new NotFound("deployed config", { phoneId, file: fileNameOf(phone.mac) });
+      return content.toString("utf8");
+    },
+
+    async list(q: DeploymentListQuery): Promise<ListResponse<Deployment>> {
+      const { rows, total } = await repo.list(q);
+      return { data: rows, total, page: q.page, pageSize: q.pageSize };
+    },
+    get: getOrThrow,
+
+    /** For the dashboard (TODO lead: wire into health/dashboard). */
+    recent: (limit: number): Promise<RecentDeployment[]> => repo.recent(limit),
+  };
+}
+export type DeploymentsService = ReturnType<typeof createDeploymentsService>;

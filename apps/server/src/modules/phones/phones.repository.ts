@@ -1,0 +1,236 @@
+import type { ListQuery, Phone, PhoneKem, PhoneLine, SoftwareType } from "@cisisk/contract";
+import { kemCatalogue, type KemModel } from "@cisisk/contract";
+import type { Kysely, Selectable } from "kysely";
+import type { Database, PhonesTable } from "../../db/schema.js";
+import { isUniqueViolation } from "../../db/unique-violation.js";
+import { Conflict } from "../../errors.js";
+import { ilike, likePattern, offsetOf, parseSort } from "../../lib/list-query.js";
+
+const sortColumns = {
+  mac: "phones.mac",
+  model: "phones.model",
+  softwareType: "phones.software_type",
+  ip: "phones.ip",
+  label: "phones.label",
+  createdAt: "phones.created_at",
+} as const;
+
+export interface PhoneWrite {
+  mac?: string;
+  brand?: string;
+  model?: string;
+  softwareType?: SoftwareType | null;
+  ip?: string | null;
+  location?: string | null;
+  label?: string | null;
+  userId?: string | null;
+}
+
+export type PhoneListQuery = ListQuery & {
+  model?: string | undefined;
+  softwareType?: string | undefined;
+  profileId?: string | undefined;
+};
+
+export function createPhonesRepository(db: Kysely<Database>) {
+  function macConflict(error: unknown): never {
+    if (isUniqueViolation(error)) throw new Conflict("a phone with this MAC already exists", { field: "mac" });
+    throw error;
+  }
+
+  async function attach(rows: (Selectable<PhonesTable> & { profile_name: string | null })[]): Promise<Phone[]> {
+    if (rows.length === 0) return [];
+    const ids = rows.map((r) => r.id);
+    const [kems, lines] = await Promise.all([
+      db.selectFrom("phone_kems").selectAll().where("phone_id", "in", ids).orderBy("position").execute(),
+      db.selectFrom("phone_lines").selectAll().where("phone_id", "in", ids).orderBy("button").execute(),
+    ]);
+    return rows.map((r) => ({
+      id: r.id,
+      mac: r.mac,
+      brand: r.brand,
+      model: r.model,
+      softwareType: (r.software_type as SoftwareType | null) ?? null,
+      ip: r.ip,
+      location: r.location,
+      label: r.label,
+      userId: r.user_id,
+      currentProfileId: r.current_profile_id,
+      currentProfileName: r.profile_name,
+      kems: kems
+        .filter((k) => k.phone_id === r.id)
+        .map((k): PhoneKem => ({
+          position: Number(k.position),
+          model: k.model,
+          buttons: kemCatalogue[k.model as KemModel]?.buttons ?? 0,
+        })),
+      lines: lines
+        .filter((l) => l.phone_id === r.id)
+        .map((l): PhoneLine => ({ button: Number(l.button), extensionId: l.extension_id })),
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    }));
+  }
+
+  const base = () =>
+    db
+      .selectFrom("phones")
+      .leftJoin("profiles", "profiles.id", "phones.current_profile_id")
+      .selectAll("phones")
+      .select("profiles.name as profile_name");
+
+  return {
+    async list(q: PhoneListQuery): Promise<{ rows: Phone[]; total: number }> {
+      let where = db.selectFrom("phones");
+      if (q.q) {
+        const p = likePattern(q.q);
+        where = where.where((eb) =>
+          eb.or([ilike("phones.mac", p), ilike("phones.ip", p), ilike("phones.label", p), ilike("phones.location", p)]),
+        );
+      }
+      if (q.model) where = where.where("phones.model", "=", q.model.toUpperCase());
+      if (q.softwareType) where = where.where("phones.software_type", "=", q.softwareType);
+      if (q.profileId) where = where.where("phones.current_profile_id", "=", q.profileId);
+      const ids = where.select("phones.id");
+      const { column, direction } = parseSort(q.sort, sortColumns, "mac");
+      const [rows, count] = await Promise.all([
+        base()
+          .where("phones.id", "in", ids)
+          .orderBy(column as "phones.mac", direction)
+          .orderBy("phones.id")
+          .limit(q.pageSize)
+          .offset(offsetOf(q))
+          .execute(),
+        where.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow(),
+      ]);
+      return { rows: await attach(rows), total: Number(count.n) };
+    },
+
+    async findById(id: string): Promise<Phone | undefined> {
+      const r = await base().where("phones.id", "=", id).executeTakeFirst();
+      return r && (await attach([r]))[0];
+    },
+
+    async findManyByIds(ids: string[]): Promise<Phone[]> {
+      const out: Phone[] = [];
+      for (let i = 0; i < ids.length; i += 500) {
+        const rows = await base()
+          .where("phones.id", "in", ids.slice(i, i + 500))
+          .execute();
+        out.push(...(await attach(rows)));
+      }
+      return out;
+    },
+
+    async insert(id: string, w: Required<PhoneWrite>, now: string): Promise<void> {
+      try {
+        await db
+          .insertInto("phones")
+          .values({
+            id,
+            mac: w.mac,
+            brand: w.brand,
+            model: w.model,
+            software_type: w.softwareType,
+            ip: w.ip,
+            location: w.location,
+            label: w.label,
+            user_id: w.userId,
+            current_profile_id: null,
+            created_at: now,
+            updated_at: now,
+          })
+          .execute();
+      } catch (error) {
+        macConflict(error);
+      }
+    },
+
+    async update(id: string, w: PhoneWrite, now: string): Promise<void> {
+      try {
+        await db
+          .updateTable("phones")
+          .set({
+            ...(w.mac !== undefined && { mac: w.mac }),
+            ...(w.model !== undefined && { model: w.model }),
+            ...(w.softwareType !== undefined && { software_type: w.softwareType }),
+            ...(w.ip !== undefined && { ip: w.ip }),
+            ...(w.location !== undefined && { location: w.location }),
+            ...(w.label !== undefined && { label: w.label }),
+            ...(w.userId !== undefined && { user_id: w.userId }),
+            updated_at: now,
+          })
+          .where("id", "=", id)
+          .execute();
+      } catch (error) {
+        macConflict(error);
+      }
+    },
+
+    async delete(id: string): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom("phone_kems").where("phone_id", "=", id).execute();
+        await trx.deleteFrom("phone_lines").where("phone_id", "=", id).execute();
+        await trx.deleteFrom("phones").where("id", "=", id).execute();
+      });
+    },
+
+    async replaceKems(id: string, models: string[], now: string): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom("phone_kems").where("phone_id", "=", id).execute();
+        if (models.length > 0)
+          await trx
+            .insertInto("phone_kems")
+            .values(models.map((model, i) => ({ phone_id: id, position: i + 1, model })))
+            .execute();
+        await trx.updateTable("phones").set({ updated_at: now }).where("id", "=", id).execute();
+      });
+    },
+
+    async replaceLines(id: string, lines: PhoneLine[]): Promise<void> {
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom("phone_lines").where("phone_id", "=", id).execute();
+        if (lines.length > 0)
+          await trx
+            .insertInto("phone_lines")
+            .values(lines.map((l) => ({ phone_id: id, button: l.button, extension_id: l.extensionId })))
+            .execute();
+      });
+    },
+
+    async setCurrentProfile(id: string, profileId: string | null, now: string): Promise<void> {
+      await db
+        .updateTable("phones")
+        .set({ current_profile_id: profileId, updated_at: now })
+        .where("id", "=", id)
+        .execute();
+    },
+
+    async clearProfile(profileId: string): Promise<void> {
+      await db
+        .updateTable("phones")
+        .set({ current_profile_id: null })
+        .where("current_profile_id", "=", profileId)
+        .execute();
+    },
+
+    async existingExtensionIds(ids: string[]): Promise<Set<string>> {
+      if (ids.length === 0) return new Set();
+      const rows = await db.selectFrom("extensions").select("id").where("id", "in", ids).execute();
+      return new Set(rows.map((r) => r.id));
+    },
+
+    async userExists(id: string): Promise<boolean> {
+      return Boolean(await db.selectFrom("users").select("id").where("id", "=", id).executeTakeFirst());
+    },
+
+    async count(): Promise<number> {
+      const r = await db
+        .selectFrom("phones")
+        .select((eb) => eb.fn.countAll().as("n"))
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+  };
+}
+export type PhonesRepository = ReturnType<typeof createPhonesRepository>;

@@ -1,0 +1,175 @@
+import {
+  findPhoneModel,
+  kemCatalogue,
+  resolveKemModel,
+  type KemModel,
+  type ListResponse,
+  type Phone,
+  type PhoneLine,
+  type PhoneModel,
+  type SoftwareType,
+} from "@cisisk/contract";
+import { NotFound, ValidationFailed } from "../../errors.js";
+import { newId } from "../../lib/ids.js";
+import { iso, type Clock } from "../../lib/time.js";
+import type { PhoneListQuery, PhonesRepository } from "./phones.repository.js";
+
+export interface CreatePhone {
+  mac: string;
+  brand: string;
+  model: string;
+  softwareType: SoftwareType | null;
+  ip: string | null;
+  location: string | null;
+  label: string | null;
+  userId: string | null;
+  lines?: PhoneLine[] | undefined;
+}
+export type UpdatePhone = Partial<Omit<CreatePhone, "brand">>;
+
+function modelOf(model: string): PhoneModel {
+  const m = findPhoneModel(model);
+  if (!m)
+    throw new ValidationFailed(`unknown phone model ${model}`, [{ path: "body.model", message: "unknown model" }]);
+  return m;
+}
+
+function checkSoftware(model: PhoneModel, softwareType: SoftwareType | null): void {
+  if (softwareType && !model.protocols.includes(softwareType)) {
+    throw new ValidationFailed(
+      `a ${model.model} cannot run ${softwareType} firmware (it runs ${model.protocols.join("/")})`,
+      [{ path: "body.softwareType", message: `${model.model} runs ${model.protocols.join(" or ")}` }],
+    );
+  }
+}
+
+/** Checks a KEM list against the phone model; returns Cisco's identifiers in position order. */
+export function resolveKems(model: PhoneModel, names: string[]): KemModel[] {
+  if (names.length === 0) return [];
+  if (model.maxKems === 0) {
+    throw new ValidationFailed(`a ${model.model} has no KEM port`, [{ path: "body.kems", message: "no KEM port" }]);
+  }
+  if (names.length > model.maxKems) {
+    throw new ValidationFailed(`a ${model.model} takes at most ${model.maxKems} modules`, [
+      { path: "body.kems", message: `at most ${model.maxKems}` },
+    ]);
+  }
+  const resolved = names.map((name, i) => {
+    const kem = resolveKemModel(name, model);
+    if (!kem || !model.kems.includes(kem)) {
+      throw new ValidationFailed(`${name} does not fit a ${model.model} (it takes ${model.kems.join(", ")})`, [
+        { path: `body.kems.${i}.model`, message: `does not fit a ${model.model}` },
+      ]);
+    }
+    return kem;
+  });
+  // "All modules on one 8800 must be the same type" (usecallmanager); 79xx phones mix only 7915/7916 pages badly too.
+  if (new Set(resolved).size > 1) {
+    throw new ValidationFailed(`all modules on one ${model.model} must be the same type (got ${resolved.join(", ")})`, [
+      { path: "body.kems", message: "mixed module types" },
+    ]);
+  }
+  return resolved;
+}
+
+/** Line keys of the phone plus every module's keys: the highest usable button. */
+export function buttonCapacity(phone: Pick<Phone, "model" | "kems">): number {
+  const model = findPhoneModel(phone.model);
+  const kemButtons = phone.kems.reduce((n, k) => n + (kemCatalogue[k.model as KemModel]?.buttons ?? 0), 0);
+  return (model?.lineKeys ?? 1) + kemButtons;
+}
+
+export function createPhonesService(deps: { repo: PhonesRepository; clock: Clock }) {
+  const { repo, clock } = deps;
+
+  async function getOrThrow(id: string): Promise<Phone> {
+    const phone = await repo.findById(id);
+    if (!phone) throw new NotFound("phone", { id });
+    return phone;
+  }
+
+  async function checkRefs(userId: string | null | undefined, lines: PhoneLine[] | undefined, capacity: number) {
+    if (userId && !(await repo.userExists(userId)))
+      throw new ValidationFailed("user does not exist", [{ path: "body.userId", message: "no such user" }]);
+    if (!lines) return;
+    const buttons = new Set<number>();
+    for (const [i, l] of lines.entries()) {
+      if (buttons.has(l.button))
+        throw new ValidationFailed(`button ${l.button} is used twice`, [
+          { path: `body.lines.${i}.button`, message: "duplicate" },
+        ]);
+      if (l.button > capacity)
+        throw new ValidationFailed(`button ${l.button} is beyond the phone's ${capacity} keys`, [
+          { path: `body.lines.${i}.button`, message: `at most ${capacity}` },
+        ]);
+      buttons.add(l.button);
+    }
+    const known = await repo.existingExtensionIds([...new Set(lines.map((l) => l.extensionId))]);
+    const missing = lines.findIndex((l) => !known.has(l.extensionId));
+    if (missing >= 0)
+      throw new ValidationFailed("extension does not exist", [
+        { path: `body.lines.${missing}.extensionId`, message: "no such extension" },
+      ]);
+  }
+
+  return {
+    async list(q: PhoneListQuery): Promise<ListResponse<Phone>> {
+      const { rows, total } = await repo.list(q);
+      return { data: rows, total, page: q.page, pageSize: q.pageSize };
+    },
+
+    get: getOrThrow,
+    findManyByIds: repo.findManyByIds,
+
+    async create(input: CreatePhone): Promise<Phone> {
+      const model = modelOf(input.model);
+      checkSoftware(model, input.softwareType);
+      await checkRefs(input.userId, input.lines, model.lineKeys);
+      const id = newId();
+      await repo.insert(id, { ...input, model: model.model }, iso(clock()));
+      if (input.lines?.length) await repo.replaceLines(id, input.lines);
+      return getOrThrow(id);
+    },
+
+    async update(id: string, patch: UpdatePhone): Promise<Phone> {
+      const phone = await getOrThrow(id);
+      const model = modelOf(patch.model ?? phone.model);
+      const softwareType = patch.softwareType !== undefined ? patch.softwareType : phone.softwareType;
+      checkSoftware(model, softwareType);
+      if (patch.model !== undefined && model.model !== phone.model)
+        resolveKems(
+          model,
+          phone.kems.map((k) => k.model),
+        );
+      await checkRefs(patch.userId, patch.lines, buttonCapacity({ model: model.model, kems: phone.kems }));
+      const { lines, ...fields } = patch;
+      await repo.update(id, { ...fields, ...(patch.model !== undefined && { model: model.model }) }, iso(clock()));
+      if (lines) await repo.replaceLines(id, lines);
+      return getOrThrow(id);
+    },
+
+    async delete(id: string): Promise<void> {
+      await getOrThrow(id);
+      await repo.delete(id);
+    },
+
+    async putKems(id: string, kems: { model: string }[]): Promise<Phone> {
+      const phone = await getOrThrow(id);
+      const resolved = resolveKems(
+        modelOf(phone.model),
+        kems.map((k) => k.model),
+      );
+      await repo.replaceKems(id, resolved, iso(clock()));
+      return getOrThrow(id);
+    },
+
+    /** Only the deploy pipeline calls this, after every step succeeded (or a rollback restored a file). */
+    async setCurrentProfile(id: string, profileId: string | null): Promise<void> {
+      await repo.setCurrentProfile(id, profileId, iso(clock()));
+    },
+
+    clearProfile: repo.clearProfile,
+    count: repo.count,
+  };
+}
+export type PhonesService = ReturnType<typeof createPhonesService>;

@@ -1,0 +1,128 @@
+import { findPhoneModel, kemCatalogue, type KemModel, type Phone } from "@cisisk/contract";
+import { escapeXml, type TemplateContext } from "./cnf-template.js";
+import type { RenderLine } from "./line-source.js";
+
+export interface ServerFacts {
+  asteriskHost: string;
+  sipPort: number;
+  sccpPort: number;
+  /** `[sip] transport`: Cisco's transportLayerProtocol 1 TCP, 2 UDP, 3 TLS. */
+  transport: "udp" | "tcp" | "tls";
+  /** How phones reach this server (`[phone_services] base_url`), no trailing slash. */
+  baseUrl: string;
+}
+
+export const MASK = "********";
+
+export function deviceName(mac: string): string {
+  return `SEP${mac}`;
+}
+
+/** The SIP `<sipLines>` block: featureID 9, proxy USECALLMANAGER; credentials on the primary line only. */
+function sipLinesBlock(lines: RenderLine[], sipPort: number, mask: boolean, indent: boolean): string {
+  const nl = indent ? "\n" : "";
+  const pad = (n: number) => (indent ? " ".repeat(n) : "");
+  const el = (n: number, name: string, value: string | number) =>
+    `${pad(n)}<${name}>${escapeXml(String(value))}</${name}>${nl}`;
+  let out = `${pad(4)}<sipLines>${nl}`;
+  lines.forEach((l, i) => {
+    out += `${pad(6)}<line button="${l.button}" lineIndex="${i + 1}">${nl}`;
+    out += el(8, "featureID", 9);
+    out += el(8, "featureLabel", l.displayName || l.number);
+    out += el(8, "proxy", "USECALLMANAGER");
+    out += el(8, "port", sipPort);
+    out += el(8, "name", l.number);
+    out += el(8, "displayName", l.displayName || l.number);
+    out += `${pad(8)}<autoAnswer><autoAnswerEnabled>2</autoAnswerEnabled></autoAnswer>${nl}`;
+    out += el(8, "callWaiting", 3);
+    // Stock Asterisk registers only the primary line; secondary lines carry no credentials (reference §1.2).
+    if (i === 0) {
+      out += el(8, "authName", l.authName);
+      out += el(8, "authPassword", mask ? MASK : l.password);
+    }
+    out += el(8, "sharedLine", "false");
+    out += el(8, "messageWaitingLampPolicy", 3);
+    out += el(8, "messagesNumber", "*97");
+    out += el(8, "ringSettingIdle", 4);
+    out += el(8, "ringSettingActive", 5);
+    out += el(8, "contact", l.number);
+    out += el(8, "maxNumCalls", 2);
+    out += el(8, "busyTrigger", 1);
+    out += `${pad(6)}</line>${nl}`;
+  });
+  out += `${pad(4)}</sipLines>`;
+  return out;
+}
+
+/** 79xx modules: `loadInformation` per module. 88xx modules: `deviceType` + `deviceLine`, no load. */
+function addOnModulesBlock(phone: Pick<Phone, "kems">, indent: boolean): string {
+  if (phone.kems.length === 0) return "";
+  const nl = indent ? "\n" : "";
+  const pad = (n: number) => (indent ? " ".repeat(n) : "");
+  let out = `${pad(2)}<addOnModules>${nl}`;
+  for (const k of phone.kems) {
+    const facts = kemCatalogue[k.model as KemModel];
+    out += `${pad(4)}<addOnModule idx="${k.position}">${nl}`;
+    if (facts?.family === "79xx") out += `${pad(6)}<loadInformation>${facts.loadInformation}</loadInformation>${nl}`;
+    else {
+      out += `${pad(6)}<deviceType>${escapeXml(k.model)}</deviceType>${nl}`;
+      out += `${pad(6)}<deviceLine>${facts?.buttons ?? 0}</deviceLine>${nl}`;
+    }
+    out += `${pad(4)}</addOnModule>${nl}`;
+  }
+  return `${out}${pad(2)}</addOnModules>`;
+}
+
+export function buildContext(
+  phone: Pick<Phone, "mac" | "model" | "ip" | "label" | "location" | "softwareType" | "kems">,
+  lines: RenderLine[],
+  server: ServerFacts,
+  options: { maskSecrets: boolean; versionStamp: string },
+): TemplateContext {
+  const model = findPhoneModel(phone.model);
+  const mac = phone.mac;
+  const base = server.baseUrl.replace(/\/+$/, "");
+  const values: Record<string, string> = {
+    mac,
+    deviceName: deviceName(mac),
+    model: phone.model,
+    productName: model?.productName ?? `Cisco ${phone.model}`,
+    ip: phone.ip ?? "",
+    label: phone.label ?? "",
+    location: phone.location ?? "",
+    // ≤ 12 characters and no spaces on 79xx (reference §1.2).
+    phoneLabel: (phone.label ?? lines[0]?.number ?? "").replace(/\s+/g, "").slice(0, 12),
+    deviceProtocol: phone.softwareType === "SCCP" ? "SCCP" : "SIP",
+    asteriskHost: server.asteriskHost,
+    sipPort: String(server.sipPort),
+    sccpPort: String(server.sccpPort),
+    transportLayerProtocol: server.transport === "tcp" ? "1" : server.transport === "tls" ? "3" : "2",
+    baseUrl: base,
+    servicesUrl: `${base}/cisco/services?mac=${mac}`,
+    directoryUrl: `${base}/cisco/directory?mac=${mac}`,
+    authenticationUrl: `${base}/cisco/authenticate`,
+    versionStamp: options.versionStamp,
+    lineCount: String(lines.length),
+    kemCount: String(phone.kems.length),
+  };
+  lines.forEach((l, i) => {
+    const p = `line${i + 1}.`;
+    values[`${p}number`] = l.number;
+    values[`${p}displayName`] = l.displayName;
+    values[`${p}label`] = l.displayName || l.number;
+    values[`${p}authName`] = l.authName;
+    values[`${p}password`] = options.maskSecrets ? MASK : l.password;
+    values[`${p}button`] = String(l.button);
+  });
+  const isSip = phone.softwareType !== "SCCP";
+  return {
+    values,
+    blocks: {
+      sipLines: {
+        pretty: isSip ? sipLinesBlock(lines, server.sipPort, options.maskSecrets, true) : "",
+        compact: isSip ? sipLinesBlock(lines, server.sipPort, options.maskSecrets, false) : "",
+      },
+      addOnModules: { pretty: addOnModulesBlock(phone, true), compact: addOnModulesBlock(phone, false) },
+    },
+  };
+}

@@ -1,0 +1,320 @@
+import "../../lib/zod-messages";
+import {
+  createProfileSchema,
+  phoneModelNames,
+  softwareTypes,
+  updateProfileSchema,
+  type CreateProfileInput,
+  type Profile,
+  type UpdateProfileInput,
+} from "@cisisk/contract";
+import { xml } from "@codemirror/lang-xml";
+import {
+  Alert,
+  Button,
+  Checkbox,
+  Code,
+  Grid,
+  Group,
+  Input,
+  Modal,
+  MultiSelect,
+  ScrollArea,
+  Select,
+  Stack,
+  Text,
+  TextInput,
+} from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { IconAlertCircle, IconCheck, IconEye } from "@tabler/icons-react";
+import CodeMirror, { EditorView } from "@uiw/react-codemirror";
+import { useState } from "react";
+import { Controller, useForm, type Resolver } from "react-hook-form";
+import type { z } from "zod";
+import { applyServerErrors, errorMessage } from "../../lib/form-errors";
+import { sentence } from "../../lib/format";
+import { requestResolver } from "../../lib/request-resolver";
+import { fetchText, useAllPhones } from "../phones/queries";
+import { useCreateProfile, useTemplates, useUpdateProfile, useUserOptions } from "./queries";
+
+interface ProfileFormValues {
+  name: string;
+  description: string;
+  userId: string;
+  softwareType: string;
+  compatibleModels: string[];
+  cnfXml: string;
+}
+const FIELDS = ["name", "description", "userId", "softwareType", "compatibleModels", "cnfXml"] as const;
+type CreateBody = z.output<typeof createProfileSchema>;
+type UpdateBody = z.output<typeof updateProfileSchema>;
+
+const toBody = (v: ProfileFormValues) => ({
+  name: v.name,
+  description: v.description,
+  userId: v.userId || null,
+  softwareType: (v.softwareType || null) as CreateProfileInput["softwareType"],
+  compatibleModels: v.compatibleModels,
+  cnfXml: v.cnfXml,
+});
+const createResolver = requestResolver(createProfileSchema, (v: ProfileFormValues): CreateProfileInput => toBody(v));
+const updateResolver = requestResolver(updateProfileSchema, (v: ProfileFormValues): UpdateProfileInput => toBody(v));
+
+const xmlExtensions = [xml(), EditorView.lineWrapping];
+
+export function ProfileEditorModal({
+  opened,
+  profile,
+  onClose,
+}: {
+  opened: boolean;
+  profile: Profile | null;
+  onClose: () => void;
+}) {
+  return (
+    <Modal
+      opened={opened}
+      onClose={onClose}
+      title={profile ? `Edit profile ${profile.name}` : "New profile"}
+      size="90%"
+    >
+      {opened && <ProfileEditor key={profile?.id ?? "new"} profile={profile} onDone={onClose} />}
+    </Modal>
+  );
+}
+
+function ProfileEditor({ profile, onDone }: { profile: Profile | null; onDone: () => void }) {
+  const create = useCreateProfile();
+  const update = useUpdateProfile();
+  const users = useUserOptions();
+  const templates = useTemplates();
+  const phones = useAllPhones();
+  const [alert, setAlert] = useState<string | null>(null);
+  const [previewPhone, setPreviewPhone] = useState<string | null>(null);
+  const [showSecrets, setShowSecrets] = useState(false);
+  const [preview, setPreview] = useState<{ text: string | null; error: string | null; loading: boolean }>({
+    text: null,
+    error: null,
+    loading: false,
+  });
+  const {
+    register,
+    control,
+    handleSubmit,
+    setError,
+    setValue,
+    formState: { errors, isSubmitting },
+  } = useForm<ProfileFormValues, unknown, CreateBody | UpdateBody>({
+    resolver: (profile ? updateResolver : createResolver) as Resolver<
+      ProfileFormValues,
+      unknown,
+      CreateBody | UpdateBody
+    >,
+    defaultValues: {
+      name: profile?.name ?? "",
+      description: profile?.description ?? "",
+      userId: profile?.userId ?? "",
+      softwareType: profile?.softwareType ?? "",
+      compatibleModels: profile?.compatibleModels ?? [],
+      cnfXml: profile?.cnfXml ?? "",
+    },
+  });
+
+  const handleSave = handleSubmit(async (body) => {
+    setAlert(null);
+    try {
+      const b = { ...body } as CreateBody;
+      if (!profile && !b.cnfXml) delete b.cnfXml;
+      const saved = profile
+        ? await update.mutateAsync({ id: profile.id, patch: body as UpdateProfileInput })
+        : await create.mutateAsync(b);
+      notifications.show({
+        color: "green",
+        icon: <IconCheck size={18} />,
+        title: "Profile saved",
+        message: `${saved.name} was saved.`,
+      });
+      onDone();
+    } catch (error) {
+      setAlert(applyServerErrors(error, setError, FIELDS));
+    }
+  });
+
+  const handlePreview = async () => {
+    if (!profile || !previewPhone) return;
+    setPreview({ text: null, error: null, loading: true });
+    try {
+      const text = await fetchText(
+        `/profiles/${profile.id}/render?phoneId=${previewPhone}${showSecrets ? "&showSecrets=true" : ""}`,
+      );
+      setPreview({ text, error: null, loading: false });
+    } catch (error) {
+      setPreview({ text: null, error: errorMessage(error), loading: false });
+    }
+  };
+
+  return (
+    <form onSubmit={handleSave} noValidate>
+      <Stack gap="sm">
+        {alert && (
+          <Alert color="red" icon={<IconAlertCircle />} title="Could not save the profile" role="alert">
+            {alert}
+          </Alert>
+        )}
+        <Grid>
+          <Grid.Col span={{ base: 12, md: 4 }}>
+            <Stack gap="sm">
+              <TextInput
+                label="Name"
+                withAsterisk
+                data-autofocus
+                error={sentence(errors.name?.message)}
+                {...register("name")}
+              />
+              <TextInput
+                label="Description"
+                error={sentence(errors.description?.message)}
+                {...register("description")}
+              />
+              <Controller
+                control={control}
+                name="userId"
+                render={({ field }) => (
+                  <Select
+                    label="Owner"
+                    description="Lines come from the owner's extensions"
+                    clearable
+                    searchable
+                    data={(users.data?.data ?? []).map((u) => ({
+                      value: u.id,
+                      label: `${u.displayName} (${u.username})`,
+                    }))}
+                    value={field.value || null}
+                    onChange={(v) => field.onChange(v ?? "")}
+                    error={sentence(errors.userId?.message)}
+                  />
+                )}
+              />
+              <Controller
+                control={control}
+                name="softwareType"
+                render={({ field }) => (
+                  <Select
+                    label="Software type"
+                    placeholder="All"
+                    clearable
+                    data={[...softwareTypes]}
+                    value={field.value || null}
+                    onChange={(v) => field.onChange(v ?? "")}
+                    error={sentence(errors.softwareType?.message)}
+                  />
+                )}
+              />
+              <Controller
+                control={control}
+                name="compatibleModels"
+                render={({ field }) => (
+                  <MultiSelect
+                    label="Compatible models"
+                    description="Empty: every model"
+                    searchable
+                    clearable
+                    data={phoneModelNames}
+                    value={field.value}
+                    onChange={field.onChange}
+                    error={sentence(errors.compatibleModels?.message)}
+                  />
+                )}
+              />
+              <Select
+                label="Start from a built-in template"
+                placeholder={profile ? "Replace the template…" : "Default: the one for the software type"}
+                data={(templates.data?.data ?? []).map((t) => ({ value: t.softwareType, label: t.name }))}
+                value={null}
+                onChange={(v) => {
+                  const t = templates.data?.data.find((x) => x.softwareType === v);
+                  if (t) setValue("cnfXml", t.cnfXml, { shouldDirty: true });
+                }}
+              />
+              <Text size="xs" c="dimmed">
+                Placeholders:{" "}
+                {
+                  "{{mac}} {{deviceName}} {{model}} {{ip}} {{asteriskHost}} {{sipPort}} {{servicesUrl}} {{directoryUrl}} {{line1.number}} {{line1.password}} {{@sipLines}} {{@addOnModules}}"
+                }{" "}
+                and more (docs/profiles.md).
+              </Text>
+            </Stack>
+          </Grid.Col>
+          <Grid.Col span={{ base: 12, md: 8 }}>
+            <Controller
+              control={control}
+              name="cnfXml"
+              render={({ field }) => (
+                <Input.Wrapper label="SEP<MAC>.cnf.xml template" error={sentence(errors.cnfXml?.message)}>
+                  <CodeMirror
+                    aria-label="cnfXml"
+                    value={field.value}
+                    height="420px"
+                    extensions={xmlExtensions}
+                    placeholder="Empty: the built-in template for the software type"
+                    onChange={(v) => field.onChange(v)}
+                  />
+                </Input.Wrapper>
+              )}
+            />
+          </Grid.Col>
+        </Grid>
+        {profile && (
+          <Stack gap="xs">
+            <Group align="flex-end">
+              <Select
+                label="Preview for phone"
+                searchable
+                data={(phones.data?.data ?? []).map((p) => ({
+                  value: p.id,
+                  label: `${p.mac} · ${p.model}${p.label ? ` · ${p.label}` : ""}`,
+                }))}
+                value={previewPhone}
+                onChange={setPreviewPhone}
+                w={320}
+              />
+              <Checkbox
+                label="Show passwords"
+                checked={showSecrets}
+                onChange={(e) => setShowSecrets(e.currentTarget.checked)}
+                mb={8}
+              />
+              <Button
+                variant="light"
+                leftSection={<IconEye size={16} />}
+                disabled={!previewPhone}
+                loading={preview.loading}
+                onClick={handlePreview}
+              >
+                Preview saved profile
+              </Button>
+            </Group>
+            {preview.error && (
+              <Alert color="red" icon={<IconAlertCircle />}>
+                {preview.error}
+              </Alert>
+            )}
+            {preview.text && (
+              <ScrollArea h={300} data-testid="profile-preview">
+                <Code block>{preview.text}</Code>
+              </ScrollArea>
+            )}
+          </Stack>
+        )}
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onDone}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={isSubmitting}>
+            {profile ? "Save profile" : "Create profile"}
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

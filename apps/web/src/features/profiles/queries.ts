@@ -1,0 +1,80 @@
+import type {
+  BuiltinTemplate,
+  CreateProfileInput,
+  ListResponse,
+  Profile,
+  UpdateProfileInput,
+  User,
+} from "@cisisk/contract";
+import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { api } from "../../lib/api-client";
+import { dashboardKeys } from "../dashboard/queries";
+
+export interface ProfileListParams {
+  page: number;
+  pageSize: number;
+  sort?: string;
+  q?: string;
+}
+
+export const profileKeys = {
+  all: ["profiles"] as const,
+  lists: () => [...profileKeys.all, "list"] as const,
+  list: (params: ProfileListParams) => [...profileKeys.lists(), params] as const,
+  templates: () => [...profileKeys.all, "templates"] as const,
+};
+
+export function useProfileList(params: ProfileListParams) {
+  return useQuery({
+    queryKey: profileKeys.list(params),
+    queryFn: ({ signal }) => api.get<ListResponse<Profile>>("/profiles", { query: { ...params }, signal }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useTemplates() {
+  return useQuery({
+    queryKey: profileKeys.templates(),
+    queryFn: ({ signal }) => api.get<{ data: BuiltinTemplate[] }>("/profiles/templates", { signal }),
+    staleTime: Infinity,
+  });
+}
+
+/** Owners to choose from (the first 500 users). */
+export function useUserOptions() {
+  return useQuery({
+    queryKey: ["users", "options"],
+    queryFn: ({ signal }) => api.get<ListResponse<User>>("/users", { query: { page: 1, pageSize: 500 }, signal }),
+  });
+}
+
+function useInvalidateProfiles() {
+  const queryClient = useQueryClient();
+  return () =>
+    Promise.all([
+      queryClient.invalidateQueries({ queryKey: profileKeys.all }),
+      queryClient.invalidateQueries({ queryKey: dashboardKeys.all }),
+    ]);
+}
+
+export function useCreateProfile() {
+  const invalidate = useInvalidateProfiles();
+  return useMutation({
+    mutationFn: (body: CreateProfileInput) => api.post<Profile>("/profiles", body),
+    onSuccess: invalidate,
+  });
+}
+
+export function useUpdateProfile() {
+  const invalidate = useInvalidateProfiles();
+  return useMutation({
+    mutationFn: ({ id, patch }: { id: string; patch: UpdateProfileInput }) =>
+      api.patch<Profile>(`/profiles/${id}`, patch),
+    onSuccess: invalidate,
+  });
+}
+
+export function useDeleteProfile() {
+  const invalidate = useInvalidateProfiles();
+  return useMutation({ mutationFn: (id: string) => api.delete(`/profiles/${id}`), onSuccess: invalidate });
+}

@@ -1,0 +1,124 @@
+import { z } from "zod";
+import { isoTimestampSchema, listQuerySchema, listResponseSchema, optionalText } from "./common.js";
+import { macProblem, normalizeMac, phoneModelNames, softwareTypes } from "./phone-catalogue.js";
+
+export const macSchema = z
+  .string()
+  .transform((v, ctx) => {
+    const mac = normalizeMac(v);
+    if (!mac) {
+      ctx.addIssue({ code: "custom", message: "must be a MAC address (12 hex digits, optionally with : - or .)" });
+      return z.NEVER;
+    }
+    const problem = macProblem(mac);
+    if (problem) {
+      ctx.addIssue({ code: "custom", message: problem });
+      return z.NEVER;
+    }
+    return mac;
+  })
+  .meta({
+    description: "any common spelling; stored and returned as 12 uppercase hex digits",
+    example: "805EC0123456",
+  });
+
+export const softwareTypeSchema = z.enum(softwareTypes);
+export const phoneModelSchema = z
+  .string()
+  .trim()
+  // Accept the names phones and price lists use: "Cisco 8845", "CP-8845-K9", "CP-7965G".
+  .transform((v) =>
+    v
+      .toUpperCase()
+      .replace(/^(CISCO\s+|CP-)/, "")
+      .replace(/-K9$/, "")
+      .replace(/^(79\d\d)GE?$/, "$1"),
+  )
+  .pipe(z.enum(phoneModelNames, { message: `must be one of ${phoneModelNames.join(", ")}` }));
+
+const ipSchema = optionalText(45).refine(
+  (v) => v === null || z.ipv4().safeParse(v).success || z.ipv6().safeParse(v).success,
+  {
+    message: "must be an IPv4 or IPv6 address",
+  },
+);
+
+export const phoneKemSchema = z.object({
+  position: z.number().int().min(1).max(3),
+  model: z.string().meta({ description: "Cisco identifier: 7914, 7915, 7916, BEKEM, CP-8800-Audio, CP-8800-Video" }),
+  buttons: z.number().int(),
+});
+export type PhoneKem = z.infer<typeof phoneKemSchema>;
+
+export const phoneLineSchema = z.object({
+  button: z.number().int().min(1).max(200),
+  extensionId: z.uuid(),
+});
+export type PhoneLine = z.infer<typeof phoneLineSchema>;
+
+export const phoneSchema = z
+  .object({
+    id: z.uuid(),
+    mac: z.string(),
+    brand: z.string(),
+    model: z.string(),
+    softwareType: softwareTypeSchema.nullable(),
+    ip: z.string().nullable(),
+    location: z.string().nullable(),
+    label: z.string().nullable(),
+    userId: z.string().nullable(),
+    currentProfileId: z.string().nullable(),
+    currentProfileName: z.string().nullable(),
+    kems: z.array(phoneKemSchema),
+    lines: z.array(phoneLineSchema),
+    createdAt: isoTimestampSchema,
+    updatedAt: isoTimestampSchema,
+  })
+  .meta({ id: "Phone" });
+export type Phone = z.infer<typeof phoneSchema>;
+
+const phoneFields = {
+  mac: macSchema,
+  brand: z.literal("cisco").default("cisco"),
+  model: phoneModelSchema,
+  softwareType: softwareTypeSchema.nullish().transform((v) => v ?? null),
+  ip: ipSchema,
+  location: optionalText(128),
+  label: optionalText(128),
+  userId: z
+    .uuid()
+    .nullish()
+    .transform((v) => v ?? null),
+  lines: z.array(phoneLineSchema).max(200).optional(),
+};
+
+export const createPhoneSchema = z.object(phoneFields);
+export type CreatePhoneInput = z.input<typeof createPhoneSchema>;
+
+export const updatePhoneSchema = z
+  .object({
+    mac: macSchema,
+    model: phoneModelSchema,
+    softwareType: softwareTypeSchema.nullable(),
+    ip: ipSchema,
+    location: optionalText(128),
+    label: optionalText(128),
+    userId: z.uuid().nullable(),
+    lines: z.array(phoneLineSchema).max(200),
+  })
+  .partial()
+  .refine((v) => Object.keys(v).length > 0, { message: "nothing to update" });
+export type UpdatePhoneInput = z.input<typeof updatePhoneSchema>;
+
+export const putKemsSchema = z.object({
+  kems: z.array(z.object({ model: z.string().trim().min(1).max(32) })).max(3, "a phone takes at most 3 modules"),
+});
+export type PutKemsInput = z.input<typeof putKemsSchema>;
+
+export const phoneSortFields = ["mac", "model", "softwareType", "ip", "label", "createdAt"] as const;
+export const listPhonesQuerySchema = listQuerySchema(phoneSortFields).extend({
+  model: z.string().trim().max(32).optional(),
+  softwareType: softwareTypeSchema.optional(),
+  profileId: z.uuid().optional(),
+});
+export const phoneListSchema = listResponseSchema(phoneSchema);
