@@ -118,6 +118,8 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
       ...(await asteriskSync.stats()),
       recentFailures: await asteriskSync.recentFailures(10),
     }),
+    // Built below; only called when the dashboard is read.
+    recentDeployments: (limit) => deployments.recent(limit),
   });
 
   const phoneSessions = createPhoneSessionsService({
@@ -130,8 +132,7 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
   const profiles = createProfilesService({
     repo: createProfilesRepository(db.kysely),
     phones,
-    // TODO(lead): swap for the extensions service's line lookup when the extensions module lands.
-    lines: createTableLineSource(db.kysely, secretBox),
+    lines: createTableLineSource(db.kysely, secretBox, (userId) => extensions.lineCredentialsForUser(userId)),
     server: {
       asteriskHost: config.asterisk.host,
       sipPort: Number(config.sip.proxy?.split(":")[1] ?? 5060),
@@ -156,7 +157,6 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
     sip: createSipNotifier({ timeoutMs: config.restart.timeout_ms }),
     cgi: createCgiExecutor({ timeoutMs: config.restart.timeout_ms }),
     recordFtp: (ok, error) => health.recordComponent("ftp", ok ? "ok" : "down", error),
-    // TODO(lead): pass the AMI client (it implements AsteriskPhoneControl) once the Asterisk module lands.
     ami,
     settings: {
       sipMethod: config.restart.sip_method,

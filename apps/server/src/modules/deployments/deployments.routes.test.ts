@@ -72,7 +72,7 @@ beforeAll(async () => {
   h = await t.adminHeaders();
   inv = inventory(t);
   owner = await inv.user("bob");
-  await inv.extension(owner, "3001", "Bob", "b0b&secret");
+  await inv.extension(owner, "3001", "Bob", "b0b$secret#1");
 });
 afterAll(async () => {
   await t?.close();
@@ -145,7 +145,7 @@ describe("deploy to a SIP phone (FTP backup + upload, SIP NOTIFY, session reset)
       headers: h,
     });
     expect(stamp(onDisk.toString())).toBe(stamp(preview.body));
-    expect(onDisk.toString()).toContain("<authPassword>b0b&amp;secret</authPassword>");
+    expect(onDisk.toString()).toContain("<authPassword>b0b$secret#1</authPassword>");
 
     // The NOTIFY, as the phone parsed it.
     expect(sip.received).toHaveLength(1);
@@ -167,6 +167,13 @@ describe("deploy to a SIP phone (FTP backup + upload, SIP NOTIFY, session reset)
     const dashboard = await t.app.inject({ method: "GET", url: "/api/v1/dashboard", headers: h });
     expect(dashboard.json().components.ftp.status).toBe("ok");
     expect(dashboard.json().counts).toMatchObject({ phones: 1, profiles: 2 });
+    expect(dashboard.json().recentDeployments[0]).toMatchObject({
+      id: d.id,
+      status: "succeeded",
+      profileName: "desk",
+      phoneMac: phone.mac,
+      failedStep: null,
+    });
 
     const listed = await t.app.inject({ method: "GET", url: `/api/v1/deployments?phoneId=${phone.id}`, headers: h });
     expect(listed.json().data[0]).toMatchObject({

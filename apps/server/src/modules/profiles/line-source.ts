@@ -11,17 +11,22 @@ export interface RenderLine {
   password: string;
 }
 
-/**
- * Where a phone's lines come from. A port, so the extensions module can take it over later
- * (TODO lead: replace createTableLineSource with the extensions service once it lands).
- */
+/** Where a phone's lines come from: a port, so profiles never reach into the extensions module's tables. */
 export interface LineSource {
   /** The phone's explicit button → extension links; else the profile owner's extensions in number order. */
   linesFor(phoneId: string, ownerUserId: string | null, capacity: number): Promise<RenderLine[]>;
 }
 
-/** Reads the 0002 `extensions` columns directly (number, display_name, secret_encrypted, options JSON). */
-export function createTableLineSource(db: Kysely<Database>, secretBox: SecretBox): LineSource {
+/** A profile owner's lines as the extensions service gives them (number order, secret in clear). */
+export type OwnerLines = (
+  userId: string,
+) => Promise<{ number: string; displayName: string; authUsername: string; secret: string }[]>;
+
+/**
+ * Explicit button links come from this module's `phone_lines` (joined to the extension's sealed secret);
+ * without them, the owner's extensions from the extensions service fill the buttons in number order.
+ */
+export function createTableLineSource(db: Kysely<Database>, secretBox: SecretBox, ownerLines: OwnerLines): LineSource {
   function authNameOf(number: string, options: string | null): string {
     if (!options) return number;
     try {
@@ -47,19 +52,17 @@ export function createTableLineSource(db: Kysely<Database>, secretBox: SecretBox
         .where("phone_lines.phone_id", "=", phoneId)
         .orderBy("phone_lines.button")
         .execute();
-      const rows =
-        explicit.length > 0
-          ? explicit.map((r) => ({ ...r, button: Number(r.button) }))
-          : ownerUserId
-            ? (
-                await db
-                  .selectFrom("extensions")
-                  .select(["number", "display_name", "secret_encrypted", "options"])
-                  .where("user_id", "=", ownerUserId)
-                  .orderBy("number")
-                  .execute()
-              ).map((r, i) => ({ ...r, button: i + 1 }))
-            : [];
+      if (explicit.length === 0) {
+        if (!ownerUserId) return [];
+        return (await ownerLines(ownerUserId)).slice(0, capacity).map((l, i) => ({
+          button: i + 1,
+          number: l.number,
+          displayName: l.displayName,
+          authName: l.authUsername,
+          password: l.secret,
+        }));
+      }
+      const rows = explicit.map((r) => ({ ...r, button: Number(r.button) }));
       return rows
         .filter((r) => r.button <= capacity)
         .map((r) => ({
