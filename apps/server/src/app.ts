@@ -17,6 +17,9 @@ import { registerNulGuard } from "./http/reject-nul.js";
 import { authRoutes } from "./modules/auth/auth.routes.js";
 import { dashboardRoutes, healthRoutes } from "./modules/health/health.routes.js";
 import { usersRoutes } from "./modules/users/users.routes.js";
+import { directoryRoutes } from "./modules/directory/directory.routes.js";
+import { ciscoRoutes } from "./modules/services/cisco.routes.js";
+import { servicesRoutes } from "./modules/services/services.routes.js";
 import { VERSION } from "./version.js";
 
 export const API_PREFIX = "/api/v1";
@@ -69,10 +72,15 @@ export async function buildApp(
         consoleApi.addHook("onRequest", requireConsoleUser(deps.auth));
         await consoleApi.register(dashboardRoutes(deps.health));
         await consoleApi.register(usersRoutes(deps.users));
+        await consoleApi.register(directoryRoutes(deps.directory));
+        await consoleApi.register(servicesRoutes(deps.services, deps.config.phone_services.base_url));
       });
     },
     { prefix: API_PREFIX },
   );
+
+  // ── Phone-facing XML services (no console auth: phones are identified by the MAC in the URL).
+  await app.register(ciscoRoutes(deps.phoneXml, deps.config.phone_services.base_url));
 
   await app.register(fastifySwaggerUi, { routePrefix: "/api/docs" });
 

@@ -3,3 +3,5 @@ export * from "./common.js";
 export * from "./users.js";
 export * from "./auth.js";
 export * from "./health.js";
+export * from "./directory.js";
+export * from "./services.js";
