@@ -141,11 +141,16 @@ export interface ContactsTable {
   updated_at: string;
 }
 
+/** One row per number; owner and name keys are copies of the contact's, for one-index phone searches. */
 export interface ContactNumbersTable {
   contact_id: string;
   kind: string;
+  rank: number;
   display: string;
   dial: string;
+  owner_user_id: string | null;
+  first_name_key: string;
+  last_name_key: string;
 }
 
 export interface PhoneServicesTable {

@@ -37,28 +37,44 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .on("contacts")
     .columns(["last_name_key", "first_name_key"])
     .execute();
-  await db.schema.createIndex("contacts_first_idx").on("contacts").column("first_name_key").execute();
   await db.schema
     .createIndex("contacts_owner_idx")
     .on("contacts")
     .columns(["owner_user_id", "last_name_key"])
     .execute();
 
+  // One row per number: the phone search's table. Owner and name keys are copied from the contact so a
+  // search, its order and its count are each one index range (the phones page 32 lines at a time with N/M).
   await db.schema
     .createTable("contact_numbers")
     .addColumn("contact_id", "varchar(36)", (c) => c.notNull().references("contacts.id").onDelete("cascade"))
     /** work | mobile | home */
     .addColumn("kind", "varchar(8)", (c) => c.notNull())
+    /** 1 work, 2 mobile, 3 home: the order of a contact's lines on the phone. */
+    .addColumn("rank", "integer", (c) => c.notNull())
     /** As entered, for display: "+41 (44) 123-45.67". */
     .addColumn("display", "varchar(40)", (c) => c.notNull())
     /** What a phone dials: "+41441234567". */
     .addColumn("dial", "varchar(40)", (c) => c.notNull())
+    .addColumn("owner_user_id", "varchar(36)")
+    .addColumn("first_name_key", "varchar(64)", (c) => c.notNull())
+    .addColumn("last_name_key", "varchar(64)", (c) => c.notNull())
     .addPrimaryKeyConstraint("contact_numbers_pk", ["contact_id", "kind"])
+    .execute();
+  await db.schema
+    .createIndex("contact_numbers_last_idx")
+    .on("contact_numbers")
+    .columns(["owner_user_id", "last_name_key", "first_name_key", "contact_id", "rank"])
+    .execute();
+  await db.schema
+    .createIndex("contact_numbers_first_idx")
+    .on("contact_numbers")
+    .columns(["owner_user_id", "first_name_key"])
     .execute();
   await db.schema
     .createIndex("contact_numbers_dial_idx")
     .on("contact_numbers")
-    .columns(["dial", "contact_id"])
+    .columns(["owner_user_id", "dial"])
     .execute();
 
   await db.schema

@@ -54,7 +54,15 @@ function startsWith(column: string, prefix: string): Expression<SqlBool> {
 export function createDirectoryRepository(db: Kysely<Database>) {
   type Trx = Kysely<Database>;
 
-  async function writeNumbers(trx: Trx, id: string, numbers: ContactWrite["numbers"]): Promise<void> {
+  const RANK: Record<NumberKind, number> = { work: 1, mobile: 2, home: 3 };
+
+  interface LineKeys {
+    owner_user_id: string | null;
+    first_name_key: string;
+    last_name_key: string;
+  }
+
+  async function writeNumbers(trx: Trx, id: string, numbers: ContactWrite["numbers"], keys: LineKeys): Promise<void> {
     for (const kind of NUMBER_KINDS) {
       const n = numbers[kind];
       if (n === undefined) continue;
@@ -62,7 +70,7 @@ export function createDirectoryRepository(db: Kysely<Database>) {
       if (n)
         await trx
           .insertInto("contact_numbers")
-          .values({ contact_id: id, kind, display: n.display, dial: n.dial })
+          .values({ contact_id: id, kind, rank: RANK[kind], display: n.display, dial: n.dial, ...keys })
           .execute();
     }
   }
@@ -132,11 +140,13 @@ export function createDirectoryRepository(db: Kysely<Database>) {
     async insertMany(items: Array<{ id: string; write: ContactWrite }>, now: string): Promise<void> {
       await db.transaction().execute(async (trx) => {
         for (const { id, write } of items) {
-          await trx
-            .insertInto("contacts")
-            .values(contactRow(id, write, now))
-            .execute();
-          await writeNumbers(trx, id, write.numbers);
+          const row = contactRow(id, write, now);
+          await trx.insertInto("contacts").values(row).execute();
+          await writeNumbers(trx, id, write.numbers, {
+            owner_user_id: row.owner_user_id,
+            first_name_key: row.first_name_key,
+            last_name_key: row.last_name_key,
+          });
         }
       });
     },
@@ -160,7 +170,13 @@ export function createDirectoryRepository(db: Kysely<Database>) {
           })
           .where("id", "=", id)
           .execute();
-        if (w.numbers) await writeNumbers(trx, id, w.numbers);
+        const keys = await trx
+          .selectFrom("contacts")
+          .select(["owner_user_id", "first_name_key", "last_name_key"])
+          .where("id", "=", id)
+          .executeTakeFirstOrThrow();
+        await trx.updateTable("contact_numbers").set(keys).where("contact_id", "=", id).execute();
+        if (w.numbers) await writeNumbers(trx, id, w.numbers, keys);
       });
     },
 
@@ -245,29 +261,39 @@ export function createDirectoryRepository(db: Kysely<Database>) {
       offset: number,
       limit: number,
     ): Promise<{ lines: DirectoryLine[]; total: number }> {
+      const owner = s.ownerUserId;
       let base = db
         .selectFrom("contact_numbers")
-        .innerJoin("contacts", "contacts.id", "contact_numbers.contact_id")
-        .where((eb) => ownerFilter(eb, s.ownerUserId));
-      if (s.last) base = base.where(startsWith("contacts.last_name_key", s.last.toLowerCase()));
-      if (s.first) base = base.where(startsWith("contacts.first_name_key", s.first.toLowerCase()));
+        .where((eb) =>
+          owner === null
+            ? eb("contact_numbers.owner_user_id", "is", null)
+            : eb("contact_numbers.owner_user_id", "=", owner),
+        );
+      if (s.last) base = base.where(startsWith("contact_numbers.last_name_key", s.last.toLowerCase()));
+      if (s.first) base = base.where(startsWith("contact_numbers.first_name_key", s.first.toLowerCase()));
       if (s.number) base = base.where(startsWith("contact_numbers.dial", s.number));
+      // The order is the index's, so a page is a bounded walk of the index, not a sort of every match.
       const [rows, count] = await Promise.all([
         base
-          .select(["contacts.first_name", "contacts.last_name", "contact_numbers.kind", "contact_numbers.dial"])
-          .orderBy("contacts.last_name_key")
-          .orderBy("contacts.first_name_key")
-          .orderBy("contacts.id")
-          .orderBy("contact_numbers.kind", "desc")
+          .select(["contact_numbers.contact_id", "contact_numbers.kind", "contact_numbers.dial"])
+          .orderBy("contact_numbers.last_name_key")
+          .orderBy("contact_numbers.first_name_key")
+          .orderBy("contact_numbers.contact_id")
+          .orderBy("contact_numbers.rank")
           .limit(limit)
           .offset(offset)
           .execute(),
         base.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow(),
       ]);
+      const ids = [...new Set(rows.map((r) => r.contact_id))];
+      const names = ids.length
+        ? await db.selectFrom("contacts").select(["id", "first_name", "last_name"]).where("id", "in", ids).execute()
+        : [];
+      const byId = new Map(names.map((n) => [n.id, n]));
       return {
         lines: rows.map((r) => ({
-          firstName: r.first_name,
-          lastName: r.last_name,
+          firstName: byId.get(r.contact_id)?.first_name ?? "",
+          lastName: byId.get(r.contact_id)?.last_name ?? "",
           kind: r.kind as NumberKind,
           dial: r.dial,
         })),
