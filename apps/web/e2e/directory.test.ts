@@ -87,6 +87,7 @@ describe.skipIf(!hasChromium)("Corporate Directory and Services tabs", () => {
     expect(await dialog.getByRole("table", { name: "Contacts to create" }).textContent()).toContain("Turing, Alan");
     await dialog.getByRole("button", { name: "Import", exact: true }).click();
     await page.getByText("2 contact(s) imported.").waitFor();
+    await dialog.waitFor({ state: "hidden" });
     await page.getByRole("row").filter({ hasText: "Turing" }).waitFor();
     await page.getByRole("row").filter({ hasText: "Lovelace" }).waitFor();
   });
