@@ -57,17 +57,12 @@ export const contactSchema = z
   .meta({ id: "Contact" });
 export type Contact = z.infer<typeof contactSchema>;
 
-const needsNameAndNumber = (v: {
-  firstName?: string;
-  lastName?: string;
-  workNumber?: string | null;
-  mobileNumber?: string | null;
-  homeNumber?: string | null;
-}) => Boolean(v.firstName || v.lastName);
-
 export const createContactSchema = z
   .object({ ...contactFields, ownerUserId: z.uuid().nullish() })
-  .refine(needsNameAndNumber, { message: "a first or last name is required", path: ["lastName"] })
+  .refine((v) => Boolean(v.firstName || v.lastName), {
+    message: "a first or last name is required",
+    path: ["lastName"],
+  })
   .refine((v) => Boolean(v.workNumber || v.mobileNumber || v.homeNumber), {
     message: "at least one number is required",
     path: ["workNumber"],

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoTimestampSchema } from "./common.js";
+import { isoTimestampSchema, listResponseSchema } from "./common.js";
 
 export const serviceKinds = ["custom", "corporate_directory", "personal_directory", "login", "logout"] as const;
 export type ServiceKind = (typeof serviceKinds)[number];
@@ -56,12 +56,7 @@ export const updateServiceSchema = z
   .refine((v) => Object.keys(v).length > 0, { message: "nothing to update" });
 export type UpdateServiceInput = z.input<typeof updateServiceSchema>;
 
-export const serviceListSchema = z.object({
-  data: z.array(serviceSchema),
-  total: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-});
+export const serviceListSchema = listResponseSchema(serviceSchema);
 
 export const phoneFamilies = ["79xx", "88xx"] as const;
 export type PhoneFamily = (typeof phoneFamilies)[number];

@@ -4,7 +4,9 @@ import type { Database } from "../../db/schema.js";
 /** Wrong phone-service PINs, per phone, kept in the database so every server counts the same. */
 export function createPhoneLoginAttempts(db: Kysely<Database>) {
   return {
-    async record(id: string, mac: string, succeeded: boolean, at: string): Promise<void> {
+    /** Records an attempt and forgets this phone's attempts older than `keepSince`. */
+    async record(id: string, mac: string, succeeded: boolean, at: string, keepSince: string): Promise<void> {
+      await db.deleteFrom("phone_login_attempts").where("mac", "=", mac).where("at", "<", keepSince).execute();
       await db
         .insertInto("phone_login_attempts")
         .values({ id, mac, succeeded: succeeded ? 1 : 0, at })

@@ -176,7 +176,13 @@ export function createPhoneXmlService(deps: PhoneXmlServiceDeps) {
         // verifyPassword spends one hash check even without a user, so timing does not reveal names.
         const ok = (await verifyPassword(found?.pinHash, q.pin ?? "")) && found !== undefined && found.user.activated;
         if (!ok || !found) {
-          await deps.attempts.record(newId(), ctx.mac, false, iso(clock()));
+          await deps.attempts.record(
+            newId(),
+            ctx.mac,
+            false,
+            iso(clock()),
+            iso(addSeconds(clock(), -PIN_WINDOW_SECONDS)),
+          );
           return loginInput(ctx, q.next, "Wrong user or PIN");
         }
         await deps.attempts.clear(ctx.mac);
