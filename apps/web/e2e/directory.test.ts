@@ -107,4 +107,23 @@ describe.skipIf(!hasChromium)("Corporate Directory and Services tabs", () => {
     await screen.getByText("1 Search").waitFor();
     expect(await dialog.locator("pre").textContent()).toContain("<CiscoIPPhoneMenu><Title>Corporate Directory</Title>");
   });
+
+  it("sets a phone-service PIN on a user, which is never shown again", async () => {
+    await page.getByRole("tab", { name: "Users" }).click();
+    await page.waitForURL("**/users");
+    await page.getByRole("button", { name: "New user" }).click();
+    const dialog = page.getByRole("dialog", { name: "New user" });
+    await dialog.getByLabel("Username").fill("phoneuser");
+    await dialog.getByLabel("Service PIN").fill("12");
+    await dialog.getByRole("button", { name: "Create user" }).click();
+    await dialog.getByText("Must be 4 to 16 digits").waitFor();
+    await dialog.getByLabel("Service PIN").fill("2468");
+    const post = page.waitForRequest((r) => r.method() === "POST" && r.url().endsWith("/users"));
+    await dialog.getByRole("button", { name: "Create user" }).click();
+    expect((await post).postDataJSON()).toMatchObject({ username: "phoneuser", pin: "2468" });
+    await page.getByText("phoneuser was added.").waitFor();
+    const stored = await server.testApp.deps.users.findPinCredentialsByUsername("phoneuser");
+    expect(stored?.user.hasPin).toBe(true);
+    expect(stored?.pinHash).toMatch(/^\$argon2id\$/);
+  });
 });
