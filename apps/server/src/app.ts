@@ -15,6 +15,7 @@ import { requireConsoleUser } from "./http/authenticate.js";
 import { errorBody, registerErrorHandler } from "./http/error-handler.js";
 import { registerNulGuard } from "./http/reject-nul.js";
 import { authRoutes } from "./modules/auth/auth.routes.js";
+import { extensionsRoutes } from "./modules/extensions/extensions.routes.js";
 import { dashboardRoutes, healthRoutes } from "./modules/health/health.routes.js";
 import { usersRoutes } from "./modules/users/users.routes.js";
 import { directoryRoutes } from "./modules/directory/directory.routes.js";
@@ -72,6 +73,7 @@ export async function buildApp(
         consoleApi.addHook("onRequest", requireConsoleUser(deps.auth));
         await consoleApi.register(dashboardRoutes(deps.health));
         await consoleApi.register(usersRoutes(deps.users));
+        await consoleApi.register(extensionsRoutes(deps.extensions));
         await consoleApi.register(directoryRoutes(deps.directory));
         await consoleApi.register(servicesRoutes(deps.services, deps.config.phone_services.base_url));
       });

@@ -244,6 +244,8 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
 
   if (problems.length > 0) throw new ConfigError(problems);
   const t = tomlResult.data!;
+  const asteriskProblems = checkAsterisk(t.asterisk);
+  if (asteriskProblems.length > 0) throw new ConfigError(asteriskProblems);
 
   const dataDir = path.resolve(cwd, e.CISISK_DATA_DIR ?? t.server.data_dir ?? "data");
   const databaseUrl = e.DATABASE_URL ?? t.server.database_url ?? "sqlite:./data/cisisk.db";
@@ -275,6 +277,23 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       loginMaxFailuresPerIp: t.auth.login_max_failures_per_ip,
     },
   });
+}
+
+/** [asterisk] settings that only make sense together. */
+function checkAsterisk(a: TomlConfig["asterisk"]): string[] {
+  const problems: string[] = [];
+  if (a.mode === "files" && !a.config_dir)
+    problems.push('cisisk.toml asterisk.config_dir: required when mode = "files"');
+  if (
+    a.realtime_database_url &&
+    !/^(sqlite:|postgres(ql)?:\/\/|mysql:\/\/|mariadb:\/\/)/.test(a.realtime_database_url)
+  ) {
+    problems.push("cisisk.toml asterisk.realtime_database_url: must start with sqlite:, postgres:// or mysql://");
+  }
+  if (a.ami_host && (!a.ami_username || !a.ami_secret)) {
+    problems.push("cisisk.toml asterisk.ami_username / ami_secret: required when ami_host is set");
+  }
+  return problems;
 }
 
 /** A secret generated on first start and kept (0600) under the data dir, so restarts keep sessions valid. */

@@ -9,6 +9,12 @@ import { createHealthService } from "./modules/health/health.service.js";
 import { createPhoneSessionsService } from "./modules/phone-sessions/phone-sessions.service.js";
 import { createUsersRepository } from "./modules/users/users.repository.js";
 import { createUsersService } from "./modules/users/users.service.js";
+import { createAmiClient } from "./adapters/ami/ami-client.js";
+import { createAsteriskManager } from "./adapters/ami/asterisk-manager.js";
+import { createAsteriskPhoneControl, type AsteriskPhoneControl } from "./adapters/ami/phone-control.js";
+import { connectDatabase } from "./db/connect.js";
+import { createAsteriskSync } from "./modules/extensions/asterisk-sync.service.js";
+import { createExtensionsService } from "./modules/extensions/extensions.service.js";
 import { createDirectoryRepository } from "./modules/directory/directory.repository.js";
 import { createDirectoryService } from "./modules/directory/directory.service.js";
 import { createPhoneLoginAttempts } from "./modules/services/phone-login-attempts.repository.js";
@@ -36,12 +42,74 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
     clock,
     settings: config.auth,
   });
+
+  // ── Asterisk: AMI (null when [asterisk] ami_host is not set), the outbox and the extensions.
+  const a = config.asterisk;
+  let amiStatusWrites: Promise<void> = Promise.resolve();
+  const amiClient = a.ami_host
+    ? createAmiClient({
+        host: a.ami_host,
+        port: a.ami_port,
+        username: a.ami_username ?? "",
+        secret: a.ami_secret ?? "",
+        timeoutMs: config.restart.timeout_ms,
+        // Written one after the other, so an old "down" never lands after a newer "ok".
+        onStatus: (ok, error) => {
+          amiStatusWrites = amiStatusWrites
+            .then(() => health.recordComponent("ami", ok ? "ok" : "down", error))
+            .catch(() => undefined);
+        },
+      })
+    : null;
+  const asteriskManager = amiClient ? createAsteriskManager(amiClient) : null;
+  const ami: AsteriskPhoneControl | null = amiClient ? createAsteriskPhoneControl(amiClient) : null;
+  const sameRealtimeDb = !a.realtime_database_url || a.realtime_database_url === config.server.databaseUrl;
+  let realtimeConnection: Promise<Db> | null = null;
+  const realtimeDb = () => (realtimeConnection ??= connectDatabase(a.realtime_database_url!)).then((c) => c.kysely);
+  const asteriskSync = createAsteriskSync({
+    db: db.kysely,
+    mode: a.mode,
+    realtimeDb: a.mode !== "realtime" ? null : sameRealtimeDb ? "same" : realtimeDb,
+    configDir: a.config_dir ?? null,
+    manager: asteriskManager,
+    lineOf: (record) => extensions.lineOf(record),
+    clock,
+  });
+  const extensions = createExtensionsService({
+    db: db.kysely,
+    secretBox,
+    clock,
+    // Asterisk's own default realm, unless [sip] realm/domain say otherwise.
+    realm:
+      (config.sip.realm ?? config.sip.domain) === "localhost" ? "asterisk" : (config.sip.realm ?? config.sip.domain),
+    defaultContext: a.default_context,
+    sync: asteriskSync,
+    registrations:
+      a.mode === "realtime"
+        ? { kind: "realtime", db: sameRealtimeDb ? async () => db.kysely as never : (realtimeDb as never) }
+        : asteriskManager
+          ? { kind: "ami", manager: asteriskManager }
+          : null,
+    userExists: async (id) => Boolean(await users.get(id).catch(() => null)),
+    userIdByUsername: async (username) => (await users.findCredentialsByUsername(username))?.user.id,
+  });
+  /** Stops the AMI connection and the realtime pool (main.ts and tests call it on shutdown). */
+  const closeAdapters = async () => {
+    await amiClient?.close();
+    if (realtimeConnection) await (await realtimeConnection).close();
+  };
+
   const health = createHealthService({
     db: db.kysely,
     config,
     clock,
     startedAt: clock(),
-    counts: { users: users.count },
+    counts: { users: users.count, extensions: extensions.count },
+    extensionsStatus: extensions.registrationCounts,
+    asteriskStatus: async () => ({
+      ...(await asteriskSync.stats()),
+      recentFailures: await asteriskSync.recentFailures(10),
+    }),
   });
 
   const phoneSessions = createPhoneSessionsService({
@@ -68,6 +136,22 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
     clock,
   });
 
-  return { config, db, clock, secretBox, users, auth, health, phoneSessions, directory, services, phoneXml };
+  return {
+    config,
+    db,
+    clock,
+    secretBox,
+    users,
+    auth,
+    health,
+    phoneSessions,
+    extensions,
+    asteriskSync,
+    ami,
+    closeAdapters,
+    directory,
+    services,
+    phoneXml,
+  };
 }
 export type Deps = ReturnType<typeof createDeps>;

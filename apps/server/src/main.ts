@@ -52,9 +52,14 @@ async function main(): Promise<void> {
     );
   }
 
+  // Applies Asterisk changes that could not be applied at once (every server runs it; rows are claimed).
+  const stopAsteriskSync = deps.asteriskSync.start();
+
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, "shutting down");
+    stopAsteriskSync();
     await app.close();
+    await deps.closeAdapters();
     await db.close();
     process.exit(0);
   };

@@ -19,6 +19,29 @@ export type ComponentStatus = z.infer<typeof componentStatusSchema>;
 export const componentNames = ["database", "ami", "ftp", "mail", "sms"] as const;
 export type ComponentName = (typeof componentNames)[number];
 
+/** One deploy of a profile to a phone, as the dashboard lists them (supplied by the deployments module). */
+export const deploymentSummarySchema = z.object({
+  id: z.string(),
+  profileName: z.string(),
+  phoneMac: z.string(),
+  status: z.enum(["running", "succeeded", "failed"]),
+  failedStep: z.string().nullable(),
+  startedAt: z.string(),
+  finishedAt: z.string().nullable(),
+});
+export type DeploymentSummary = z.infer<typeof deploymentSummarySchema>;
+
+/** A change Cisisk could not apply to Asterisk (realtime tables or config files + reload). */
+export const asteriskFailureSchema = z.object({
+  id: z.number().int(),
+  extensionNumber: z.string(),
+  status: z.enum(["pending", "failed"]),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type AsteriskFailure = z.infer<typeof asteriskFailureSchema>;
+
 export const dashboardSchema = z
   .object({
     counts: z.object({
@@ -32,6 +55,15 @@ export const dashboardSchema = z
     components: z.record(z.enum(componentNames), componentStatusSchema),
     version: z.string(),
     uptimeSeconds: z.number(),
+    extensions: z.object({ configured: z.number().int(), registered: z.number().int().nullable() }),
+    asterisk: z.object({
+      mode: z.enum(["none", "realtime", "files"]),
+      pendingChanges: z.number().int(),
+      failedChanges: z.number().int(),
+      lastError: z.string().nullable(),
+    }),
+    recentFailures: z.array(asteriskFailureSchema),
+    recentDeployments: z.array(deploymentSummarySchema),
   })
   .meta({ id: "Dashboard" });
 export type Dashboard = z.infer<typeof dashboardSchema>;

@@ -1,12 +1,14 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
 import * as m0001 from "./migrations/0001-init.js";
 import * as m0002 from "./migrations/0002-inventory.js";
+import * as m0003 from "./migrations/0003-asterisk.js";
 import * as m0005 from "./migrations/0005-directory.js";
 
 /** Migrations live in code, keyed in order, so tsx and bundled runs behave the same. */
 const migrations: Record<string, Migration> = {
   "0001_init": m0001,
   "0002_inventory": m0002,
+  "0003_asterisk": m0003,
   "0005_directory": m0005,
 };
 

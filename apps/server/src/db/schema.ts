@@ -1,3 +1,5 @@
+import type { Generated } from "kysely";
+
 /** Row types as stored: snake_case columns, booleans as 0/1 integers, timestamps as ISO-8601 strings. */
 
 export interface UsersTable {
@@ -105,6 +107,25 @@ export interface PhoneSessionsTable {
   expires_at: string;
 }
 
+/** Outbox of changes to apply to Asterisk (realtime tables or config files), in id order. */
+export interface AsteriskChangesTable {
+  id: Generated<number>;
+  extension_id: string;
+  extension_number: string;
+  previous_number: string | null;
+  /** Comma-separated technologies to (re)write or remove, e.g. "PJSIP" or "SIP,PJSIP". */
+  technologies: string;
+  operation: string;
+  mode: string;
+  status: string;
+  attempts: number;
+  last_error: string | null;
+  claimed_by: string | null;
+  claimed_until: string | null;
+  created_at: string;
+  applied_at: string | null;
+}
+
 export interface Database {
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
@@ -115,6 +136,7 @@ export interface Database {
   extensions: ExtensionsTable;
   phones: PhonesTable;
   phone_sessions: PhoneSessionsTable;
+  asterisk_changes: AsteriskChangesTable;
   contacts: ContactsTable;
   contact_numbers: ContactNumbersTable;
   phone_services: PhoneServicesTable;

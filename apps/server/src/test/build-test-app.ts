@@ -49,6 +49,7 @@ export async function buildTestApp(
     },
     async close() {
       await app.close();
+      await deps.closeAdapters();
       await db.close();
     },
   };

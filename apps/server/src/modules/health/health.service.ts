@@ -1,4 +1,5 @@
 import { componentNames, type ComponentName, type ComponentStatus, type Dashboard } from "@cisisk/contract";
+import type { AsteriskFailure, DeploymentSummary } from "@cisisk/contract";
 import { sql, type Kysely } from "kysely";
 import type { Config } from "../../config.js";
 import type { Database } from "../../db/schema.js";
@@ -15,6 +16,12 @@ export interface HealthServiceDeps {
   clock: Clock;
   startedAt: Date;
   counts: Partial<Record<keyof DashboardCounts, CountSource>>;
+  /** Extensions configured vs registered in Asterisk (registered null when Asterisk cannot be asked). */
+  extensionsStatus?: () => Promise<Dashboard["extensions"]>;
+  /** The Asterisk outbox: mode, waiting and failed changes. */
+  asteriskStatus?: () => Promise<Dashboard["asterisk"] & { recentFailures: AsteriskFailure[] }>;
+  /** The newest deployments (supplied by the deployments module). */
+  recentDeployments?: (limit: number) => Promise<DeploymentSummary[]>;
 }
 
 export function createHealthService(deps: HealthServiceDeps) {
@@ -93,6 +100,13 @@ export function createHealthService(deps: HealthServiceDeps) {
       const [users, extensions, phones, profiles, contacts, services] = await Promise.all(
         (["users", "extensions", "phones", "profiles", "contacts", "services"] as const).map(countOf),
       );
+      const [extensionsStatus, asteriskStatus, recentDeployments] = await Promise.all([
+        dbCheck.ok && deps.extensionsStatus
+          ? deps.extensionsStatus().catch(() => ({ configured: 0, registered: null }))
+          : { configured: 0, registered: null },
+        dbCheck.ok && deps.asteriskStatus ? deps.asteriskStatus().catch(() => null) : null,
+        dbCheck.ok && deps.recentDeployments ? deps.recentDeployments(10).catch(() => []) : [],
+      ]);
       return {
         counts: {
           users: users!,
@@ -105,6 +119,15 @@ export function createHealthService(deps: HealthServiceDeps) {
         components,
         version: VERSION,
         uptimeSeconds: Math.round((clock().getTime() - deps.startedAt.getTime()) / 1000),
+        extensions: extensionsStatus,
+        asterisk: {
+          mode: config.asterisk.mode,
+          pendingChanges: asteriskStatus?.pendingChanges ?? 0,
+          failedChanges: asteriskStatus?.failedChanges ?? 0,
+          lastError: asteriskStatus?.lastError ?? null,
+        },
+        recentFailures: asteriskStatus?.recentFailures ?? [],
+        recentDeployments,
       };
     },
   };

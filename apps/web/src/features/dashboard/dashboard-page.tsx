@@ -34,6 +34,7 @@ import { formatDateTime, formatDuration, formatRelative } from "../../lib/format
 import { PageHeader } from "../../ui/page-header";
 import classes from "./dashboard-page.module.css";
 import { DASHBOARD_REFRESH_MS, useDashboard } from "./queries";
+import { TelephonySection } from "./telephony-cards";
 
 type CountKey = keyof Dashboard["counts"];
 
@@ -124,6 +125,8 @@ export function DashboardPage() {
             ))}
           </SimpleGrid>
         </section>
+
+        <TelephonySection data={data} />
       </Stack>
     </>
   );

@@ -1,0 +1,81 @@
+// Extensions with 10 000 rows: CSV import through HTTP, then list latency (page, search, sort, filter).
+import { performance } from "node:perf_hooks";
+import { buildApp } from "../src/app.js";
+import { loadConfig } from "../src/config.js";
+import { createDeps } from "../src/deps.js";
+import { createTestDatabase } from "../src/test/test-database.js";
+
+const ROWS = Number(process.env.BENCH_EXTENSIONS ?? 10_000);
+const RUNS = 40;
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+export async function run(): Promise<void> {
+  const db = await createTestDatabase();
+  const config = loadConfig(
+    {
+      JWT_SECRET: "bench-secret-bench-secret-bench-secret-0123",
+      CISISK_SECRET_KEY: "bench-key-bench-key-bench-key-bench-key-0123",
+      CISISK_CONFIG: "/dev/null/none.toml",
+    },
+    { allowMissingConfigFile: true },
+  );
+  const deps = createDeps(config, db);
+  const app = await buildApp(deps);
+  try {
+    await deps.users.ensureSuperadmin("admin", "bench-password-1", () => "bench-password-1");
+    const login = await app.inject({
+      method: "POST",
+      url: "/api/v1/auth/login",
+      payload: { username: "admin", password: "bench-password-1" },
+    });
+    const headers = { authorization: `Bearer ${login.json().accessToken}` };
+
+    const techs = ["PJSIP", "SIP", "SCCP"];
+    const lines = ["number,technology,displayName,username"];
+    for (let i = 0; i < ROWS; i++) lines.push(`${100000 + i},${techs[i % 3]},Person ${i} Desk,`);
+    let t0 = performance.now();
+    const imported = await app.inject({
+      method: "POST",
+      url: "/api/v1/extensions/import",
+      headers: { ...headers, "content-type": "text/csv" },
+      payload: lines.join("\n"),
+    });
+    const importMs = performance.now() - t0;
+    if (imported.statusCode !== 200)
+      throw new Error(`import failed: ${imported.statusCode} ${imported.body.slice(0, 300)}`);
+    console.log(
+      `import ${ROWS} rows (CSV over HTTP, all-or-nothing): ${importMs.toFixed(0)} ms (${((ROWS / importMs) * 1000).toFixed(0)} rows/s)`,
+    );
+
+    const cases: Array<[string, string]> = [
+      ["page 1, sort number", "/api/v1/extensions?pageSize=50&sort=number"],
+      ["page 100, sort -displayName", "/api/v1/extensions?pageSize=50&page=100&sort=-displayName"],
+      ["search q=4242", "/api/v1/extensions?q=4242"],
+      ["search q=desk (matches all)", "/api/v1/extensions?q=desk&pageSize=50"],
+      ["filter technology=SCCP", "/api/v1/extensions?technology=SCCP&pageSize=50"],
+    ];
+    for (const [label, url] of cases) {
+      const times: number[] = [];
+      for (let i = 0; i < RUNS; i++) {
+        t0 = performance.now();
+        const res = await app.inject({ method: "GET", url, headers });
+        times.push(performance.now() - t0);
+        if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode}`);
+      }
+      times.sort((a, b) => a - b);
+      console.log(
+        `list ${label.padEnd(30)} p50 ${percentile(times, 50).toFixed(1)} ms  p95 ${percentile(times, 95).toFixed(1)} ms  (${RUNS} runs)`,
+      );
+    }
+    t0 = performance.now();
+    await app.inject({ method: "GET", url: "/api/v1/dashboard", headers });
+    console.log(`dashboard with ${ROWS} extensions: ${(performance.now() - t0).toFixed(1)} ms`);
+  } finally {
+    await app.close();
+    await deps.closeAdapters();
+    await db.close();
+  }
+}

@@ -1,0 +1,101 @@
+import { AmiError, type AmiClient } from "./ami-client.js";
+import { field, fieldAll } from "./ami-wire.js";
+
+export type Technology = "SCCP" | "SIP" | "PJSIP";
+
+export interface PjsipContact {
+  endpoint: string;
+  aor: string;
+  uri: string;
+  userAgent: string | null;
+  viaAddr: string | null;
+  status: string | null;
+  expiresAt: string | null;
+}
+
+export interface SipPeerState {
+  name: string;
+  ip: string | null;
+  status: string | null;
+}
+
+/** What the extensions module needs from Asterisk's manager interface, in its own words. */
+export interface AsteriskManager {
+  /** Re-reads the config of each channel driver (after the files mode rewrote its fragment). */
+  reload(technologies: readonly Technology[]): Promise<void>;
+  /** Every registered PJSIP contact (PJSIPShowContacts). */
+  pjsipContacts(): Promise<PjsipContact[]>;
+  /** chan_sip peers (SIPpeers); null when chan_sip is not loaded (gone since Asterisk 21). */
+  sipPeers(): Promise<SipPeerState[] | null>;
+  ping(): Promise<void>;
+}
+
+/** CLI commands run through AMI `Command` (Asterisk 14+ answers with `Output:` lines). */
+export const reloadCommands: Record<Technology, string> = {
+  PJSIP: "module reload res_pjsip.so",
+  SIP: "sip reload",
+  SCCP: "sccp reload",
+};
+
+export function createAsteriskManager(ami: AmiClient): AsteriskManager {
+  return {
+    async reload(technologies) {
+      for (const tech of technologies) {
+        const reply = await ami.action("Command", { Command: reloadCommands[tech] });
+        const output = fieldAll(reply, "Output").join("\n");
+        // A CLI error still comes back as Response: Success; its text tells.
+        if (/No such command|not found|Unable to/i.test(output)) {
+          throw new AmiError("action_failed", `${reloadCommands[tech]}: ${output.slice(0, 200)}`);
+        }
+      }
+    },
+    async pjsipContacts() {
+      try {
+        const { events } = await ami.listAction("PJSIPShowContacts");
+        return events
+          .filter((e) => field(e, "Event") === "ContactList")
+          .map((e) => ({
+            endpoint: field(e, "Endpoint") ?? "",
+            aor: field(e, "Aor") ?? "",
+            uri: field(e, "Uri") ?? "",
+            userAgent: field(e, "UserAgent") || null,
+            viaAddr: field(e, "ViaAddr") || null,
+            status: field(e, "Status") || null,
+            expiresAt: expirationOf(field(e, "RegExpire") ?? field(e, "ExpirationTime")),
+          }));
+      } catch (err) {
+        // Asterisk answers an empty list with Response: Error "No Contacts found".
+        if (err instanceof AmiError && err.code === "action_failed" && /no .*found/i.test(err.message)) return [];
+        throw err;
+      }
+    },
+    async sipPeers() {
+      try {
+        const { events } = await ami.listAction("SIPpeers");
+        return events
+          .filter((e) => field(e, "Event") === "PeerEntry")
+          .map((e) => {
+            const ip = field(e, "IPaddress");
+            return {
+              name: field(e, "ObjectName") ?? "",
+              ip: ip && ip !== "-none-" && ip !== "(null)" ? ip : null,
+              status: field(e, "Status") || null,
+            };
+          });
+      } catch (err) {
+        if (err instanceof AmiError && err.code === "action_failed" && /Invalid\/unknown command/i.test(err.message))
+          return null;
+        throw err;
+      }
+    },
+    async ping() {
+      await ami.action("Ping");
+    },
+  };
+}
+
+/** ExpirationTime is seconds since the epoch. */
+function expirationOf(value: string | undefined): string | null {
+  const n = Number(value);
+  return value && Number.isFinite(n) && n > 0 ? new Date(n * 1000).toISOString() : null;
+}

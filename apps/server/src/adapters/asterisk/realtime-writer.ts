@@ -1,0 +1,198 @@
+import { sql, type Kysely } from "kysely";
+import { callerId, DEFAULT_CODECS, safeName, yesNo, type AsteriskLine } from "./asterisk-line.js";
+
+/**
+ * Writes Asterisk's own realtime tables. Column names and sizes follow Asterisk's alembic scripts
+ * (contrib/ast-db-manage/config/versions: 4da0c5f79a9c sippeers, 43956d550a44 ps_endpoints/ps_auths/
+ * ps_aors/ps_contacts and later widenings) and chan-sccp's conf/mysql-v5.sql / postgres.sql
+ * (sccpdevice, sccpline, buttonconfig). Values are clipped to the narrowest of those sizes.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Asterisk's tables are not ours to type
+type AnyDb = Kysely<any>;
+
+const clip = (v: string | null | undefined, n: number): string | null => (v ? v.slice(0, n) : null);
+
+/** Removes every realtime object Cisisk wrote for a number (idempotent). */
+export async function removeRealtime(db: AnyDb, number: string, technologies: readonly string[]): Promise<void> {
+  for (const tech of technologies) {
+    if (tech === "PJSIP") {
+      await db.deleteFrom("ps_endpoints").where("id", "=", number).execute();
+      await db.deleteFrom("ps_auths").where("id", "=", number).execute();
+      await db.deleteFrom("ps_aors").where("id", "=", number).execute();
+    } else if (tech === "SIP") {
+      await db.deleteFrom("sippeers").where("name", "=", number).execute();
+    } else if (tech === "SCCP") {
+      await db.deleteFrom("buttonconfig").where("type", "=", "line").where("name", "=", number).execute();
+      await db.deleteFrom("sccpline").where("name", "=", number).execute();
+    }
+  }
+}
+
+/** Replaces the realtime objects of one line with its current state (delete + insert: idempotent). */
+export async function writeRealtime(db: AnyDb, line: AsteriskLine): Promise<void> {
+  await removeRealtime(db, line.number, [line.technology]);
+  const allow = (line.codecs?.length ? line.codecs : DEFAULT_CODECS).join(",");
+  switch (line.technology) {
+    case "PJSIP": {
+      const o = line.pjsip!;
+      await db
+        .insertInto("ps_aors")
+        .values({
+          id: line.number,
+          max_contacts: o.maxContacts,
+          remove_existing: yesNo(o.removeExisting),
+          qualify_frequency: o.qualifyFrequency,
+          mailboxes: clip(line.voicemail, 80),
+        })
+        .execute();
+      await db
+        .insertInto("ps_auths")
+        .values({
+          id: line.number,
+          auth_type: o.authType,
+          username: line.number,
+          realm: line.realm,
+          ...(o.authType === "md5" ? { md5_cred: line.ha1Md5 } : { password: line.secret }),
+        })
+        .execute();
+      await db
+        .insertInto("ps_endpoints")
+        .values({
+          id: line.number,
+          transport: clip(line.transport, 40),
+          aors: line.number,
+          auth: line.number,
+          context: line.context.slice(0, 40),
+          disallow: "all",
+          allow: allow.slice(0, 200),
+          direct_media: yesNo(o.directMedia),
+          dtmf_mode: o.dtmfMode,
+          callerid: callerId(line, 40),
+          mailboxes: clip(line.voicemail, 40),
+        })
+        .execute();
+      return;
+    }
+    case "SIP": {
+      const o = line.sip!;
+      await db
+        .insertInto("sippeers")
+        .values({
+          name: line.number,
+          type: "friend",
+          host: "dynamic",
+          defaultuser: line.number,
+          md5secret: line.ha1Md5,
+          context: line.context.slice(0, 40),
+          transport: line.transport ? line.transport.slice(0, 40) : null,
+          nat: o.nat,
+          dtmfmode: o.dtmfMode,
+          directmedia: yesNo(o.directMedia),
+          disallow: "all",
+          allow: allow.slice(0, 200),
+          callerid: callerId(line, 40),
+          mailbox: clip(line.voicemail, 40),
+        })
+        .execute();
+      return;
+    }
+    case "SCCP": {
+      const o = line.sccp!;
+      await db
+        .insertInto("sccpline")
+        .values({
+          id: line.number,
+          name: line.number,
+          label: clip(o.label ?? safeName(line.displayName, 45), 45),
+          description: clip(safeName(line.displayName, 45), 45),
+          context: line.context.slice(0, 45),
+          mailbox: clip(line.voicemail, 45),
+          cid_name: clip(o.cidName ?? safeName(line.displayName, 45), 45),
+          cid_num: clip(o.cidNum ?? line.number, 45),
+        })
+        .execute();
+      if (o.deviceName) {
+        const device = await db
+          .selectFrom("sccpdevice")
+          .select("name")
+          .where("name", "=", o.deviceName)
+          .executeTakeFirst();
+        if (!device) {
+          await db
+            .insertInto("sccpdevice")
+            .values({
+              name: o.deviceName,
+              type: clip(o.deviceType, 45),
+              description: clip(safeName(line.displayName, 45), 45),
+            })
+            .execute();
+        }
+        await db
+          .deleteFrom("buttonconfig")
+          .where("device", "=", o.deviceName)
+          .where("instance", "=", o.lineInstance)
+          .execute();
+        await db
+          .insertInto("buttonconfig")
+          .values({
+            device: o.deviceName,
+            instance: o.lineInstance,
+            type: "line",
+            name: line.number,
+            options: "default",
+          })
+          .execute();
+      }
+      return;
+    }
+  }
+}
+
+export interface RealtimeContact {
+  endpoint: string;
+  uri: string;
+  userAgent: string | null;
+  viaAddr: string | null;
+  expiresAt: string | null;
+}
+
+/** Registered PJSIP contacts, as Asterisk itself records them in realtime (ps_contacts). */
+export async function realtimeContacts(db: AnyDb): Promise<RealtimeContact[]> {
+  const rows = await db
+    .selectFrom("ps_contacts")
+    .select(["endpoint", "uri", "user_agent", "via_addr", "expiration_time"])
+    .where("endpoint", "is not", null)
+    .execute();
+  const now = Math.floor(Date.now() / 1000);
+  return rows
+    .filter((r) => !r.expiration_time || Number(r.expiration_time) > now)
+    .map((r) => ({
+      endpoint: String(r.endpoint),
+      uri: String(r.uri ?? ""),
+      userAgent: r.user_agent ? String(r.user_agent) : null,
+      viaAddr: r.via_addr ? String(r.via_addr) : null,
+      expiresAt: r.expiration_time ? new Date(Number(r.expiration_time) * 1000).toISOString() : null,
+    }));
+}
+
+/** chan_sip peers registered through realtime (sippeers.ipaddr + regseconds, written by chan_sip itself). */
+export async function realtimeSipRegistrations(db: AnyDb): Promise<RealtimeContact[]> {
+  const now = Math.floor(Date.now() / 1000);
+  const rows = await db
+    .selectFrom("sippeers")
+    .select(["name", "ipaddr", "port", "regseconds", "useragent", "fullcontact"])
+    .where("regseconds", ">", now)
+    .execute();
+  return rows
+    .filter((r) => r.ipaddr)
+    .map((r) => ({
+      endpoint: String(r.name),
+      uri: String(r.fullcontact ?? `sip:${r.name}@${r.ipaddr}:${r.port ?? 5060}`),
+      userAgent: r.useragent ? String(r.useragent) : null,
+      viaAddr: String(r.ipaddr),
+      expiresAt: new Date(Number(r.regseconds) * 1000).toISOString(),
+    }));
+}
+
+/** `sql` re-exported so callers can probe the realtime connection without importing kysely. */
+export const probe = (db: AnyDb) => sql`select 1`.execute(db);

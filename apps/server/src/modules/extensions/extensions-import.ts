@@ -1,0 +1,98 @@
+import {
+  createExtensionSchema,
+  EXTENSION_CSV_COLUMNS,
+  extensionTechnologies,
+  type CreateExtension,
+  type ExtensionImportRowError,
+} from "@cisisk/contract";
+import { parse } from "csv-parse/sync";
+import { ValidationFailed } from "../../errors.js";
+import type { ExtensionsService } from "./extensions.service.js";
+
+export const IMPORT_MAX_ROWS = 10_000;
+
+/**
+ * CSV import of extensions (`number,technology,displayName,username`): every row is checked (shape,
+ * duplicates in the file and in the database, unknown usernames) and nothing is written unless all pass.
+ */
+export async function importExtensionsCsv(service: ExtensionsService, text: string): Promise<{ created: number }> {
+  let records: Record<string, string>[];
+  try {
+    records = parse(text, {
+      columns: (header: string[]) => header.map((h) => h.trim()),
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+      relax_column_count: false,
+    }) as Record<string, string>[];
+  } catch (err) {
+    throw new ValidationFailed("the file is not valid CSV", [
+      { row: (err as { lines?: number }).lines ?? 0, field: null, message: (err as Error).message },
+    ]);
+  }
+  const header =
+    records.length > 0
+      ? Object.keys(records[0]!)
+      : text
+          .split(/\r?\n/)[0]!
+          .split(",")
+          .map((h) => h.trim());
+  const missing = EXTENSION_CSV_COLUMNS.filter((c) => c !== "username" && !header.includes(c));
+  if (missing.length > 0) {
+    throw new ValidationFailed(`missing column(s): ${missing.join(", ")}`, [
+      { row: 0, field: missing[0]!, message: `the header must name ${EXTENSION_CSV_COLUMNS.join(",")}` },
+    ]);
+  }
+  if (records.length === 0)
+    throw new ValidationFailed("the file has no rows", [{ row: 0, field: null, message: "no rows" }]);
+  if (records.length > IMPORT_MAX_ROWS) {
+    throw new ValidationFailed(`at most ${IMPORT_MAX_ROWS} rows per import`, [
+      { row: 0, field: null, message: `${records.length} rows` },
+    ]);
+  }
+
+  const errors: ExtensionImportRowError[] = [];
+  const valid: Array<{ row: number; input: CreateExtension; username: string }> = [];
+  const seen = new Map<string, number>();
+  for (const [i, rec] of records.entries()) {
+    const row = i + 1;
+    const technology = (rec.technology ?? "").toUpperCase();
+    if (!extensionTechnologies.includes(technology as never)) {
+      errors.push({ row, field: "technology", message: `must be one of ${extensionTechnologies.join(", ")}` });
+      continue;
+    }
+    const parsed = createExtensionSchema.safeParse({
+      number: rec.number ?? "",
+      technology,
+      displayName: rec.displayName ?? "",
+    });
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues)
+        errors.push({ row, field: issue.path.join(".") || null, message: issue.message });
+      continue;
+    }
+    const first = seen.get(parsed.data.number);
+    if (first !== undefined) {
+      errors.push({ row, field: "number", message: `duplicate of row ${first}` });
+      continue;
+    }
+    seen.set(parsed.data.number, row);
+    valid.push({ row, input: parsed.data, username: (rec.username ?? "").trim() });
+  }
+
+  const taken = await service.existingNumbers(valid.map((v) => v.input.number));
+  const userIds = new Map<string, string | undefined>();
+  for (const v of valid) {
+    if (taken.has(v.input.number)) errors.push({ row: v.row, field: "number", message: "number is already taken" });
+    if (!v.username) continue;
+    if (!userIds.has(v.username)) userIds.set(v.username, await service.userIdByUsername(v.username));
+    const userId = userIds.get(v.username);
+    if (!userId) errors.push({ row: v.row, field: "username", message: `no user named "${v.username}"` });
+    else v.input.userId = userId;
+  }
+  if (errors.length > 0) {
+    errors.sort((a, b) => a.row - b.row);
+    throw new ValidationFailed(`${errors.length} problem(s) in the file; nothing was imported`, errors);
+  }
+  return service.importRows(valid.map((v) => v.input));
+}

@@ -1,0 +1,416 @@
+import { createHash } from "node:crypto";
+import {
+  pjsipOptionsSchema,
+  sccpOptionsSchema,
+  sipOptionsSchema,
+  type CreateExtension,
+  type Extension,
+  type ExtensionTechnology,
+  type ListResponse,
+  type PjsipOptions,
+  type Registration,
+  type SccpOptions,
+  type SipOptions,
+  type UpdateExtension,
+} from "@cisisk/contract";
+import type { Kysely } from "kysely";
+import type { AsteriskManager, Technology } from "../../adapters/ami/asterisk-manager.js";
+import type { AsteriskLine } from "../../adapters/asterisk/asterisk-line.js";
+import { realtimeContacts, realtimeSipRegistrations } from "../../adapters/asterisk/realtime-writer.js";
+import type { Database } from "../../db/schema.js";
+import { NotFound, ValidationFailed } from "../../errors.js";
+import { generatePassword, newId } from "../../lib/ids.js";
+import type { SecretBox } from "../../lib/secret-box.js";
+import { iso, type Clock } from "../../lib/time.js";
+import type { AsteriskSync, ChangeState } from "./asterisk-sync.service.js";
+import {
+  createExtensionsRepository,
+  type ExtensionRecord,
+  type ExtensionWrite,
+  type ListExtensionsQuery,
+} from "./extensions.repository.js";
+
+export interface ExtensionsServiceDeps {
+  db: Kysely<Database>;
+  secretBox: SecretBox;
+  clock: Clock;
+  realm: string;
+  defaultContext: string;
+  sync: AsteriskSync;
+  /** Where registrations come from: AMI (PJSIPShowContacts), Asterisk's ps_contacts, or nowhere. */
+  registrations:
+    { kind: "ami"; manager: AsteriskManager } | { kind: "realtime"; db: () => Promise<Kysely<never>> } | null;
+  /** Resolves a user id for the link (throws NotFound when unknown). */
+  userExists(userId: string): Promise<boolean>;
+  userIdByUsername(username: string): Promise<string | undefined>;
+}
+
+/** A line of a user, with the secret in clear, for the phone-profile renderer. */
+export interface LineCredentials {
+  extensionId: string;
+  number: string;
+  technology: ExtensionTechnology;
+  displayName: string;
+  authUsername: string;
+  secret: string;
+  realm: string;
+  context: string;
+  transport: string | null;
+  voicemail: string | null;
+}
+
+type Contact = Registration["contacts"][number];
+type Registrations = { map: Map<string, Contact[]>; known: Set<ExtensionTechnology> };
+const optionSchemas = { SCCP: sccpOptionsSchema, SIP: sipOptionsSchema, PJSIP: pjsipOptionsSchema } as const;
+const SIP_TRANSPORTS = ["udp", "tcp", "tls", "ws", "wss", "udp,tcp", "tcp,udp"];
+const optionKey = { SCCP: "sccp", SIP: "sip", PJSIP: "pjsip" } as const;
+
+export const ha1 = (algorithm: "md5" | "sha256", user: string, realm: string, secret: string) =>
+  createHash(algorithm).update(`${user}:${realm}:${secret}`).digest("hex");
+
+export function createExtensionsService(deps: ExtensionsServiceDeps) {
+  const { db, secretBox, clock, sync } = deps;
+  const repo = createExtensionsRepository(db);
+
+  function lineOf(r: ExtensionRecord): AsteriskLine {
+    const opts = optionSchemas[r.technology].parse(r.options);
+    return {
+      number: r.number,
+      technology: r.technology,
+      displayName: r.displayName,
+      context: r.context,
+      secret: secretBox.open(r.secretSealed),
+      ha1Md5: r.ha1Md5,
+      realm: deps.realm,
+      voicemail: r.voicemail,
+      codecs: r.codecs,
+      transport: r.transport,
+      sccp: r.technology === "SCCP" ? (opts as SccpOptions) : null,
+      sip: r.technology === "SIP" ? (opts as SipOptions) : null,
+      pjsip: r.technology === "PJSIP" ? (opts as PjsipOptions) : null,
+    };
+  }
+
+  function credentials(number: string, secret: string) {
+    return {
+      secretSealed: secretBox.seal(secret),
+      ha1Md5: ha1("md5", number, deps.realm, secret),
+      ha1Sha256: ha1("sha256", number, deps.realm, secret),
+    };
+  }
+
+  async function assertUser(userId: string | null) {
+    if (userId && !(await deps.userExists(userId))) {
+      throw new ValidationFailed("no user has this id", [{ path: "body.userId", message: "no user has this id" }]);
+    }
+  }
+
+  /**
+   * Registered contacts keyed `TECH:number`, and the technologies Asterisk could be asked about (PJSIP
+   * from PJSIPShowContacts or ps_contacts, SIP from SIPpeers or sippeers); null when it cannot be asked.
+   */
+  async function contactsByEndpoint(): Promise<Registrations | null> {
+    const source = deps.registrations;
+    if (!source) return null;
+    const map = new Map<string, Contact[]>();
+    const known = new Set<ExtensionTechnology>();
+    const add = (tech: ExtensionTechnology, endpoint: string, contact: Contact) =>
+      map.set(`${tech}:${endpoint}`, [...(map.get(`${tech}:${endpoint}`) ?? []), contact]);
+    try {
+      if (source.kind === "ami") {
+        for (const c of await source.manager.pjsipContacts()) {
+          add("PJSIP", c.endpoint || c.aor, {
+            uri: c.uri,
+            userAgent: c.userAgent,
+            ip: c.viaAddr,
+            status: c.status,
+            expiresAt: c.expiresAt,
+          });
+        }
+        known.add("PJSIP");
+        const peers = await source.manager.sipPeers().catch(() => null);
+        if (peers) {
+          known.add("SIP");
+          for (const p of peers.filter((x) => x.ip)) {
+            add("SIP", p.name, {
+              uri: `sip:${p.name}@${p.ip}`,
+              userAgent: null,
+              ip: p.ip,
+              status: p.status,
+              expiresAt: null,
+            });
+          }
+        }
+      } else {
+        const db = await source.db();
+        for (const c of await realtimeContacts(db)) {
+          add("PJSIP", c.endpoint, {
+            uri: c.uri,
+            userAgent: c.userAgent,
+            ip: c.viaAddr,
+            status: null,
+            expiresAt: c.expiresAt,
+          });
+        }
+        known.add("PJSIP");
+        const sip = await realtimeSipRegistrations(db).catch(() => null);
+        if (sip) {
+          known.add("SIP");
+          for (const c of sip) {
+            add("SIP", c.endpoint, {
+              uri: c.uri,
+              userAgent: c.userAgent,
+              ip: c.viaAddr,
+              status: null,
+              expiresAt: c.expiresAt,
+            });
+          }
+        }
+      }
+      return { map, known };
+    } catch {
+      return null;
+    }
+  }
+
+  function registrationOf(r: ExtensionRecord, contacts: Registrations | null): Registration {
+    if (!contacts || !contacts.known.has(r.technology)) return { state: "unknown", contacts: [] };
+    const mine = contacts.map.get(`${r.technology}:${r.number}`) ?? [];
+    return { state: mine.length > 0 ? "registered" : "unregistered", contacts: mine };
+  }
+
+  function toDto(r: ExtensionRecord, contacts: Registrations | null, state: ChangeState | undefined): Extension {
+    const opts = optionSchemas[r.technology].parse(r.options);
+    return {
+      id: r.id,
+      number: r.number,
+      technology: r.technology,
+      displayName: r.displayName,
+      userId: r.userId,
+      username: r.username,
+      context: r.context,
+      voicemail: r.voicemail,
+      codecs: r.codecs,
+      transport: r.transport,
+      sccp: r.technology === "SCCP" ? (opts as SccpOptions) : null,
+      sip: r.technology === "SIP" ? (opts as SipOptions) : null,
+      pjsip: r.technology === "PJSIP" ? (opts as PjsipOptions) : null,
+      registration: registrationOf(r, contacts),
+      asterisk: state ?? { status: "none", lastError: null, attempts: 0 },
+      createdAt: r.createdAt,
+      updatedAt: r.updatedAt,
+    };
+  }
+
+  async function getRecord(id: string): Promise<ExtensionRecord> {
+    const r = await repo.findById(id);
+    if (!r) throw new NotFound("extension", { id });
+    return r;
+  }
+
+  async function dtoOf(id: string): Promise<Extension> {
+    const r = await getRecord(id);
+    const [contacts, states] = await Promise.all([contactsByEndpoint(), sync.statesOf([id])]);
+    return toDto(r, contacts, states.get(id));
+  }
+
+  /** Writes our row and its Asterisk change in one transaction, then tries to apply the change at once. */
+  async function write(
+    fn: (trx: Kysely<Database>) => Promise<{
+      id: string;
+      number: string;
+      previousNumber: string | null;
+      techs: Technology[];
+      op: "upsert" | "delete";
+    }>,
+  ) {
+    const result = await db.transaction().execute(async (trx) => {
+      const change = await fn(trx);
+      const current = change.op === "delete" ? undefined : await createExtensionsRepository(trx).findById(change.id);
+      await sync.record(
+        trx,
+        {
+          extensionId: change.id,
+          number: change.number,
+          previousNumber: change.previousNumber,
+          technologies: change.techs,
+          operation: change.op,
+        },
+        current,
+      );
+      return change;
+    });
+    await sync.processPending().catch(() => 0);
+    return result;
+  }
+
+  /** chan_sip's transport column is an ENUM; PJSIP names a transport section instead. */
+  function assertTransport(technology: ExtensionTechnology, transport: string | null | undefined) {
+    if (technology === "SIP" && transport && !SIP_TRANSPORTS.includes(transport)) {
+      throw new ValidationFailed("invalid transport for a SIP extension", [
+        { path: "body.transport", message: `one of ${SIP_TRANSPORTS.join(" | ")}` },
+      ]);
+    }
+  }
+
+  function writeOf(input: CreateExtension, secret: string): ExtensionWrite {
+    const key = optionKey[input.technology];
+    return {
+      number: input.number,
+      technology: input.technology,
+      displayName: input.displayName,
+      userId: input.userId,
+      context: input.context ?? deps.defaultContext,
+      ...credentials(input.number, secret),
+      voicemail: input.voicemail ?? null,
+      codecs: input.codecs ?? null,
+      transport: input.transport ?? null,
+      options: (input as Record<string, unknown>)[key] as Record<string, unknown>,
+    };
+  }
+
+  const service = {
+    async list(q: ListExtensionsQuery): Promise<ListResponse<Extension>> {
+      const { rows, total } = await repo.list(q);
+      const [contacts, states] = await Promise.all([contactsByEndpoint(), sync.statesOf(rows.map((r) => r.id))]);
+      return { data: rows.map((r) => toDto(r, contacts, states.get(r.id))), total, page: q.page, pageSize: q.pageSize };
+    },
+
+    get: dtoOf,
+
+    async create(input: CreateExtension): Promise<Extension> {
+      assertTransport(input.technology, input.transport);
+      await assertUser(input.userId);
+      const id = newId();
+      const secret = input.secret ?? generatePassword(20);
+      await write(async (trx) => {
+        await createExtensionsRepository(trx).insert(id, writeOf(input, secret), iso(clock()));
+        return { id, number: input.number, previousNumber: null, techs: [input.technology], op: "upsert" };
+      });
+      return dtoOf(id);
+    },
+
+    async update(id: string, patch: UpdateExtension): Promise<Extension> {
+      const r = await getRecord(id);
+      const technology = patch.technology ?? r.technology;
+      const key = optionKey[technology];
+      for (const other of ["sccp", "sip", "pjsip"] as const) {
+        if (other !== key && patch[other] !== undefined) {
+          throw new ValidationFailed(`${other} options do not apply to a ${technology} extension`, [
+            { path: `body.${other}`, message: `not a ${technology} extension` },
+          ]);
+        }
+      }
+      assertTransport(technology, patch.transport !== undefined ? patch.transport : r.transport);
+      if (patch.userId !== undefined) await assertUser(patch.userId);
+      const number = patch.number ?? r.number;
+      const keepSecret = patch.secret === undefined;
+      const secret = keepSecret ? secretBox.open(r.secretSealed) : patch.secret!;
+      const options =
+        patch[key] ??
+        (technology === r.technology
+          ? optionSchemas[technology].parse(r.options)
+          : optionSchemas[technology].parse({}));
+      const w: ExtensionWrite = {
+        number,
+        technology,
+        displayName: patch.displayName ?? r.displayName,
+        userId: patch.userId !== undefined ? patch.userId : r.userId,
+        context: patch.context ?? r.context,
+        // The digests depend on the number (the auth username): recompute when it changes.
+        ...(keepSecret && number === r.number
+          ? { secretSealed: r.secretSealed, ha1Md5: r.ha1Md5, ha1Sha256: r.ha1Sha256 }
+          : credentials(number, secret)),
+        voicemail: patch.voicemail !== undefined ? patch.voicemail : r.voicemail,
+        codecs: patch.codecs !== undefined ? patch.codecs : r.codecs,
+        transport: patch.transport !== undefined ? patch.transport : r.transport,
+        options: options as Record<string, unknown>,
+      };
+      await write(async (trx) => {
+        await createExtensionsRepository(trx).update(id, w, iso(clock()));
+        return {
+          id,
+          number,
+          previousNumber: number !== r.number ? r.number : null,
+          techs: technology !== r.technology ? [r.technology, technology] : [technology],
+          op: "upsert",
+        };
+      });
+      return dtoOf(id);
+    },
+
+    async delete(id: string): Promise<void> {
+      const r = await getRecord(id);
+      await write(async (trx) => {
+        if (!(await createExtensionsRepository(trx).delete(id))) throw new NotFound("extension", { id });
+        return { id, number: r.number, previousNumber: null, techs: [r.technology], op: "delete" };
+      });
+    },
+
+    /** All-or-nothing: every row is validated first; nothing is written when one is wrong. */
+    async importRows(inputs: CreateExtension[]): Promise<{ created: number }> {
+      const ids: string[] = [];
+      await db.transaction().execute(async (trx) => {
+        const txRepo = createExtensionsRepository(trx);
+        const now = iso(clock());
+        for (const input of inputs) {
+          const id = newId();
+          ids.push(id);
+          await txRepo.insert(id, writeOf(input, input.secret ?? generatePassword(20)), now);
+          await sync.record(
+            trx,
+            {
+              extensionId: id,
+              number: input.number,
+              previousNumber: null,
+              technologies: [input.technology],
+              operation: "upsert",
+            },
+            sync.mode === "none" ? undefined : await txRepo.findById(id),
+          );
+        }
+      });
+      await sync.processPending(inputs.length + 10).catch(() => 0);
+      return { created: ids.length };
+    },
+
+    existingNumbers: (numbers: string[]) => repo.existingNumbers(numbers),
+    userIdByUsername: deps.userIdByUsername,
+
+    count: () => repo.count(),
+
+    /** Configured extensions, and how many PJSIP ones are registered (null when Asterisk cannot be asked). */
+    async registrationCounts(): Promise<{ configured: number; registered: number | null }> {
+      const [configured, contacts] = await Promise.all([repo.count(), contactsByEndpoint()]);
+      if (!contacts) return { configured, registered: null };
+      let registered = 0;
+      for (const tech of contacts.known) {
+        const numbers = [...contacts.map.keys()]
+          .filter((k) => k.startsWith(`${tech}:`))
+          .map((k) => k.slice(tech.length + 1));
+        registered += await repo.countByNumbers(tech, numbers);
+      }
+      return { configured, registered };
+    },
+
+    /** The lines of a user with their secrets in clear (phone profiles need them). Never expose over HTTP. */
+    async lineCredentialsForUser(userId: string): Promise<LineCredentials[]> {
+      return (await repo.listForUser(userId)).map((r) => ({
+        extensionId: r.id,
+        number: r.number,
+        technology: r.technology,
+        displayName: r.displayName,
+        authUsername: r.number,
+        secret: secretBox.open(r.secretSealed),
+        realm: deps.realm,
+        context: r.context,
+        transport: r.transport,
+        voicemail: r.voicemail,
+      }));
+    },
+
+    lineOf,
+  };
+  return service;
+}
+export type ExtensionsService = ReturnType<typeof createExtensionsService>;

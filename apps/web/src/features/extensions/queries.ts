@@ -1,0 +1,83 @@
+import type { CreateExtensionInput, Extension, ListResponse, UpdateExtensionInput, User } from "@cisisk/contract";
+import { keepPreviousData, useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { api } from "../../lib/api-client";
+import { dashboardKeys } from "../dashboard/queries";
+
+export interface ExtensionListParams {
+  page: number;
+  pageSize: number;
+  sort?: string;
+  q?: string;
+  technology?: string;
+}
+
+export const extensionKeys = {
+  all: ["extensions"] as const,
+  lists: () => [...extensionKeys.all, "list"] as const,
+  list: (params: ExtensionListParams) => [...extensionKeys.lists(), params] as const,
+  userOptions: () => [...extensionKeys.all, "user-options"] as const,
+};
+
+/** Registration state comes from Asterisk: refresh the table on its own. */
+export const EXTENSIONS_REFRESH_MS = 15_000;
+
+export function useExtensionList(params: ExtensionListParams) {
+  return useQuery({
+    queryKey: extensionKeys.list(params),
+    queryFn: ({ signal }) => api.get<ListResponse<Extension>>("/extensions", { query: { ...params }, signal }),
+    placeholderData: keepPreviousData,
+    refetchInterval: EXTENSIONS_REFRESH_MS,
+  });
+}
+
+/** Users a line can be linked to (the first 500 by username). */
+export function useUserOptions(enabled: boolean) {
+  return useQuery({
+    queryKey: extensionKeys.userOptions(),
+    queryFn: ({ signal }) =>
+      api.get<ListResponse<User>>("/users", { query: { pageSize: 500, sort: "username" }, signal }),
+    enabled,
+    select: (list) => list.data.map((u) => ({ value: u.id, label: `${u.username} · ${u.displayName}` })),
+  });
+}
+
+function invalidate(queryClient: QueryClient) {
+  return Promise.all([
+    queryClient.invalidateQueries({ queryKey: extensionKeys.lists() }),
+    queryClient.invalidateQueries({ queryKey: dashboardKeys.all }),
+  ]);
+}
+
+export function useCreateExtension() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (body: CreateExtensionInput) => api.post<Extension>("/extensions", body),
+    onSuccess: () => invalidate(queryClient),
+  });
+}
+
+export function useUpdateExtension() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: ({ id, patch }: { id: string; patch: UpdateExtensionInput }) =>
+      api.patch<Extension>(`/extensions/${id}`, patch),
+    onSuccess: () => invalidate(queryClient),
+  });
+}
+
+export function useDeleteExtension() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (id: string) => api.delete(`/extensions/${id}`),
+    onSuccess: () => invalidate(queryClient),
+  });
+}
+
+/** The CSV travels as a JSON string (the route also takes `text/csv`). */
+export function useImportExtensions() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (csv: string) => api.post<{ created: number }>("/extensions/import", csv),
+    onSuccess: () => invalidate(queryClient),
+  });
+}
