@@ -22,6 +22,9 @@ import { ciscoAuthenticateRoutes } from "./modules/deployments/cisco-authenticat
 import { deploymentsRoutes } from "./modules/deployments/deployments.routes.js";
 import { phonesRoutes } from "./modules/phones/phones.routes.js";
 import { profilesRoutes } from "./modules/profiles/profiles.routes.js";
+import { directoryRoutes } from "./modules/directory/directory.routes.js";
+import { ciscoRoutes } from "./modules/services/cisco.routes.js";
+import { servicesRoutes } from "./modules/services/services.routes.js";
 import { VERSION } from "./version.js";
 
 export const API_PREFIX = "/api/v1";
@@ -78,6 +81,8 @@ export async function buildApp(
         await consoleApi.register(profilesRoutes(deps.profiles));
         await consoleApi.register(deploymentsRoutes(deps.deployments));
         await consoleApi.register(extensionsRoutes(deps.extensions));
+        await consoleApi.register(directoryRoutes(deps.directory));
+        await consoleApi.register(servicesRoutes(deps.services, deps.config.phone_services.base_url));
       });
     },
     { prefix: API_PREFIX },
@@ -88,6 +93,9 @@ export async function buildApp(
     ciscoAuthenticateRoutes({ username: deps.config.restart.cgi_username, password: deps.config.restart.cgi_password }),
   );
   app.addHook("onClose", async () => deps.phoneFiles.close());
+
+  // ── Phone-facing XML services (no console auth: phones are identified by the MAC in the URL).
+  await app.register(ciscoRoutes(deps.phoneXml, deps.config.phone_services.base_url));
 
   await app.register(fastifySwaggerUi, { routePrefix: "/api/docs" });
 

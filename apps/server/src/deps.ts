@@ -25,6 +25,12 @@ import { createAsteriskPhoneControl, type AsteriskPhoneControl } from "./adapter
 import { connectDatabase } from "./db/connect.js";
 import { createAsteriskSync } from "./modules/extensions/asterisk-sync.service.js";
 import { createExtensionsService } from "./modules/extensions/extensions.service.js";
+import { createDirectoryRepository } from "./modules/directory/directory.repository.js";
+import { createDirectoryService } from "./modules/directory/directory.service.js";
+import { createPhoneLoginAttempts } from "./modules/services/phone-login-attempts.repository.js";
+import { createPhoneXmlService } from "./modules/services/phone-xml.service.js";
+import { createServicesRepository } from "./modules/services/services.repository.js";
+import { createServicesService } from "./modules/services/services.service.js";
 
 /** The composition root: every service built once, from config and the database, passed down explicitly. */
 export function createDeps(config: Config, db: Db, options: { clock?: Clock } = {}) {
@@ -173,6 +179,27 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
     },
     clock,
   });
+  const directory = createDirectoryService({
+    repo: createDirectoryRepository(db.kysely),
+    clock,
+    userExists: async (id) => (await usersRepo.findById(id)) !== undefined,
+  });
+  const servicesRepo = createServicesRepository(db.kysely);
+  const services = createServicesService({ repo: servicesRepo, clock });
+  const phoneXml = createPhoneXmlService({
+    phones: {
+      async findByMac(mac) {
+        const p = await phones.findByMac(mac);
+        return p ? { id: p.id, mac: p.mac, model: p.model, currentProfileId: p.currentProfileId } : null;
+      },
+    },
+    directory,
+    services: servicesRepo,
+    users,
+    sessions: phoneSessions,
+    attempts: createPhoneLoginAttempts(db.kysely),
+    clock,
+  });
 
   return {
     config,
@@ -191,6 +218,9 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
     asteriskSync,
     ami,
     closeAdapters,
+    directory,
+    services,
+    phoneXml,
   };
 }
 export type Deps = ReturnType<typeof createDeps>;

@@ -4,6 +4,7 @@ import { migrateToLatest } from "./db/migrate.js";
 import { buildApp } from "./app.js";
 import { createDeps } from "./deps.js";
 import { generatePassword } from "./lib/ids.js";
+import { requestLogSerializers } from "./http/redact-query.js";
 
 async function main(): Promise<void> {
   let config;
@@ -25,6 +26,8 @@ async function main(): Promise<void> {
       level: config.server.logLevel,
       // Never log credentials, whatever a route or a library puts on the request.
       redact: ["req.headers.authorization", "req.headers.cookie", 'req.headers["x-api-key"]'],
+      // Phones send the service-login PIN in the query string of a GET.
+      serializers: requestLogSerializers,
     },
   });
   if (applied.length > 0) app.log.info({ migrations: applied }, "database migrated");

@@ -8,3 +8,5 @@ export * from "./phones.js";
 export * from "./profiles.js";
 export * from "./deployments.js";
 export * from "./extensions.js";
+export * from "./directory.js";
+export * from "./services.js";

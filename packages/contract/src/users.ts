@@ -3,6 +3,8 @@ import { isoTimestampSchema, listQuerySchema, listResponseSchema, optionalText }
 
 export const SUPERADMIN_LEVEL = 0;
 export const LEVEL_MAX = 9;
+/** Phone keypads type digits: PINs for phone-service login are 4 to 16 of them. */
+export const PIN_PATTERN = /^[0-9]{4,16}$/;
 
 /** Case-sensitive login name; `@` is reserved for SIP addresses. */
 export const usernameSchema = z
@@ -26,6 +28,8 @@ export const userSchema = z
     level: z.number().int(),
     activated: z.boolean(),
     hasPassword: z.boolean(),
+    /** Whether a PIN for phone-service login is set (the PIN itself is write-only). */
+    hasPin: z.boolean(),
     createdAt: isoTimestampSchema,
     updatedAt: isoTimestampSchema,
   })
@@ -49,6 +53,7 @@ export const createUserSchema = z.object({
   level: levelSchema.default(1),
   activated: z.boolean().default(true),
   password: z.string().min(8, "must be at least 8 characters").max(128).optional(),
+  pin: z.string().regex(PIN_PATTERN, "must be 4 to 16 digits").optional(),
 });
 export type CreateUserInput = z.input<typeof createUserSchema>;
 
@@ -61,6 +66,8 @@ export const updateUserSchema = z
     level: levelSchema,
     activated: z.boolean(),
     password: z.string().min(8, "must be at least 8 characters").max(128),
+    /** Phone-service login PIN (write-only); null removes it. */
+    pin: z.string().regex(PIN_PATTERN, "must be 4 to 16 digits").nullable(),
   })
   .partial()
   .refine((v) => Object.keys(v).length > 0, { message: "nothing to update" });

@@ -3,6 +3,7 @@ import * as m0001 from "./migrations/0001-init.js";
 import * as m0002 from "./migrations/0002-inventory.js";
 import * as m0004 from "./migrations/0004-deployments.js";
 import * as m0003 from "./migrations/0003-asterisk.js";
+import * as m0005 from "./migrations/0005-directory.js";
 
 /** Migrations live in code, keyed in order, so tsx and bundled runs behave the same. */
 const migrations: Record<string, Migration> = {
@@ -10,6 +11,7 @@ const migrations: Record<string, Migration> = {
   "0002_inventory": m0002,
   "0004_deployments": m0004,
   "0003_asterisk": m0003,
+  "0005_directory": m0005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -15,6 +15,8 @@ export interface UsersTable {
   password_hash: string | null;
   created_at: string;
   updated_at: string;
+  /** Argon2id hash of the PIN for phone-service login (0005). */
+  pin_hash: string | null;
 }
 
 /** One row per login: the refresh-token family, and the row of the admin's token table. */
@@ -194,4 +196,67 @@ export interface Database {
   deployment_batches: DeploymentBatchesTable;
   deployments: DeploymentsTable;
   asterisk_changes: AsteriskChangesTable;
+  contacts: ContactsTable;
+  contact_numbers: ContactNumbersTable;
+  phone_services: PhoneServicesTable;
+  phone_service_assignments: PhoneServiceAssignmentsTable;
+  phone_login_attempts: PhoneLoginAttemptsTable;
+}
+
+/** A directory entry: corporate when owner_user_id is null, else personal to that user (0005). */
+export interface ContactsTable {
+  id: string;
+  owner_user_id: string | null;
+  first_name: string;
+  last_name: string;
+  /** Lower-cased names: prefix search is an indexed range/LIKE on every engine. */
+  first_name_key: string;
+  last_name_key: string;
+  email: string | null;
+  department: string | null;
+  department_key: string | null;
+  location: string | null;
+  building: string | null;
+  ringtone: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+/** One row per number; owner and name keys are copies of the contact's, for one-index phone searches. */
+export interface ContactNumbersTable {
+  contact_id: string;
+  kind: string;
+  rank: number;
+  display: string;
+  dial: string;
+  owner_user_id: string | null;
+  first_name_key: string;
+  last_name_key: string;
+}
+
+export interface PhoneServicesTable {
+  id: string;
+  name: string;
+  name_key: string;
+  url: string;
+  description: string | null;
+  enabled: number;
+  requires_login: number;
+  kind: string;
+  position: number;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PhoneServiceAssignmentsTable {
+  service_id: string;
+  target_type: string;
+  target_id: string;
+}
+
+export interface PhoneLoginAttemptsTable {
+  id: string;
+  mac: string;
+  succeeded: number;
+  at: string;
 }

@@ -3,6 +3,7 @@ import { expect } from "vitest";
 import { buildApp } from "../app.js";
 import { loadConfig, type LoadConfigOptions } from "../config.js";
 import { createDeps, type Deps } from "../deps.js";
+import type { Clock } from "../lib/time.js";
 import type { Db } from "../db/connect.js";
 import { createTestDatabase } from "./test-database.js";
 
@@ -19,7 +20,7 @@ export interface TestApp {
 
 /** The real buildApp on a fresh real database, with the superadmin seeded. */
 export async function buildTestApp(
-  options: { toml?: LoadConfigOptions["toml"]; env?: Record<string, string> } = {},
+  options: { toml?: LoadConfigOptions["toml"]; env?: Record<string, string>; clock?: Clock } = {},
 ): Promise<TestApp> {
   const db = await createTestDatabase();
   const config = loadConfig(
@@ -31,7 +32,7 @@ export async function buildTestApp(
     },
     { toml: options.toml, allowMissingConfigFile: true },
   );
-  const deps = createDeps(config, db);
+  const deps = createDeps(config, db, { clock: options.clock });
   const app = await buildApp(deps);
   await deps.users.ensureSuperadmin(ADMIN.username, ADMIN.password, () => ADMIN.password);
   let cached: Record<string, string> | undefined;

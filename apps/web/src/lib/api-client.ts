@@ -48,6 +48,10 @@ export interface RequestOptions {
    * token, and a 401 is just the answer, not a reason to refresh.
    */
   auth?: boolean;
+  /** Media type of a string body sent as is (file uploads such as text/csv); JSON otherwise. */
+  contentType?: string;
+  /** "blob" for file downloads; JSON otherwise. */
+  as?: "json" | "blob";
 }
 
 export interface ApiClient {
@@ -82,12 +86,13 @@ export function createApiClient(options: { baseUrl: string; tokens: TokenStore; 
     const headers: Record<string, string> = { accept: "application/json" };
     if (accessToken) headers.authorization = `Bearer ${accessToken}`;
     // No content-type without a body: Fastify rejects an empty JSON body with 400.
-    if (opts.body !== undefined) headers["content-type"] = "application/json";
+    if (opts.body !== undefined) headers["content-type"] = opts.contentType ?? "application/json";
+    const raw = opts.contentType !== undefined && typeof opts.body === "string";
     try {
       return await doFetch(urlOf(path, opts.query), {
         method,
         headers,
-        body: opts.body === undefined ? undefined : JSON.stringify(opts.body),
+        body: opts.body === undefined ? undefined : raw ? (opts.body as string) : JSON.stringify(opts.body),
         signal: opts.signal,
       });
     } catch (error) {
@@ -152,6 +157,7 @@ export function createApiClient(options: { baseUrl: string; tokens: TokenStore; 
     }
     if (!res.ok) throw await errorOf(res);
     if (res.status === 204) return undefined as T;
+    if (opts.as === "blob") return (await res.blob()) as T;
     return (await res.json()) as T;
   }
 

@@ -52,13 +52,26 @@ const deploy = async (profileId: string, phoneId: string) =>
   });
 
 describe("deploy with the restart sent through Asterisk's AMI", () => {
-  it("SIP phone: PJSIPNotify to the phone's first line with Event check-sync; the session is cleared", async () => {
+  it("SIP phone: PJSIPNotify to the phone's first line with Event check-sync; the phone's service login is ended", async () => {
     const owner = await inv.user("dora");
     await inv.extension(owner, "5001", "Dora", "dora-secret-1");
+    const pinSet = await t.app.inject({
+      method: "PATCH",
+      url: `/api/v1/users/${owner}`,
+      headers: await t.adminHeaders(),
+      payload: { pin: "2468" },
+    });
+    expect(pinSet.statusCode, pinSet.body).toBe(200);
     // No IP: through Asterisk the phone is reached by its registration, not its address.
     const phone = await inv.phone({ mac: "0C1167884501", model: "8845", softwareType: "SIPE" });
     const profile = await inv.profile({ name: "ami-sip", softwareType: "SIPE", userId: owner });
-    await t.deps.phoneSessions.open(phone.mac, owner);
+
+    // Dora logs in to the phone's services, as the phone does it: a GET with user and PIN.
+    const personal = `/cisco/personal?mac=${phone.mac}`;
+    const login = await t.app.inject(`/cisco/login/submit?mac=${phone.mac}&user=dora&pin=2468&next=personal`);
+    expect(login.body).toContain("Logged in as dora");
+    // Logged in: the personal directory itself (empty), not the login form.
+    expect((await t.app.inject(personal)).body).toContain("<Title>Personal</Title>");
 
     const res = await deploy(profile.id, phone.id);
     expect(res.statusCode, res.body).toBe(200);
@@ -68,10 +81,13 @@ describe("deploy with the restart sent through Asterisk's AMI", () => {
     const notify = ami.actions.find((a) => a.action.toLowerCase() === "pjsipnotify");
     expect(notify?.get("Endpoint")).toBe("5001");
     expect(notify?.all("Variable")).toEqual(["Event=check-sync"]);
-    expect(await t.deps.phoneSessions.current(phone.mac)).toBeNull();
-    expect(readFileSync(path.join(ftp.root, "tftp", `SEP${phone.mac}.cnf.xml`), "utf8")).toContain(
-      "<authName>5001</authName>",
-    );
+
+    // The deployed file sends the phone to this server's pages for this phone, and they ask for login again.
+    const file = readFileSync(path.join(ftp.root, "tftp", `SEP${phone.mac}.cnf.xml`), "utf8");
+    expect(file).toContain("<authName>5001</authName>");
+    const servicesUrl = new URL(/<servicesURL>([^<]+)<\/servicesURL>/.exec(file)![1]!);
+    expect(servicesUrl.pathname + servicesUrl.search).toBe(`/cisco/services?mac=${phone.mac}`);
+    expect((await t.app.inject(personal)).body).toContain("<CiscoIPPhoneInput>");
   });
 
   it("SCCP phone: SCCPDeviceRestart for SEP<MAC>", async () => {

@@ -111,6 +111,11 @@ export function createPhonesRepository(db: Kysely<Database>) {
       return r && (await attach([r]))[0];
     },
 
+    async findByMac(mac: string): Promise<Phone | undefined> {
+      const r = await base().where("phones.mac", "=", mac).executeTakeFirst();
+      return r && (await attach([r]))[0];
+    },
+
     async findManyByIds(ids: string[]): Promise<Phone[]> {
       const out: Phone[] = [];
       for (let i = 0; i < ids.length; i += 500) {

@@ -120,6 +120,8 @@ export function createPhonesService(deps: { repo: PhonesRepository; clock: Clock
 
     get: getOrThrow,
     findManyByIds: repo.findManyByIds,
+    /** `mac` already normalised (12 uppercase hex). */
+    findByMac: repo.findByMac,
 
     async create(input: CreatePhone): Promise<Phone> {
       const model = modelOf(input.model);

@@ -22,6 +22,7 @@ export interface UserWrite {
   level?: number;
   activated?: boolean;
   passwordHash?: string | null;
+  pinHash?: string | null;
 }
 
 export function createUsersRepository(db: Kysely<Database>) {
@@ -69,7 +70,21 @@ export function createUsersRepository(db: Kysely<Database>) {
       return r && { user: toUser(r), passwordHash: r.password_hash };
     },
 
-    async insert(id: string, w: Required<UserWrite>, now: string): Promise<User> {
+    /** Phone-service login: the user (case-insensitive name) and their PIN hash. */
+    async findPinCredentialsByUsername(username: string) {
+      const r = await db
+        .selectFrom("users")
+        .selectAll()
+        .where("username_key", "=", username.toLowerCase())
+        .executeTakeFirst();
+      return r && { user: toUser(r), pinHash: r.pin_hash };
+    },
+
+    async insert(
+      id: string,
+      w: Required<Omit<UserWrite, "pinHash">> & Pick<UserWrite, "pinHash">,
+      now: string,
+    ): Promise<User> {
       try {
         await db
           .insertInto("users")
@@ -83,6 +98,7 @@ export function createUsersRepository(db: Kysely<Database>) {
             level: w.level,
             activated: w.activated ? 1 : 0,
             password_hash: w.passwordHash,
+            pin_hash: w.pinHash ?? null,
             created_at: now,
             updated_at: now,
           })
@@ -105,6 +121,7 @@ export function createUsersRepository(db: Kysely<Database>) {
             ...(w.level !== undefined && { level: w.level }),
             ...(w.activated !== undefined && { activated: w.activated ? 1 : 0 }),
             ...(w.passwordHash !== undefined && { password_hash: w.passwordHash }),
+            ...(w.pinHash !== undefined && { pin_hash: w.pinHash }),
             updated_at: now,
           })
           .where("id", "=", id)
@@ -161,6 +178,7 @@ function toUser(r: Selectable<UsersTable>): User {
     level: Number(r.level),
     activated: Number(r.activated) === 1,
     hasPassword: r.password_hash !== null,
+    hasPin: r.pin_hash !== null && r.pin_hash !== undefined,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };

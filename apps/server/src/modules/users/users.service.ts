@@ -64,6 +64,7 @@ export function createUsersService(deps: UsersServiceDeps) {
           level: input.level,
           activated: input.activated,
           passwordHash: input.password ? await hashPassword(input.password) : null,
+          pinHash: input.pin ? await hashPassword(input.pin) : null,
         },
         now,
       );
@@ -75,10 +76,14 @@ export function createUsersService(deps: UsersServiceDeps) {
       const deactivated = patch.activated === false && user.activated;
       if (demoted) await assertNotLastSuperadmin(user, "demote", "level");
       if (deactivated) await assertNotLastSuperadmin(user, "deactivate", "activated");
-      const { password, ...fields } = patch;
+      const { password, pin, ...fields } = patch;
       await repo.update(
         id,
-        { ...fields, ...(password !== undefined && { passwordHash: await hashPassword(password) }) },
+        {
+          ...fields,
+          ...(password !== undefined && { passwordHash: await hashPassword(password) }),
+          ...(pin !== undefined && { pinHash: pin === null ? null : await hashPassword(pin) }),
+        },
         iso(clock()),
       );
       // A new password, a lost console right or a deactivation must end the old logins at once.
@@ -112,6 +117,7 @@ export function createUsersService(deps: UsersServiceDeps) {
     },
 
     findCredentialsByUsername: repo.findCredentialsByUsername,
+    findPinCredentialsByUsername: repo.findPinCredentialsByUsername,
     count: repo.count,
   };
 }

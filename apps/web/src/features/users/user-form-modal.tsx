@@ -40,8 +40,10 @@ interface UserFormValues {
   level: number;
   activated: boolean;
   password: string;
+  /** Phone-service login PIN; "" keeps the current one. */
+  pin: string;
 }
-const FIELDS = ["username", "displayName", "email", "phone", "level", "activated", "password"] as const;
+const FIELDS = ["username", "displayName", "email", "phone", "level", "activated", "password", "pin"] as const;
 
 type CreateBody = z.output<typeof createUserSchema>;
 type UpdateBody = z.output<typeof updateUserSchema>;
@@ -55,6 +57,7 @@ const createResolver = requestResolver(createUserSchema, (v: UserFormValues): Cr
   level: v.level,
   activated: v.activated,
   password: v.password || undefined,
+  pin: v.pin || undefined,
 }));
 
 const updateResolver = requestResolver(updateUserSchema, (v: UserFormValues): UpdateUserInput => ({
@@ -65,6 +68,7 @@ const updateResolver = requestResolver(updateUserSchema, (v: UserFormValues): Up
   level: v.level,
   activated: v.activated,
   ...(v.password ? { password: v.password } : {}),
+  ...(v.pin ? { pin: v.pin } : {}),
 }));
 
 const levelOptions = Array.from({ length: LEVEL_MAX + 1 }, (_, n) => ({
@@ -82,6 +86,7 @@ function changedFields(user: User, body: UpdateBody): UpdateUserInput {
   if (body.level !== undefined && body.level !== user.level) patch.level = body.level;
   if (body.activated !== undefined && body.activated !== user.activated) patch.activated = body.activated;
   if (body.password !== undefined) patch.password = body.password;
+  if (body.pin !== undefined) patch.pin = body.pin;
   return patch;
 }
 
@@ -115,6 +120,7 @@ function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
       level: user?.level ?? 1,
       activated: user?.activated ?? true,
       password: "",
+      pin: "",
     },
   });
 
@@ -225,6 +231,18 @@ function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
           autoComplete="new-password"
           error={sentence(errors.password?.message)}
           {...register("password")}
+        />
+        <PasswordInput
+          label="Service PIN"
+          description={
+            user?.hasPin
+              ? "4 to 16 digits for logging in to the phones' XML services. Leave empty to keep the current PIN."
+              : "4 to 16 digits for logging in to the phones' XML services (personal directory). Leave empty for none."
+          }
+          inputMode="numeric"
+          autoComplete="off"
+          error={sentence(errors.pin?.message)}
+          {...register("pin")}
         />
         <Controller
           control={control}
