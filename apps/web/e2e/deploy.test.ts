@@ -157,7 +157,7 @@ describe.skipIf(!hasChromium)("Profiles tab: deploy", () => {
       })
     ).json().data[0];
     expect(phone.kems.map((k: { model: string }) => k.model)).toEqual(["CP-8800-Audio", "CP-8800-Audio"]);
-    await row.getByRole("cell", { name: "2", exact: true }).waitFor();
+    await row.getByRole("cell", { name: "2 × CP-8800-Audio", exact: true }).waitFor();
 
     await row.getByRole("button", { name: "View config of 0C1167885177" }).click();
     await page.getByText("No config deployed on the phones' file server.").waitFor();

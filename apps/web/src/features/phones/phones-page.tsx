@@ -4,7 +4,15 @@ import { ActionIcon, Alert, Badge, Button, Group, Paper, Select, Text, TextInput
 import { useDebouncedValue, useDisclosure } from "@mantine/hooks";
 import { modals } from "@mantine/modals";
 import { notifications } from "@mantine/notifications";
-import { IconAlertCircle, IconPlus, IconSearch } from "@tabler/icons-react";
+import {
+  IconAlertCircle,
+  IconFileCode,
+  IconPencil,
+  IconPlus,
+  IconSearch,
+  IconTrash,
+  IconViewportWide,
+} from "@tabler/icons-react";
 import { DataTable, type DataTableColumn, type DataTableSortStatus } from "mantine-datatable";
 import { useState } from "react";
 import { errorMessage } from "../../lib/form-errors";
@@ -99,14 +107,20 @@ export function PhonesPage() {
         ),
     },
     { accessor: "ip", title: "IP", sortable: true, render: (p) => p.ip ?? dash },
+    { accessor: "label", title: "Label", render: (p) => p.label ?? dash },
     {
       accessor: "kems",
       title: "KEMs",
-      render: (p) => (
-        <Tooltip label={p.kems.map((k) => k.model).join(", ") || "none"}>
-          <span>{p.kems.length}</span>
-        </Tooltip>
-      ),
+      render: (p) =>
+        p.kems.length === 0 ? (
+          dash
+        ) : (
+          <Tooltip label={`${p.kems.reduce((n, k) => n + k.buttons, 0)} extra line keys`}>
+            <Badge variant="outline" color="gray" tt="none">
+              {p.kems.length} × {p.kems[0]!.model}
+            </Badge>
+          </Tooltip>
+        ),
     },
     {
       accessor: "actions",
@@ -120,7 +134,7 @@ export function PhonesPage() {
             title="View config"
             onClick={() => setConfigOf(p)}
           >
-            🗂️
+            <IconFileCode size={18} />
           </ActionIcon>
           <ActionIcon
             variant="subtle"
@@ -128,7 +142,7 @@ export function PhonesPage() {
             title="Edit KEMs"
             onClick={() => setKemsOf(p)}
           >
-            ⚙️
+            <IconViewportWide size={18} />
           </ActionIcon>
           <ActionIcon
             variant="subtle"
@@ -139,15 +153,16 @@ export function PhonesPage() {
               form.open();
             }}
           >
-            ✏️
+            <IconPencil size={18} />
           </ActionIcon>
           <ActionIcon
             variant="subtle"
             aria-label={`Delete phone ${p.mac}`}
             title="Delete"
+            color="red"
             onClick={() => handleDelete(p)}
           >
-            ❌
+            <IconTrash size={18} />
           </ActionIcon>
         </Group>
       ),
