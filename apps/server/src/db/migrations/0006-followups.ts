@@ -1,4 +1,4 @@
-import { sql, type Kysely } from "kysely";
+import { MysqlAdapter, sql, type Kysely } from "kysely";
 
 // Bulk deploys heal themselves when the server running one dies: the batch carries its own status, a heartbeat
 // the running server refreshes, and the reason it failed; each deployment records the step it is in, so an
@@ -22,7 +22,9 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.alterTable("deployments").dropColumn("current_step").execute();
-  await db.schema.dropIndex("deployment_batches_status_idx").on("deployment_batches").execute();
+  const drop = db.schema.dropIndex("deployment_batches_status_idx");
+  // MySQL/MariaDB name the table of an index; SQLite and PostgreSQL refuse it.
+  await (db.getExecutor().adapter instanceof MysqlAdapter ? drop.on("deployment_batches") : drop).execute();
   for (const column of ["detail", "heartbeat_at", "status"])
     await db.schema.alterTable("deployment_batches").dropColumn(column).execute();
 }
