@@ -483,7 +483,10 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
     failAbandoned,
 
     /** For the dashboard (TODO lead: wire into health/dashboard). */
-    recent: (limit: number): Promise<RecentDeployment[]> => repo.recent(limit),
+    async recent(limit: number): Promise<RecentDeployment[]> {
+      await failAbandoned();
+      return repo.recent(limit);
+    },
   };
 }
 export type DeploymentsService = ReturnType<typeof createDeploymentsService>;
