@@ -102,6 +102,7 @@ const tomlSchema = z
         cgi_port: port.default(80),
         cgi_key_delay_ms: z.number().int().min(0).max(10_000).default(1000),
         concurrency: z.number().int().min(1).max(64).default(8),
+        bulk_stale_after_seconds: z.number().min(1).max(3600).default(60),
       })
       .strict()
       .default({
@@ -115,6 +116,7 @@ const tomlSchema = z
         cgi_port: 80,
         cgi_key_delay_ms: 1000,
         concurrency: 8,
+        bulk_stale_after_seconds: 60,
       }),
     phone_services: z
       .object({

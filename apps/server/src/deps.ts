@@ -176,6 +176,7 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
       cgiKeyDelayMs: config.restart.cgi_key_delay_ms,
       keepBackups: config.ftp.keep_backups,
       concurrency: config.restart.concurrency,
+      staleAfterMs: config.restart.bulk_stale_after_seconds * 1000,
     },
     clock,
   });

@@ -52,6 +52,10 @@ async function main(): Promise<void> {
     );
   }
 
+  // Bulk deploys left running by a server that stopped (readers fail them too, whenever they look).
+  const abandoned = await deps.deployments.failAbandoned();
+  if (abandoned > 0) app.log.warn({ batches: abandoned }, "bulk deploys abandoned by a stopped server marked failed");
+
   // Applies Asterisk changes that could not be applied at once (every server runs it; rows are claimed).
   const stopAsteriskSync = deps.asteriskSync.start();
 

@@ -1,5 +1,6 @@
 import type { Browser, BrowserContext, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { inventory } from "../../server/src/test/inventory-fixtures.js";
 import { hasChromium, launchBrowser, logIn, VIEWPORT } from "./support/browser.js";
 import { ADMIN, startServer, type RunningServer } from "./support/start-server.js";
 
@@ -106,6 +107,46 @@ describe.skipIf(!hasChromium)("Corporate Directory and Services tabs", () => {
     await dialog.getByText("79xx (e.g. 7965)").click();
     await screen.getByText("1 Search").waitFor();
     expect(await dialog.locator("pre").textContent()).toContain("<CiscoIPPhoneMenu><Title>Corporate Directory</Title>");
+  });
+
+  it("offers a new service on a phone and a profile picked by name, and lists them by name", async () => {
+    const inv = inventory(server.testApp);
+    const phone = await inv.phone({ mac: "0C1167884577", model: "8845", softwareType: "SIPE", label: "Dora desk" });
+    await inv.phone({ mac: "001E4A796577", model: "7965", softwareType: "SCCP" });
+    const profile = await inv.profile({ name: "Lobby phones", softwareType: "SIPE" });
+    await page.getByRole("tab", { name: "Services" }).click();
+    await page.waitForURL("**/services");
+    await page.getByRole("button", { name: "New service" }).click();
+    const dialog = page.getByRole("dialog", { name: "New service" });
+    await dialog.getByLabel("Name").fill("Weather");
+    await dialog.getByLabel("URL").fill("http://192.0.2.40/weather.xml");
+
+    // Searchable pickers: type part of the label, pick the option by its name.
+    await dialog.getByLabel("Phones", { exact: true }).fill("dora");
+    const dora = page.getByRole("option", { name: "0C1167884577 · 8845 · Dora desk" });
+    await dora.waitFor();
+    expect(await page.getByRole("option", { name: /001E4A796577/ }).count()).toBe(0);
+    await dora.click();
+    await dialog.getByLabel("Profiles", { exact: true }).fill("lobby");
+    await page.getByRole("option", { name: "Lobby phones" }).click();
+    await page.keyboard.press("Tab"); // closes the picker's dropdown
+
+    const post = page.waitForRequest((r) => r.method() === "POST" && r.url().endsWith("/services"));
+    await dialog.getByRole("button", { name: "Create service" }).click();
+    expect((await post).postDataJSON()).toMatchObject({ phoneIds: [phone.id], profileIds: [profile.id] });
+    await page.getByText("Weather was added.").waitFor();
+    await dialog.waitFor({ state: "hidden" });
+
+    const row = page.getByRole("row").filter({ hasText: "Weather" });
+    await row.getByText("0C1167884577 · 8845 · Dora desk").waitFor();
+    await row.getByText("Lobby phones").waitFor();
+    expect(await row.textContent()).not.toContain(phone.id);
+
+    // Editing shows the picked ones by name.
+    await row.getByRole("button", { name: "Edit Weather" }).click();
+    const edit = page.getByRole("dialog", { name: "Edit service Weather" });
+    await edit.getByText("0C1167884577 · 8845 · Dora desk").waitFor();
+    await edit.getByText("Lobby phones").waitFor();
   });
 
   it("sets a phone-service PIN on a user, which is never shown again", async () => {

@@ -60,13 +60,16 @@ export const deploymentBatchSchema = z
     id: z.uuid(),
     profileId: z.string(),
     profileName: z.string(),
-    status: z.enum(["running", "finished"]),
+    /** `failed`: abandoned because the server running it stopped (see `detail`). */
+    status: z.enum(["running", "finished", "failed"]),
     total: z.number().int(),
     done: z.number().int(),
     succeeded: z.number().int(),
     failed: z.number().int(),
     createdAt: isoTimestampSchema,
     finishedAt: isoTimestampSchema.nullable(),
+    /** Why a `failed` batch failed; null otherwise. */
+    detail: z.string().nullable(),
     results: z.array(batchResultSchema),
   })
   .meta({ id: "DeploymentBatch" });

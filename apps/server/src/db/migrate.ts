@@ -4,6 +4,7 @@ import * as m0002 from "./migrations/0002-inventory.js";
 import * as m0004 from "./migrations/0004-deployments.js";
 import * as m0003 from "./migrations/0003-asterisk.js";
 import * as m0005 from "./migrations/0005-directory.js";
+import * as m0006 from "./migrations/0006-followups.js";
 
 /** Migrations live in code, keyed in order, so tsx and bundled runs behave the same. */
 const migrations: Record<string, Migration> = {
@@ -12,6 +13,7 @@ const migrations: Record<string, Migration> = {
   "0004_deployments": m0004,
   "0003_asterisk": m0003,
   "0005_directory": m0005,
+  "0006_followups": m0006,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -141,6 +141,11 @@ export interface DeploymentBatchesTable {
   total: number;
   created_at: string;
   finished_at: string | null;
+  /** running | finished | failed (0006). */
+  status: Generated<string>;
+  /** Refreshed by the server running the batch; a stale one means that server stopped (0006). */
+  heartbeat_at: string | null;
+  detail: string | null;
 }
 
 export interface DeploymentsTable {
@@ -159,6 +164,8 @@ export interface DeploymentsTable {
   steps: string;
   started_at: string;
   finished_at: string | null;
+  /** The pipeline step a running deploy is in (0006): where an abandoned one failed. */
+  current_step?: string | null;
 }
 
 /** Outbox of changes to apply to Asterisk (realtime tables or config files), in id order. */

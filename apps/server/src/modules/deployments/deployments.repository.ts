@@ -75,6 +75,7 @@ export function createDeploymentsRepository(db: Kysely<Database>) {
         .set({
           status: e.status,
           failed_step: e.failedStep,
+          current_step: null,
           detail: e.detail?.slice(0, 1000) ?? null,
           steps: JSON.stringify(e.steps),
           finished_at: e.finishedAt,
@@ -164,12 +165,115 @@ export function createDeploymentsRepository(db: Kysely<Database>) {
           total: b.total,
           created_at: b.createdAt,
           finished_at: null,
+          status: "running",
+          heartbeat_at: b.createdAt,
+          detail: null,
         })
         .execute();
     },
 
+    /** Only a batch still running is finished: one already failed as abandoned stays failed. */
     async finishBatch(id: string, at: string): Promise<void> {
-      await db.updateTable("deployment_batches").set({ finished_at: at }).where("id", "=", id).execute();
+      await db
+        .updateTable("deployment_batches")
+        .set({ finished_at: at, status: "finished", heartbeat_at: at })
+        .where("id", "=", id)
+        .where("status", "=", "running")
+        .execute();
+    },
+
+    /** The running server's sign of life; false when the batch is no longer running (failed as abandoned). */
+    async heartbeat(id: string, at: string): Promise<boolean> {
+      const r = await db
+        .updateTable("deployment_batches")
+        .set({ heartbeat_at: at })
+        .where("id", "=", id)
+        .where("status", "=", "running")
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+
+    /** A bulk row starts: false when it is no longer pending (its batch was failed as abandoned). */
+    async claim(id: string, startedAt: string): Promise<boolean> {
+      const r = await db
+        .updateTable("deployments")
+        .set({ status: "running", started_at: startedAt, current_step: null })
+        .where("id", "=", id)
+        .where("status", "=", "pending")
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+
+    /** Records the step a running deploy enters and the steps done so far. */
+    async enterStep(id: string, stepName: string, done: DeployStep[]): Promise<void> {
+      await db
+        .updateTable("deployments")
+        .set({ current_step: stepName, steps: JSON.stringify(done) })
+        .where("id", "=", id)
+        .where("status", "=", "running")
+        .execute();
+    },
+
+    /**
+     * Fails the running batches whose heartbeat is older than `cutoff` (their server stopped), and their
+     * unfinished deployments at the step each was in. Safe when several servers sweep at once: each batch
+     * is claimed by one conditional update.
+     */
+    async failAbandoned(
+      cutoff: string,
+      at: string,
+      detail: string,
+      stepDetail: (step: string | null) => string,
+    ): Promise<number> {
+      const stale = await db
+        .selectFrom("deployment_batches")
+        .select("id")
+        .where("status", "=", "running")
+        .where("heartbeat_at", "<", cutoff)
+        .execute();
+      let failed = 0;
+      for (const { id } of stale) {
+        const won = await db.transaction().execute(async (trx) => {
+          const r = await trx
+            .updateTable("deployment_batches")
+            .set({ status: "failed", finished_at: at, detail })
+            .where("id", "=", id)
+            .where("status", "=", "running")
+            .where("heartbeat_at", "<", cutoff)
+            .executeTakeFirst();
+          if (Number(r.numUpdatedRows) === 0) return false;
+          await trx
+            .updateTable("deployments")
+            .set({ status: "failed", failed_step: null, detail: stepDetail(null).slice(0, 1000), finished_at: at })
+            .where("batch_id", "=", id)
+            .where("status", "=", "pending")
+            .execute();
+          const steps = await trx
+            .selectFrom("deployments")
+            .select("current_step")
+            .distinct()
+            .where("batch_id", "=", id)
+            .where("status", "=", "running")
+            .execute();
+          for (const { current_step: step } of steps)
+            await trx
+              .updateTable("deployments")
+              .set({
+                status: "failed",
+                failed_step: step ?? null,
+                detail: stepDetail(step ?? null).slice(0, 1000),
+                finished_at: at,
+                current_step: null,
+              })
+              .where("batch_id", "=", id)
+              .where("status", "=", "running")
+              .where((eb) => (step ? eb("current_step", "=", step) : eb("current_step", "is", null)))
+              .execute();
+          return true;
+        });
+        if (won) failed++;
+      }
+      return failed;
     },
 
     async batch(id: string, withResults: boolean): Promise<DeploymentBatch | undefined> {
@@ -189,7 +293,8 @@ export function createDeploymentsRepository(db: Kysely<Database>) {
         id: b.id,
         profileId: b.profile_id,
         profileName: b.profile_name,
-        status: b.finished_at ? "finished" : "running",
+        status: b.status as DeploymentBatch["status"],
+        detail: b.detail,
         total: Number(b.total),
         done: n("succeeded") + n("failed"),
         succeeded: n("succeeded"),

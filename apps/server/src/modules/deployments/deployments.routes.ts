@@ -95,7 +95,7 @@ export function deploymentsRoutes(deployments: DeploymentsService) {
         schema: {
           tags,
           summary:
-            "Server-sent events: `progress` {total, done, succeeded, failed} until `done` (with per-phone results)",
+            "Server-sent events: `progress` {total, done, succeeded, failed, status} until `done` (with per-phone results), also when the batch failed as abandoned",
           params: idParamsSchema,
           response: { 200: z.string().meta({ description: "text/event-stream" }), ...errors },
         },
@@ -116,7 +116,8 @@ export function deploymentsRoutes(deployments: DeploymentsService) {
           closed = true;
         });
         let last = "";
-        // A batch whose server died never finishes: stop streaming after an hour rather than forever.
+        // A batch whose server died is failed by the reads below once its heartbeat is stale, which ends the
+        // stream with `done`; the hour is only a backstop.
         const until = Date.now() + 3_600_000;
         try {
           while (!closed && Date.now() < until) {
@@ -126,7 +127,7 @@ export function deploymentsRoutes(deployments: DeploymentsService) {
               res.write(`event: progress\ndata: ${text}\n\n`);
               last = text;
             }
-            if (snapshot.status === "finished") {
+            if (snapshot.status !== "running") {
               const full = await deployments.batch(request.params.id, true);
               res.write(`event: done\ndata: ${JSON.stringify(full)}\n\n`);
               break;

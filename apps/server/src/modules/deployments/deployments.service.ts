@@ -44,6 +44,11 @@ export interface RestartSettings {
   keepBackups: number;
   /** Phones deployed at once in a bulk deploy. */
   concurrency: number;
+  /**
+   * A running bulk deploy whose heartbeat is older than this is failed as abandoned (its server stopped).
+   * The running server refreshes the heartbeat every quarter of it. Default 60 s.
+   */
+  staleAfterMs?: number;
 }
 
 export interface DeploymentsServiceDeps {
@@ -64,10 +69,40 @@ export interface DeploymentsServiceDeps {
 }
 
 const fileNameOf = (mac: string) => `SEP${mac}.cnf.xml`;
+
+const ABANDONED = "abandoned: the server running it stopped";
+/** What an abandoned deployment left on the phones' file server, by the step it was in. */
+function abandonedDetail(step: string | null): string {
+  if (step === "backup" || step === "upload")
+    return (
+      `${ABANDONED} during ${step}. The backup step moves the live file to the backup folder before the new one is ` +
+      "renamed into place, so the phone's file server may hold no config for it now: check GET /phones/:id/config " +
+      "and restore the previous one with POST /phones/:id/rollback, or deploy again"
+    );
+  if (step === "restart" || step === "clear_session")
+    return `${ABANDONED} during ${step}: the new config is on the file server, but the phone may not have been restarted`;
+  return `${ABANDONED} before this phone's deploy began: its config on the file server was not touched`;
+}
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createDeploymentsService(deps: DeploymentsServiceDeps) {
   const { repo, clock, settings } = deps;
+  const staleAfterMs = settings.staleAfterMs ?? 60_000;
+  const heartbeatMs = Math.max(100, Math.floor(staleAfterMs / 4));
+
+  /** Fails the batches whose server stopped; every reader calls it, so no server has to be alive to notice. */
+  async function failAbandoned(): Promise<number> {
+    const now = clock();
+    return repo.failAbandoned(
+      iso(new Date(now.getTime() - staleAfterMs)),
+      iso(now),
+      `${ABANDONED}: no heartbeat for ${Math.round(staleAfterMs / 1000)} s. Phones not reached keep their previous config; see each phone's result`,
+      abandonedDetail,
+    );
+  }
+
+  /** Bulk deploys record the step each phone enters (keyed by the pipeline's step list). */
+  const onStepOf = new WeakMap<DeployStep[], (name: string, done: DeployStep[]) => Promise<void>>();
 
   /** Runs one step and records it; a thrown error becomes a failed step with the error's message. */
   async function step(
@@ -75,6 +110,7 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
     name: DeployStep["name"],
     fn: () => Promise<{ ok: boolean; detail: string | null }>,
   ): Promise<boolean> {
+    await onStepOf.get(steps)?.(name, [...steps]);
     const startedAt = iso(clock());
     let result: { ok: boolean; detail: string | null };
     try {
@@ -146,8 +182,14 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
   }
 
   /** The pipeline for one phone; never throws for a peer's failure (it is recorded on the step). */
-  async function pipeline(phone: Phone, xml: string, primaryLine: string | undefined): Promise<DeployStep[]> {
+  async function pipeline(
+    phone: Phone,
+    xml: string,
+    primaryLine: string | undefined,
+    onStep?: (name: string, done: DeployStep[]) => Promise<void>,
+  ): Promise<DeployStep[]> {
     const steps: DeployStep[] = [];
+    if (onStep) onStepOf.set(steps, onStep);
     const file = fileNameOf(phone.mac);
     const content = Buffer.from(xml, "utf8");
     let uploaded = false;
@@ -223,8 +265,14 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
     };
   }
 
-  async function deployPrepared(profile: Profile, phone: Phone, xml: string, primaryLine: string | undefined) {
-    const steps = await pipeline(phone, xml, primaryLine);
+  async function deployPrepared(
+    profile: Profile,
+    phone: Phone,
+    xml: string,
+    primaryLine: string | undefined,
+    onStep?: (name: string, done: DeployStep[]) => Promise<void>,
+  ) {
+    const steps = await pipeline(phone, xml, primaryLine, onStep);
     const result = outcome(steps);
     if (result.status === "succeeded") await deps.phones.setCurrentProfile(phone.id, profile.id);
     return { steps, result };
@@ -244,16 +292,31 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
   ) {
     let next = 0;
     let uploads = 0;
+    // The heartbeat tells every server sharing the database that this one is alive and running the batch;
+    // it stops being written only when this process stops. A batch failed as abandoned meanwhile (this
+    // server stalled past the limit) takes no more phones.
+    let abandoned = false;
+    const beat = async () => {
+      if (!(await repo.heartbeat(batchId, iso(clock())))) abandoned = true;
+    };
+    const timer = setInterval(() => void beat().catch((error) => deps.onBackgroundError?.(error)), heartbeatMs);
+    timer.unref();
     const worker = async () => {
-      while (next < jobs.length) {
+      while (next < jobs.length && !abandoned) {
         const job = jobs[next++]!;
         const phone = phones.get(job.phoneId);
         const startedAt = iso(clock());
+        if (!(await repo.claim(job.deploymentId, startedAt))) {
+          abandoned = true;
+          break;
+        }
         let end;
         try {
           if (!phone) throw new NotFound("phone", { id: job.phoneId });
           const { xml, lines } = await deps.profiles.renderForDeploy(profile, phone);
-          const { steps, result } = await deployPrepared(profile, phone, xml, lines[0]?.number);
+          const { steps, result } = await deployPrepared(profile, phone, xml, lines[0]?.number, (name, done) =>
+            repo.enterStep(job.deploymentId, name, done),
+          );
           if (steps.some((s) => s.name === "upload" && s.status === "succeeded")) uploads++;
           end = { ...result, steps };
         } catch (error) {
@@ -269,7 +332,11 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
         });
       }
     };
-    await Promise.all(Array.from({ length: Math.min(settings.concurrency, jobs.length) }, worker));
+    try {
+      await Promise.all(Array.from({ length: Math.min(settings.concurrency, jobs.length) }, worker));
+    } finally {
+      clearInterval(timer);
+    }
     await repo.finishBatch(batchId, iso(clock()));
     if (uploads > 0) await deps.recordFtp?.(true, null);
   }
@@ -339,6 +406,7 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
     },
 
     async batch(id: string, withResults = true): Promise<DeploymentBatch> {
+      await failAbandoned();
       const b = await repo.batch(id, withResults);
       if (!b) throw new NotFound("deployment batch", { id });
       return b;
@@ -403,13 +471,22 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
     },
 
     async list(q: DeploymentListQuery): Promise<ListResponse<Deployment>> {
+      await failAbandoned();
       const { rows, total } = await repo.list(q);
       return { data: rows, total, page: q.page, pageSize: q.pageSize };
     },
-    get: getOrThrow,
+    async get(id: string): Promise<Deployment> {
+      await failAbandoned();
+      return getOrThrow(id);
+    },
+    /** Start-up sweep (and any caller): fails bulk deploys whose server stopped; returns how many. */
+    failAbandoned,
 
     /** For the dashboard (TODO lead: wire into health/dashboard). */
-    recent: (limit: number): Promise<RecentDeployment[]> => repo.recent(limit),
+    async recent(limit: number): Promise<RecentDeployment[]> {
+      await failAbandoned();
+      return repo.recent(limit);
+    },
   };
 }
 export type DeploymentsService = ReturnType<typeof createDeploymentsService>;

@@ -147,6 +147,11 @@ function DeployDialog({ profile }: { profile: Profile }) {
           </Text>
         </Stack>
       )}
+      {batch?.status === "failed" && (
+        <Text size="sm" c="red">
+          {batch.detail}
+        </Text>
+      )}
       {batch && (
         <Table>
           <Table.Tbody>
@@ -159,7 +164,9 @@ function DeployDialog({ profile }: { profile: Profile }) {
                   </Badge>
                 </Table.Td>
                 <Table.Td>
-                  <Text size="xs">{r.failedStep ? `${r.failedStep}: ${r.detail}` : ""}</Text>
+                  <Text size="xs">
+                    {r.failedStep ? `${r.failedStep}: ${r.detail}` : r.status === "failed" ? (r.detail ?? "") : ""}
+                  </Text>
                 </Table.Td>
               </Table.Tr>
             ))}

@@ -6,7 +6,7 @@ import {
   type PhoneService,
   type UpdateServiceInput,
 } from "@cisisk/contract";
-import { Alert, Button, Group, Modal, Stack, Switch, TagsInput, Textarea, TextInput } from "@mantine/core";
+import { Alert, Button, Group, Modal, MultiSelect, Stack, Switch, Textarea, TextInput } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconAlertCircle, IconCheck } from "@tabler/icons-react";
 import { useState } from "react";
@@ -15,7 +15,7 @@ import type { z } from "zod";
 import { applyServerErrors } from "../../lib/form-errors";
 import { sentence } from "../../lib/format";
 import { requestResolver } from "../../lib/request-resolver";
-import { useCreateService, useUpdateService } from "./queries";
+import { useCreateService, usePhoneOptions, useProfileOptions, useUpdateService, withSelected } from "./queries";
 
 interface ServiceFormValues {
   name: string;
@@ -53,6 +53,8 @@ function ServiceForm({ service, onDone }: { service: PhoneService | null; onDone
   const create = useCreateService();
   const update = useUpdateService();
   const [alert, setAlert] = useState<string | null>(null);
+  const phones = usePhoneOptions();
+  const profiles = useProfileOptions();
   const {
     register,
     control,
@@ -142,12 +144,18 @@ function ServiceForm({ service, onDone }: { service: PhoneService | null; onDone
           control={control}
           name="phoneIds"
           render={({ field }) => (
-            <TagsInput
+            <MultiSelect
               label="Phones"
-              description="Phone ids offering this service; leave phones and profiles empty to offer it to every phone"
+              description="Phones offering this service; leave phones and profiles empty to offer it to every phone"
+              placeholder={phones.isLoading ? "Loading phones…" : "Search by MAC, model or label"}
+              data={withSelected(phones.options, field.value, (id) => `Unknown phone ${id}`)}
               value={field.value}
               onChange={field.onChange}
-              error={sentence(errors.phoneIds?.message)}
+              searchable
+              clearable
+              hidePickedOptions
+              nothingFoundMessage="No such phone"
+              error={sentence(errors.phoneIds?.message) ?? (phones.error ? "Could not load the phones" : undefined)}
             />
           )}
         />
@@ -155,12 +163,20 @@ function ServiceForm({ service, onDone }: { service: PhoneService | null; onDone
           control={control}
           name="profileIds"
           render={({ field }) => (
-            <TagsInput
+            <MultiSelect
               label="Profiles"
-              description="Profile ids: phones using these profiles offer the service"
+              description="Phones using these profiles offer the service"
+              placeholder={profiles.isLoading ? "Loading profiles…" : "Search by name"}
+              data={withSelected(profiles.options, field.value, (id) => `Unknown profile ${id}`)}
               value={field.value}
               onChange={field.onChange}
-              error={sentence(errors.profileIds?.message)}
+              searchable
+              clearable
+              hidePickedOptions
+              nothingFoundMessage="No such profile"
+              error={
+                sentence(errors.profileIds?.message) ?? (profiles.error ? "Could not load the profiles" : undefined)
+              }
             />
           )}
         />

@@ -10,15 +10,35 @@ import { useState } from "react";
 import { errorMessage } from "../../lib/form-errors";
 import { PageHeader } from "../../ui/page-header";
 import { PhonePreviewModal } from "./phone-preview";
-import { useDeleteService, useServiceList } from "./queries";
+import { useDeleteService, usePhoneOptions, useProfileOptions, useServiceList } from "./queries";
 import { ServiceFormModal } from "./service-form-modal";
 
-const offeredTo = (s: PhoneService) =>
-  s.phoneIds.length === 0 && s.profileIds.length === 0
-    ? "All phones"
-    : [s.phoneIds.length && `${s.phoneIds.length} phone(s)`, s.profileIds.length && `${s.profileIds.length} profile(s)`]
-        .filter(Boolean)
-        .join(", ");
+/** Phones and profiles by name; an id the lists do not hold (deleted, or beyond the first 500) shows as such. */
+function OfferedTo({
+  service,
+  phones,
+  profiles,
+  loading,
+}: {
+  service: PhoneService;
+  phones: Names;
+  profiles: Names;
+  loading: boolean;
+}) {
+  if (service.phoneIds.length === 0 && service.profileIds.length === 0) return <Text size="sm">All phones</Text>;
+  const badge = (kind: string, id: string, names: Names) => (
+    <Badge key={`${kind}-${id}`} size="sm" variant="light" color={kind === "phone" ? "blue" : "grape"} tt="none">
+      {names.get(id) ?? (loading ? "…" : `unknown ${kind}`)}
+    </Badge>
+  );
+  return (
+    <Group gap={4}>
+      {service.phoneIds.map((id) => badge("phone", id, phones))}
+      {service.profileIds.map((id) => badge("profile", id, profiles))}
+    </Group>
+  );
+}
+type Names = Map<string, string>;
 
 export function ServicesPage() {
   const list = useServiceList();
@@ -26,6 +46,10 @@ export function ServicesPage() {
   const [editing, setEditing] = useState<PhoneService | null>(null);
   const [previewing, setPreviewing] = useState<PhoneService | null>(null);
   const deleteService = useDeleteService();
+  const phoneOptions = usePhoneOptions();
+  const profileOptions = useProfileOptions();
+  const phoneNames: Names = new Map(phoneOptions.options.map((o) => [o.value, o.label]));
+  const profileNames: Names = new Map(profileOptions.options.map((o) => [o.value, o.label]));
 
   const handleCreate = () => {
     setEditing(null);
@@ -98,7 +122,18 @@ export function ServicesPage() {
         </Badge>
       ),
     },
-    { accessor: "phoneIds", title: "Offered to", render: offeredTo },
+    {
+      accessor: "phoneIds",
+      title: "Offered to",
+      render: (s) => (
+        <OfferedTo
+          service={s}
+          phones={phoneNames}
+          profiles={profileNames}
+          loading={phoneOptions.isLoading || profileOptions.isLoading}
+        />
+      ),
+    },
     {
       accessor: "actions",
       title: <VisuallyHidden>Actions</VisuallyHidden>,
