@@ -1,5 +1,5 @@
 import "mantine-datatable/styles.css";
-import { ActionIcon, Alert, EmptyState, Text, TextInput, type TextInputProps } from "@mantine/core";
+import { ActionIcon, Alert, EmptyState, Text, TextInput, type TextInputProps, type TextProps } from "@mantine/core";
 import { IconAlertCircle, IconSearch, IconX } from "@tabler/icons-react";
 import { DataTable, type DataTableColumn } from "mantine-datatable";
 import type { ReactNode } from "react";
@@ -60,10 +60,21 @@ export function ListSearch<T>({
 }
 
 /** "1 user", "12 users", "3 users found" once the list has loaded. */
-export function ListCount<T>({ list, noun, q }: { list: ListResult<T>; noun: Noun; q: string }) {
+export function ListCount<T>({
+  list,
+  noun,
+  q,
+  ml,
+}: {
+  list: ListResult<T>;
+  noun: Noun;
+  q: string;
+  /** "auto" pushes it to the end of a toolbar row. */
+  ml?: TextProps["ml"];
+}) {
   if (!list.data) return null;
   return (
-    <Text size="sm" c="dimmed">
+    <Text size="sm" c="dimmed" ml={ml}>
       {list.data.total === 1 ? `1 ${noun.one}` : `${list.data.total} ${noun.other}`}
       {q && " found"}
     </Text>
