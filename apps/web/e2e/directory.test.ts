@@ -1,61 +1,43 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { inventory } from "../../server/src/test/inventory-fixtures.js";
-import { hasChromium, launchBrowser, logIn, VIEWPORT } from "./support/browser.js";
-import { ADMIN, startServer, type RunningServer } from "./support/start-server.js";
+import { hasChromium } from "./support/browser.js";
+import { setUpConsole } from "./support/console.js";
+import { ADMIN } from "./support/start-server.js";
 
 describe.skipIf(!hasChromium)("Corporate Directory and Services tabs", () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  beforeEach(async () => {
-    context = await browser.newContext({ baseURL: server.baseUrl, viewport: VIEWPORT });
-    context.setDefaultTimeout(10_000);
-    page = await context.newPage();
-    await logIn(page, ADMIN);
-  });
-  afterEach(async () => context?.close());
+  const ui = setUpConsole({ logIn: ADMIN });
 
   async function openDirectory() {
-    await page.getByRole("tab", { name: "Corporate Directory" }).click();
-    await page.waitForURL("**/directory");
-    await page.getByRole("button", { name: "New contact" }).waitFor();
+    await ui.page.getByRole("tab", { name: "Corporate Directory" }).click();
+    await ui.page.waitForURL("**/directory");
+    await ui.page.getByRole("button", { name: "New contact" }).waitFor();
   }
 
   it("creates a contact through the dialog and shows it in the table", async () => {
     await openDirectory();
-    await page.getByRole("button", { name: "New contact" }).click();
-    const dialog = page.getByRole("dialog", { name: "New contact" });
+    await ui.page.getByRole("button", { name: "New contact" }).click();
+    const dialog = ui.page.getByRole("dialog", { name: "New contact" });
     await dialog.getByLabel("First name").fill("Zoë");
     await dialog.getByLabel("Last name").fill("O'Brien & Co");
     await dialog.getByLabel("Work number").fill("+41 (44) 123-45.67");
     await dialog.getByLabel("Department").fill("Sales");
     await dialog.getByRole("button", { name: "Create contact" }).click();
 
-    await page.getByText("Zoë O'Brien & Co was added.").waitFor();
+    await ui.page.getByText("Zoë O'Brien & Co was added.").waitFor();
     await dialog.waitFor({ state: "hidden" });
-    const row = page.getByRole("row").filter({ hasText: "O'Brien & Co" });
+    const row = ui.page.getByRole("row").filter({ hasText: "O'Brien & Co" });
     await row.waitFor();
     expect(await row.textContent()).toContain("+41 (44) 123-45.67");
-    const stored = await server.testApp.deps.directory.list({ page: 1, pageSize: 10, q: "brien" });
+    const stored = await ui.server.testApp.deps.directory.list({ page: 1, pageSize: 10, q: "brien" });
     expect(stored.data[0]).toMatchObject({ firstName: "Zoë", workDial: "+41441234567", department: "Sales" });
   });
 
   it("refuses a contact without a number before sending anything", async () => {
     await openDirectory();
     const posts: string[] = [];
-    page.on("request", (r) => r.method() === "POST" && posts.push(r.url()));
-    await page.getByRole("button", { name: "New contact" }).click();
-    const dialog = page.getByRole("dialog", { name: "New contact" });
+    ui.page.on("request", (r) => r.method() === "POST" && posts.push(r.url()));
+    await ui.page.getByRole("button", { name: "New contact" }).click();
+    const dialog = ui.page.getByRole("dialog", { name: "New contact" });
     await dialog.getByLabel("Last name").fill("Nonumber");
     await dialog.getByRole("button", { name: "Create contact" }).click();
     await dialog.getByText("At least one number is required").waitFor();
@@ -64,8 +46,8 @@ describe.skipIf(!hasChromium)("Corporate Directory and Services tabs", () => {
 
   it("imports a CSV after a preview of what is created and what is rejected", async () => {
     await openDirectory();
-    await page.getByRole("button", { name: "Import" }).click();
-    const dialog = page.getByRole("dialog", { name: "Import contacts" });
+    await ui.page.getByRole("button", { name: "Import" }).click();
+    const dialog = ui.page.getByRole("dialog", { name: "Import contacts" });
     const bad = "firstName;lastName;workNumber\nAda;Lovelace;+44 20 7946 0001\nBad;Row;call me\n";
     await dialog.locator('input[type="file"]').setInputFiles({
       name: "people.csv",
@@ -87,20 +69,20 @@ describe.skipIf(!hasChromium)("Corporate Directory and Services tabs", () => {
     await dialog.getByText("0 rejected").waitFor();
     expect(await dialog.getByRole("table", { name: "Contacts to create" }).textContent()).toContain("Turing, Alan");
     await dialog.getByRole("button", { name: "Import", exact: true }).click();
-    await page.getByText("2 contact(s) imported.").waitFor();
+    await ui.page.getByText("2 contact(s) imported.").waitFor();
     await dialog.waitFor({ state: "hidden" });
-    await page.getByRole("row").filter({ hasText: "Turing" }).waitFor();
-    await page.getByRole("row").filter({ hasText: "Lovelace" }).waitFor();
+    await ui.page.getByRole("row").filter({ hasText: "Turing" }).waitFor();
+    await ui.page.getByRole("row").filter({ hasText: "Lovelace" }).waitFor();
   });
 
   it("shows built-in services read-only and previews a service as a 79xx and an 88xx screen", async () => {
-    await page.getByRole("tab", { name: "Services" }).click();
-    await page.waitForURL("**/services");
-    const row = page.getByRole("row").filter({ hasText: "Corporate Directory" });
+    await ui.page.getByRole("tab", { name: "Services" }).click();
+    await ui.page.waitForURL("**/services");
+    const row = ui.page.getByRole("row").filter({ hasText: "Corporate Directory" });
     await row.waitFor();
     expect(await row.getByRole("button", { name: "Edit Corporate Directory" }).isDisabled()).toBe(true);
     await row.getByRole("button", { name: "Preview Corporate Directory" }).click();
-    const dialog = page.getByRole("dialog", { name: "Phone preview: Corporate Directory" });
+    const dialog = ui.page.getByRole("dialog", { name: "Phone preview: Corporate Directory" });
     const screen = dialog.getByRole("figure", { name: "Phone screen" });
     await screen.getByText("1 Search").waitFor();
     expect(await dialog.getByLabel("Soft keys").textContent()).toBe("SelectExit");
@@ -110,60 +92,60 @@ describe.skipIf(!hasChromium)("Corporate Directory and Services tabs", () => {
   });
 
   it("offers a new service on a phone and a profile picked by name, and lists them by name", async () => {
-    const inv = inventory(server.testApp);
+    const inv = inventory(ui.server.testApp);
     const phone = await inv.phone({ mac: "0C1167884577", model: "8845", softwareType: "SIPE", label: "Dora desk" });
     await inv.phone({ mac: "001E4A796577", model: "7965", softwareType: "SCCP" });
     const profile = await inv.profile({ name: "Lobby phones", softwareType: "SIPE" });
-    await page.getByRole("tab", { name: "Services" }).click();
-    await page.waitForURL("**/services");
-    await page.getByRole("button", { name: "New service" }).click();
-    const dialog = page.getByRole("dialog", { name: "New service" });
+    await ui.page.getByRole("tab", { name: "Services" }).click();
+    await ui.page.waitForURL("**/services");
+    await ui.page.getByRole("button", { name: "New service" }).click();
+    const dialog = ui.page.getByRole("dialog", { name: "New service" });
     await dialog.getByLabel("Name").fill("Weather");
     await dialog.getByLabel("URL").fill("http://192.0.2.40/weather.xml");
 
     // Searchable pickers: type part of the label, pick the option by its name.
     await dialog.getByLabel("Phones", { exact: true }).fill("dora");
-    const dora = page.getByRole("option", { name: "0C1167884577 · 8845 · Dora desk" });
+    const dora = ui.page.getByRole("option", { name: "0C1167884577 · 8845 · Dora desk" });
     await dora.waitFor();
-    expect(await page.getByRole("option", { name: /001E4A796577/ }).count()).toBe(0);
+    expect(await ui.page.getByRole("option", { name: /001E4A796577/ }).count()).toBe(0);
     await dora.click();
     await dialog.getByLabel("Profiles", { exact: true }).fill("lobby");
-    await page.getByRole("option", { name: "Lobby phones" }).click();
-    await page.keyboard.press("Tab"); // closes the picker's dropdown
+    await ui.page.getByRole("option", { name: "Lobby phones" }).click();
+    await ui.page.keyboard.press("Tab"); // closes the picker's dropdown
 
-    const post = page.waitForRequest((r) => r.method() === "POST" && r.url().endsWith("/services"));
+    const post = ui.page.waitForRequest((r) => r.method() === "POST" && r.url().endsWith("/services"));
     await dialog.getByRole("button", { name: "Create service" }).click();
     expect((await post).postDataJSON()).toMatchObject({ phoneIds: [phone.id], profileIds: [profile.id] });
-    await page.getByText("Weather was added.").waitFor();
+    await ui.page.getByText("Weather was added.").waitFor();
     await dialog.waitFor({ state: "hidden" });
 
-    const row = page.getByRole("row").filter({ hasText: "Weather" });
+    const row = ui.page.getByRole("row").filter({ hasText: "Weather" });
     await row.getByText("0C1167884577 · 8845 · Dora desk").waitFor();
     await row.getByText("Lobby phones").waitFor();
     expect(await row.textContent()).not.toContain(phone.id);
 
     // Editing shows the picked ones by name.
     await row.getByRole("button", { name: "Edit Weather" }).click();
-    const edit = page.getByRole("dialog", { name: "Edit service Weather" });
+    const edit = ui.page.getByRole("dialog", { name: "Edit service Weather" });
     await edit.getByText("0C1167884577 · 8845 · Dora desk").waitFor();
     await edit.getByText("Lobby phones").waitFor();
   });
 
   it("sets a phone-service PIN on a user, which is never shown again", async () => {
-    await page.getByRole("tab", { name: "Users" }).click();
-    await page.waitForURL("**/users");
-    await page.getByRole("button", { name: "New user" }).click();
-    const dialog = page.getByRole("dialog", { name: "New user" });
+    await ui.page.getByRole("tab", { name: "Users" }).click();
+    await ui.page.waitForURL("**/users");
+    await ui.page.getByRole("button", { name: "New user" }).click();
+    const dialog = ui.page.getByRole("dialog", { name: "New user" });
     await dialog.getByLabel("Username").fill("phoneuser");
     await dialog.getByLabel("Service PIN").fill("12");
     await dialog.getByRole("button", { name: "Create user" }).click();
     await dialog.getByText("Must be 4 to 16 digits").waitFor();
     await dialog.getByLabel("Service PIN").fill("2468");
-    const post = page.waitForRequest((r) => r.method() === "POST" && r.url().endsWith("/users"));
+    const post = ui.page.waitForRequest((r) => r.method() === "POST" && r.url().endsWith("/users"));
     await dialog.getByRole("button", { name: "Create user" }).click();
     expect((await post).postDataJSON()).toMatchObject({ username: "phoneuser", pin: "2468" });
-    await page.getByText("phoneuser was added.").waitFor();
-    const stored = await server.testApp.deps.users.findPinCredentialsByUsername("phoneuser");
+    await ui.page.getByText("phoneuser was added.").waitFor();
+    const stored = await ui.server.testApp.deps.users.findPinCredentialsByUsername("phoneuser");
     expect(stored?.user.hasPin).toBe(true);
     expect(stored?.pinHash).toMatch(/^\$argon2id\$/);
   });

@@ -1,44 +1,25 @@
-import type { Browser, BrowserContext, Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { hasChromium, launchBrowser, logIn, VIEWPORT } from "./support/browser.js";
-import { ADMIN, startServer, type RunningServer } from "./support/start-server.js";
+import { describe, expect, it } from "vitest";
+import { hasChromium } from "./support/browser.js";
+import { setUpConsole } from "./support/console.js";
+import { ADMIN } from "./support/start-server.js";
 
 describe.skipIf(!hasChromium)("Users tab", () => {
-  let server: RunningServer;
-  let browser: Browser;
-  let context: BrowserContext;
-  let page: Page;
-
-  beforeAll(async () => {
-    [server, browser] = await Promise.all([startServer(), launchBrowser()]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-  });
-  beforeEach(async () => {
-    context = await browser.newContext({ baseURL: server.baseUrl, viewport: VIEWPORT });
-    // Well under the test timeout, so a missing element fails with its locator instead of a bare timeout.
-    context.setDefaultTimeout(10_000);
-    page = await context.newPage();
-    await logIn(page, ADMIN);
-  });
-  afterEach(async () => context?.close());
+  const ui = setUpConsole({ logIn: ADMIN });
 
   const rowOf = (username: string) =>
-    page.getByRole("row").filter({ has: page.getByRole("button", { name: username, exact: true }) });
+    ui.page.getByRole("row").filter({ has: ui.page.getByRole("button", { name: username, exact: true }) });
 
   /** Opens the tab once the test's users exist, and waits for the table. */
   async function openUsersTab() {
-    await page.getByRole("tab", { name: "Users" }).click();
-    await page.waitForURL("**/users");
+    await ui.page.getByRole("tab", { name: "Users" }).click();
+    await ui.page.waitForURL("**/users");
     await rowOf(ADMIN.username).waitFor();
   }
 
   it("creates a user through the dialog and shows it in the table", async () => {
     await openUsersTab();
-    await page.getByRole("button", { name: "New user" }).click();
-    const dialog = page.getByRole("dialog", { name: "New user" });
+    await ui.page.getByRole("button", { name: "New user" }).click();
+    const dialog = ui.page.getByRole("dialog", { name: "New user" });
     await dialog.getByLabel("Username").fill("jdoe");
     await dialog.getByLabel("Display name").fill("Jane Doe");
     await dialog.getByLabel("Email").fill("jane.doe@example.com");
@@ -46,7 +27,7 @@ describe.skipIf(!hasChromium)("Users tab", () => {
     await dialog.getByLabel("Password", { exact: true }).fill("jane-password-1");
     await dialog.getByRole("button", { name: "Create user" }).click();
 
-    await page.getByText("jdoe was added.").waitFor();
+    await ui.page.getByText("jdoe was added.").waitFor();
     await dialog.waitFor({ state: "hidden" });
     const row = rowOf("jdoe");
     await row.waitFor();
@@ -58,10 +39,10 @@ describe.skipIf(!hasChromium)("Users tab", () => {
   });
 
   it("shows the server's 409 on the username field and keeps the dialog open", async () => {
-    await server.createUser({ username: "taken", level: 2 });
+    await ui.server.createUser({ username: "taken", level: 2 });
     await openUsersTab();
-    await page.getByRole("button", { name: "New user" }).click();
-    const dialog = page.getByRole("dialog", { name: "New user" });
+    await ui.page.getByRole("button", { name: "New user" }).click();
+    const dialog = ui.page.getByRole("dialog", { name: "New user" });
     await dialog.getByLabel("Username").fill("taken");
     await dialog.getByRole("button", { name: "Create user" }).click();
 
@@ -73,9 +54,9 @@ describe.skipIf(!hasChromium)("Users tab", () => {
   it("checks the form with the contract's schema before anything is sent", async () => {
     await openUsersTab();
     const posts: string[] = [];
-    page.on("request", (r) => r.method() === "POST" && posts.push(r.url()));
-    await page.getByRole("button", { name: "New user" }).click();
-    const dialog = page.getByRole("dialog", { name: "New user" });
+    ui.page.on("request", (r) => r.method() === "POST" && posts.push(r.url()));
+    await ui.page.getByRole("button", { name: "New user" }).click();
+    const dialog = ui.page.getByRole("dialog", { name: "New user" });
     await dialog.getByLabel("Username").fill("has space");
     await dialog.getByLabel("Password", { exact: true }).fill("short");
     await dialog.getByRole("button", { name: "Create user" }).click();
@@ -85,53 +66,53 @@ describe.skipIf(!hasChromium)("Users tab", () => {
   });
 
   it("edits a user, sending only the changed fields", async () => {
-    await server.createUser({ username: "helpdesk", displayName: "Help desk", email: "help@example.com", level: 4 });
+    await ui.server.createUser({ username: "helpdesk", displayName: "Help desk", email: "help@example.com", level: 4 });
     await openUsersTab();
-    await page.getByRole("button", { name: "Edit user helpdesk" }).click();
-    const dialog = page.getByRole("dialog", { name: "Edit user helpdesk" });
+    await ui.page.getByRole("button", { name: "Edit user helpdesk" }).click();
+    const dialog = ui.page.getByRole("dialog", { name: "Edit user helpdesk" });
     await dialog.getByLabel("Display name").fill("IT help desk");
 
-    const patch = page.waitForRequest((r) => r.method() === "PATCH");
+    const patch = ui.page.waitForRequest((r) => r.method() === "PATCH");
     await dialog.getByRole("button", { name: "Save" }).click();
     expect((await patch).postDataJSON()).toEqual({ displayName: "IT help desk" });
-    await page.getByText("helpdesk was updated.").waitFor();
+    await ui.page.getByText("helpdesk was updated.").waitFor();
     await rowOf("helpdesk").filter({ hasText: "IT help desk" }).waitFor();
   });
 
   it("shows the last-superadmin conflict on the Level field and keeps the dialog open", async () => {
     await openUsersTab();
-    await page.getByRole("button", { name: "Edit user admin" }).click();
-    const dialog = page.getByRole("dialog", { name: "Edit user admin" });
+    await ui.page.getByRole("button", { name: "Edit user admin" }).click();
+    const dialog = ui.page.getByRole("dialog", { name: "Edit user admin" });
     await dialog.getByLabel("Level", { exact: true }).click();
-    await page.getByRole("option", { name: "2", exact: true }).click();
+    await ui.page.getByRole("option", { name: "2", exact: true }).click();
     await dialog.getByText("This is your own account").waitFor();
     await dialog.getByRole("button", { name: "Save" }).click();
 
     // The server names the field in details.field, so the message sits under the Level input.
     await dialog.getByText("Cannot demote the last active superadmin").waitFor();
     expect(await dialog.isVisible()).toBe(true);
-    const admin = await server.testApp.deps.users.findCredentialsByUsername("admin");
+    const admin = await ui.server.testApp.deps.users.findCredentialsByUsername("admin");
     expect(admin?.user.level).toBe(0);
   });
 
   it("deletes a user after confirmation", async () => {
-    await server.createUser({ username: "temp-worker", level: 5 });
+    await ui.server.createUser({ username: "temp-worker", level: 5 });
     await openUsersTab();
-    await page.getByRole("button", { name: "Delete user temp-worker" }).click();
-    const confirm = page.getByRole("dialog", { name: "Delete user temp-worker?" });
+    await ui.page.getByRole("button", { name: "Delete user temp-worker" }).click();
+    const confirm = ui.page.getByRole("dialog", { name: "Delete user temp-worker?" });
     await confirm.getByRole("button", { name: "Delete user" }).click();
 
-    await page.getByText("temp-worker was deleted.").waitFor();
+    await ui.page.getByText("temp-worker was deleted.").waitFor();
     await rowOf("temp-worker").waitFor({ state: "detached" });
   });
 
   it("searches on the server, debounced", async () => {
-    await server.createUser({ username: "searchable-one", displayName: "Needle Person", level: 2 });
+    await ui.server.createUser({ username: "searchable-one", displayName: "Needle Person", level: 2 });
     await openUsersTab();
-    await page.getByLabel("Search users").fill("needle");
+    await ui.page.getByLabel("Search users").fill("needle");
     await rowOf("searchable-one").waitFor();
-    await page.getByText("1 user found").waitFor();
-    await page.getByLabel("Search users").fill("no-such-user-anywhere");
-    await page.getByText("No users match your search").waitFor();
+    await ui.page.getByText("1 user found").waitFor();
+    await ui.page.getByLabel("Search users").fill("no-such-user-anywhere");
+    await ui.page.getByText("No users match your search").waitFor();
   });
 });

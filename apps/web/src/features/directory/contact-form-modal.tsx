@@ -6,15 +6,12 @@ import {
   type CreateContactInput,
   type UpdateContactInput,
 } from "@cisisk/contract";
-import { Alert, Button, Group, Modal, SimpleGrid, Stack, TextInput } from "@mantine/core";
-import { notifications } from "@mantine/notifications";
-import { IconAlertCircle, IconCheck } from "@tabler/icons-react";
-import { useState } from "react";
+import { Button, Group, Modal, SimpleGrid, Stack, TextInput } from "@mantine/core";
 import { useForm, type Resolver } from "react-hook-form";
 import type { z } from "zod";
-import { applyServerErrors } from "../../lib/form-errors";
 import { sentence } from "../../lib/format";
 import { requestResolver } from "../../lib/request-resolver";
+import { FormErrorAlert, notifySaved, useServerErrors } from "../../ui/form-submit";
 import { useCreateContact, useUpdateContact } from "./queries";
 
 const FIELDS = [
@@ -73,7 +70,6 @@ export function ContactFormModal({
 function ContactForm({ contact, onDone }: { contact: Contact | null; onDone: () => void }) {
   const create = useCreateContact();
   const update = useUpdateContact();
-  const [alert, setAlert] = useState<string | null>(null);
   const {
     register,
     handleSubmit,
@@ -84,44 +80,28 @@ function ContactForm({ contact, onDone }: { contact: Contact | null; onDone: () 
     defaultValues: Object.fromEntries(FIELDS.map((f) => [f, contact?.[f] ?? ""])) as ContactFormValues,
   });
 
-  const handleSave = handleSubmit(async (body) => {
-    setAlert(null);
-    try {
+  const { alert, guard } = useServerErrors(setError, FIELDS);
+  const handleSave = handleSubmit(
+    guard(async (body) => {
       if (contact) {
         const patch = Object.fromEntries(
           Object.entries(body).filter(([k]) => dirtyFields[k as Field]),
         ) as UpdateContactInput;
         if (Object.keys(patch).length === 0) return onDone();
         await update.mutateAsync({ id: contact.id, patch });
-        notifications.show({
-          color: "green",
-          icon: <IconCheck size={18} />,
-          title: "Contact saved",
-          message: "The contact was updated.",
-        });
+        notifySaved("Contact saved", "The contact was updated.");
       } else {
         const created = await create.mutateAsync(body as CreateContactInput);
-        notifications.show({
-          color: "green",
-          icon: <IconCheck size={18} />,
-          title: "Contact created",
-          message: `${[created.firstName, created.lastName].filter(Boolean).join(" ")} was added.`,
-        });
+        notifySaved("Contact created", `${[created.firstName, created.lastName].filter(Boolean).join(" ")} was added.`);
       }
       onDone();
-    } catch (error) {
-      setAlert(applyServerErrors(error, setError, FIELDS));
-    }
-  });
+    }),
+  );
 
   return (
     <form onSubmit={handleSave} noValidate>
       <Stack gap="sm">
-        {alert && (
-          <Alert color="red" icon={<IconAlertCircle />} title="Could not save the contact" role="alert">
-            {alert}
-          </Alert>
-        )}
+        <FormErrorAlert title="Could not save the contact" alert={alert} />
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
           {FIELDS.map((f, i) => (
             <TextInput

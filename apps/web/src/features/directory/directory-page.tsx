@@ -1,42 +1,27 @@
-import "mantine-datatable/styles.css";
-import type { Contact, contactSortFields } from "@cisisk/contract";
-import {
-  ActionIcon,
-  Alert,
-  Button,
-  EmptyState,
-  Group,
-  Menu,
-  Paper,
-  Text,
-  TextInput,
-  Tooltip,
-  VisuallyHidden,
-} from "@mantine/core";
-import { useDebouncedValue, useDisclosure } from "@mantine/hooks";
+import type { Contact } from "@cisisk/contract";
+import { ActionIcon, Button, Group, Menu, Paper, Text, Tooltip, VisuallyHidden } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
 import { modals } from "@mantine/modals";
 import { notifications } from "@mantine/notifications";
 import {
   IconAddressBook,
-  IconAlertCircle,
   IconDownload,
   IconFileImport,
   IconPencil,
-  IconSearch,
   IconTrash,
   IconUserPlus,
-  IconX,
 } from "@tabler/icons-react";
-import { DataTable, type DataTableColumn, type DataTableSortStatus } from "mantine-datatable";
+import type { DataTableColumn } from "mantine-datatable";
 import { useState } from "react";
 import { errorMessage } from "../../lib/form-errors";
+import { useListState } from "../../ui/list-state";
+import { ListCount, ListSearch, ListTable } from "../../ui/list-table";
 import { PageHeader } from "../../ui/page-header";
 import { ContactFormModal } from "./contact-form-modal";
 import { ImportModal } from "./import-modal";
 import { downloadExport, useContactList, useDeleteContact } from "./queries";
 
-type SortField = (typeof contactSortFields)[number];
-const PAGE_SIZES = [10, 25, 50, 100];
+const NOUN = { one: "contact", other: "contacts" };
 const dash = (
   <Text c="dimmed" span>
     —
@@ -45,27 +30,9 @@ const dash = (
 const fullName = (c: Contact) => [c.firstName, c.lastName].filter(Boolean).join(" ");
 
 export function DirectoryPage() {
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(25);
-  const [sortStatus, setSortStatus] = useState<DataTableSortStatus<Contact>>({
-    columnAccessor: "lastName",
-    direction: "asc",
-  });
-  const [search, setSearch] = useState("");
-  const [q] = useDebouncedValue(search.trim(), 300);
-  const [listedQ, setListedQ] = useState(q);
-  if (q !== listedQ) {
-    setListedQ(q);
-    setPage(1);
-  }
-  const list = useContactList({
-    page,
-    pageSize,
-    sort: `${sortStatus.direction === "desc" ? "-" : ""}${sortStatus.columnAccessor as SortField}`,
-    q: q || undefined,
-  });
-  const lastPage = Math.max(1, Math.ceil((list.data?.total ?? 0) / pageSize));
-  if (list.data && !list.isPlaceholderData && page > lastPage) setPage(lastPage);
+  const state = useListState<Contact>({ columnAccessor: "lastName", direction: "asc" });
+  const list = useContactList(state.query);
+  state.keepPageInRange(list);
 
   const [formOpened, form] = useDisclosure(false);
   const [importOpened, importer] = useDisclosure(false);
@@ -182,75 +149,17 @@ export function DirectoryPage() {
       />
       <Paper withBorder radius="md" p="sm">
         <Group mb="sm" justify="space-between">
-          <TextInput
-            placeholder="Search name, number, department"
-            aria-label="Search contacts"
-            leftSection={<IconSearch size={16} />}
-            rightSection={
-              search && (
-                <ActionIcon
-                  variant="subtle"
-                  color="gray"
-                  size="sm"
-                  aria-label="Clear search"
-                  onClick={() => setSearch("")}
-                >
-                  <IconX size={14} />
-                </ActionIcon>
-              )
-            }
-            value={search}
-            onChange={(event) => setSearch(event.currentTarget.value)}
-            w={360}
-            maw="100%"
-          />
-          {list.data && (
-            <Text size="sm" c="dimmed">
-              {list.data.total === 1 ? "1 contact" : `${list.data.total} contacts`}
-              {q && " found"}
-            </Text>
-          )}
+          <ListSearch state={state} label="Search contacts" placeholder="Search name, number, department" w={360} />
+          <ListCount list={list} noun={NOUN} q={state.q} />
         </Group>
-        {list.error && (
-          <Alert color="red" icon={<IconAlertCircle />} title="Could not load the directory" mb="sm">
-            {errorMessage(list.error)}
-          </Alert>
-        )}
-        <DataTable<Contact>
-          withTableBorder={false}
-          striped
-          highlightOnHover
-          verticalSpacing="xs"
-          fz="sm"
-          minHeight={list.data?.data.length ? undefined : 240}
-          records={list.data?.data ?? []}
+        <ListTable
+          state={state}
+          list={list}
           columns={columns}
-          fetching={list.isFetching && (list.isPlaceholderData || !list.data)}
-          totalRecords={list.data?.total ?? 0}
-          recordsPerPage={pageSize}
-          page={page}
-          onPageChange={setPage}
-          recordsPerPageOptions={PAGE_SIZES}
-          onRecordsPerPageChange={(size) => {
-            setPageSize(size);
-            setPage(1);
-          }}
-          recordsPerPageLabel="Per page"
-          paginationText={({ from, to, totalRecords }) => `${from}–${to} of ${totalRecords}`}
-          sortStatus={sortStatus}
-          onSortStatusChange={(status) => {
-            setSortStatus(status);
-            setPage(1);
-          }}
-          emptyState={
-            <EmptyState
-              icon={<IconAddressBook />}
-              withIndicatorBackground
-              size="sm"
-              title={q ? "No contacts match your search" : "No contacts yet"}
-              description={q ? `Nothing found for “${q}”.` : "Create one with “New contact” or import a file."}
-            />
-          }
+          noun={NOUN}
+          errorTitle="Could not load the directory"
+          emptyIcon={<IconAddressBook />}
+          emptyHint="Create one with “New contact” or import a file."
         />
       </Paper>
       <ContactFormModal opened={formOpened} contact={editing} onClose={form.close} />

@@ -10,7 +10,6 @@ import {
   type UpdateExtensionInput,
 } from "@cisisk/contract";
 import {
-  Alert,
   Button,
   Divider,
   Group,
@@ -25,14 +24,11 @@ import {
   Text,
   TextInput,
 } from "@mantine/core";
-import { notifications } from "@mantine/notifications";
-import { IconAlertCircle, IconCheck } from "@tabler/icons-react";
-import { useState } from "react";
 import { Controller, useForm, type Control, type FieldPath, type Resolver } from "react-hook-form";
 import type { z } from "zod";
-import { applyServerErrors } from "../../lib/form-errors";
 import { sentence } from "../../lib/format";
 import { requestResolver } from "../../lib/request-resolver";
+import { FormErrorAlert, notifySaved, useServerErrors } from "../../ui/form-submit";
 import { useCreateExtension, useUpdateExtension, useUserOptions } from "./queries";
 
 interface FormValues {
@@ -171,7 +167,6 @@ function ExtensionForm({ extension, onDone }: { extension: Extension | null; onD
   const create = useCreateExtension();
   const update = useUpdateExtension();
   const users = useUserOptions(true);
-  const [alert, setAlert] = useState<string | null>(null);
   const {
     register,
     control,
@@ -191,40 +186,24 @@ function ExtensionForm({ extension, onDone }: { extension: Extension | null; onD
     return sentence((node as { message?: string } | undefined)?.message);
   };
 
-  const handleSave = handleSubmit(async (body) => {
-    setAlert(null);
-    try {
+  const { alert, guard } = useServerErrors(setError, FIELDS);
+  const handleSave = handleSubmit(
+    guard(async (body) => {
       if (extension) {
         const saved = await update.mutateAsync({ id: extension.id, patch: body as UpdateExtensionInput });
-        notifications.show({
-          color: "green",
-          icon: <IconCheck size={18} />,
-          title: "Extension saved",
-          message: `${saved.number} was updated.`,
-        });
+        notifySaved("Extension saved", `${saved.number} was updated.`);
       } else {
         const created = await create.mutateAsync(body as CreateExtensionInput);
-        notifications.show({
-          color: "green",
-          icon: <IconCheck size={18} />,
-          title: "Extension created",
-          message: `${created.number} was added.`,
-        });
+        notifySaved("Extension created", `${created.number} was added.`);
       }
       onDone();
-    } catch (error) {
-      setAlert(applyServerErrors(error, setError, FIELDS));
-    }
-  });
+    }),
+  );
 
   return (
     <form onSubmit={handleSave} noValidate>
       <Stack gap="sm">
-        {alert && (
-          <Alert color="red" icon={<IconAlertCircle />} title="Could not save the extension" role="alert">
-            {alert}
-          </Alert>
-        )}
+        <FormErrorAlert title="Could not save the extension" alert={alert} />
         <Controller
           control={control}
           name="technology"

@@ -8,15 +8,12 @@ import {
   type Phone,
   type UpdatePhoneInput,
 } from "@cisisk/contract";
-import { Alert, Button, Group, Modal, Select, SimpleGrid, Stack, TextInput } from "@mantine/core";
-import { notifications } from "@mantine/notifications";
-import { IconAlertCircle, IconCheck } from "@tabler/icons-react";
-import { useState } from "react";
+import { Button, Group, Modal, Select, SimpleGrid, Stack, TextInput } from "@mantine/core";
 import { Controller, useForm, type Resolver } from "react-hook-form";
 import type { z } from "zod";
-import { applyServerErrors } from "../../lib/form-errors";
 import { sentence } from "../../lib/format";
 import { requestResolver } from "../../lib/request-resolver";
+import { FormErrorAlert, notifySaved, useServerErrors } from "../../ui/form-submit";
 import { useUserOptions } from "../profiles/queries";
 import { useCreatePhone, useUpdatePhone } from "./queries";
 
@@ -70,7 +67,6 @@ function PhoneForm({ phone, onDone }: { phone: Phone | null; onDone: () => void 
   const create = useCreatePhone();
   const update = useUpdatePhone();
   const users = useUserOptions();
-  const [alert, setAlert] = useState<string | null>(null);
   const {
     register,
     control,
@@ -92,31 +88,23 @@ function PhoneForm({ phone, onDone }: { phone: Phone | null; onDone: () => void 
   });
   const protocols = findPhoneModel(watch("model") || "")?.protocols ?? ["SCCP", "SIP", "SIPE"];
 
-  const handleSave = handleSubmit(async (body) => {
-    setAlert(null);
-    try {
+  const { alert, guard } = useServerErrors(setError, FIELDS);
+  const handleSave = handleSubmit(
+    guard(async (body) => {
       if (phone) await update.mutateAsync({ id: phone.id, patch: body as UpdatePhoneInput });
       else await create.mutateAsync(body as CreatePhoneInput);
-      notifications.show({
-        color: "green",
-        icon: <IconCheck size={18} />,
-        title: phone ? "Phone saved" : "Phone added",
-        message: `${(body as CreateBody).mac ?? phone?.mac} was ${phone ? "updated" : "added"}.`,
-      });
+      notifySaved(
+        phone ? "Phone saved" : "Phone added",
+        `${(body as CreateBody).mac ?? phone?.mac} was ${phone ? "updated" : "added"}.`,
+      );
       onDone();
-    } catch (error) {
-      setAlert(applyServerErrors(error, setError, FIELDS));
-    }
-  });
+    }),
+  );
 
   return (
     <form onSubmit={handleSave} noValidate>
       <Stack gap="sm">
-        {alert && (
-          <Alert color="red" icon={<IconAlertCircle />} title="Could not save the phone" role="alert">
-            {alert}
-          </Alert>
-        )}
+        <FormErrorAlert title="Could not save the phone" alert={alert} />
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
           <TextInput
             label="MAC address"

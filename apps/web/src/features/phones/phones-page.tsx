@@ -1,21 +1,22 @@
-import "mantine-datatable/styles.css";
 import { softwareTypes, type Phone } from "@cisisk/contract";
-import { ActionIcon, Alert, Badge, Button, Group, Paper, Select, Text, TextInput, Tooltip } from "@mantine/core";
-import { useDebouncedValue, useDisclosure } from "@mantine/hooks";
+import { ActionIcon, Badge, Button, Group, Paper, Select, Text, Tooltip } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
 import { modals } from "@mantine/modals";
 import { notifications } from "@mantine/notifications";
 import {
   IconAlertCircle,
+  IconDeviceLandlinePhone,
   IconFileCode,
   IconPencil,
   IconPlus,
-  IconSearch,
   IconTrash,
   IconViewportWide,
 } from "@tabler/icons-react";
-import { DataTable, type DataTableColumn, type DataTableSortStatus } from "mantine-datatable";
+import type { DataTableColumn } from "mantine-datatable";
 import { useState } from "react";
 import { errorMessage } from "../../lib/form-errors";
+import { useListState } from "../../ui/list-state";
+import { ListCount, ListSearch, ListTable } from "../../ui/list-table";
 import { PageHeader } from "../../ui/page-header";
 import { useProfileList } from "../profiles/queries";
 import { ConfigModal } from "./config-modal";
@@ -23,7 +24,7 @@ import { KemsModal } from "./kems-modal";
 import { modelOptions, PhoneFormModal } from "./phone-form-modal";
 import { useDeletePhone, usePhoneList } from "./queries";
 
-const PAGE_SIZES = [10, 25, 50, 100];
+const NOUN = { one: "phone", other: "phones" };
 const dash = (
   <Text c="dimmed" span>
     —
@@ -31,25 +32,18 @@ const dash = (
 );
 
 export function PhonesPage() {
-  const [page, setPage] = useState(1);
-  const [pageSize, setPageSize] = useState(25);
-  const [sortStatus, setSortStatus] = useState<DataTableSortStatus<Phone>>({ columnAccessor: "mac", direction: "asc" });
-  const [search, setSearch] = useState("");
-  const [q] = useDebouncedValue(search.trim(), 300);
   const [model, setModel] = useState<string | null>(null);
   const [software, setSoftware] = useState<string | null>(null);
   const [profileId, setProfileId] = useState<string | null>(null);
+  const state = useListState<Phone>({ columnAccessor: "mac", direction: "asc" }, [model, software, profileId]);
   const profiles = useProfileList({ page: 1, pageSize: 500, sort: "name" });
-
   const list = usePhoneList({
-    page,
-    pageSize,
-    sort: `${sortStatus.direction === "desc" ? "-" : ""}${sortStatus.columnAccessor}`,
-    ...(q && { q }),
+    ...state.query,
     ...(model && { model }),
     ...(software && { softwareType: software }),
     ...(profileId && { profileId }),
   });
+  state.keepPageInRange(list);
 
   const [formOpened, form] = useDisclosure(false);
   const [editing, setEditing] = useState<Phone | null>(null);
@@ -169,13 +163,6 @@ export function PhonesPage() {
     },
   ];
 
-  const resetPage =
-    <T,>(set: (v: T) => void) =>
-    (v: T) => {
-      set(v);
-      setPage(1);
-    };
-
   return (
     <>
       <PageHeader
@@ -195,14 +182,7 @@ export function PhonesPage() {
       />
       <Paper withBorder radius="md" p="sm">
         <Group mb="sm" gap="sm">
-          <TextInput
-            placeholder="Search MAC, IP, label, location"
-            aria-label="Search phones"
-            leftSection={<IconSearch size={16} />}
-            value={search}
-            onChange={(e) => resetPage(setSearch)(e.currentTarget.value)}
-            w={280}
-          />
+          <ListSearch state={state} label="Search phones" placeholder="Search MAC, IP, label, location" w={280} />
           <Select
             aria-label="Filter by model"
             placeholder="All models"
@@ -210,7 +190,7 @@ export function PhonesPage() {
             searchable
             data={modelOptions.map((o) => o.value)}
             value={model}
-            onChange={resetPage(setModel)}
+            onChange={setModel}
             w={150}
           />
           <Select
@@ -219,7 +199,7 @@ export function PhonesPage() {
             clearable
             data={[...softwareTypes]}
             value={software}
-            onChange={resetPage(setSoftware)}
+            onChange={setSoftware}
             w={150}
           />
           <Select
@@ -229,45 +209,18 @@ export function PhonesPage() {
             searchable
             data={(profiles.data?.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
             value={profileId}
-            onChange={resetPage(setProfileId)}
+            onChange={setProfileId}
             w={200}
           />
-          {list.data && (
-            <Text size="sm" c="dimmed" ml="auto">
-              {list.data.total === 1 ? "1 phone" : `${list.data.total} phones`}
-            </Text>
-          )}
+          <ListCount list={list} noun={NOUN} q={state.q} ml="auto" />
         </Group>
-        {list.error && (
-          <Alert color="red" icon={<IconAlertCircle />} title="Could not load phones" mb="sm">
-            {errorMessage(list.error)}
-          </Alert>
-        )}
-        <DataTable<Phone>
-          withTableBorder={false}
-          striped
-          highlightOnHover
-          verticalSpacing="xs"
-          fz="sm"
-          minHeight={list.data?.data.length ? undefined : 200}
-          records={list.data?.data ?? []}
+        <ListTable
+          state={state}
+          list={list}
           columns={columns}
-          fetching={list.isFetching && (list.isPlaceholderData || !list.data)}
-          totalRecords={list.data?.total ?? 0}
-          recordsPerPage={pageSize}
-          page={page}
-          onPageChange={setPage}
-          recordsPerPageOptions={PAGE_SIZES}
-          onRecordsPerPageChange={(size) => {
-            setPageSize(size);
-            setPage(1);
-          }}
-          sortStatus={sortStatus}
-          onSortStatusChange={(s) => {
-            setSortStatus(s);
-            setPage(1);
-          }}
-          noRecordsText="No phones"
+          noun={NOUN}
+          emptyIcon={<IconDeviceLandlinePhone />}
+          emptyHint="Add one with “New phone”."
         />
       </Paper>
       <PhoneFormModal opened={formOpened} phone={editing} onClose={form.close} />

@@ -1,33 +1,24 @@
-import "mantine-datatable/styles.css";
 import type { Profile } from "@cisisk/contract";
-import { ActionIcon, Alert, Badge, Button, Group, Paper, Text, TextInput } from "@mantine/core";
-import { useDebouncedValue, useDisclosure } from "@mantine/hooks";
+import { ActionIcon, Badge, Button, Group, Paper, Text } from "@mantine/core";
+import { useDisclosure } from "@mantine/hooks";
 import { modals } from "@mantine/modals";
 import { notifications } from "@mantine/notifications";
-import { IconAlertCircle, IconPencil, IconPlus, IconRocket, IconSearch, IconTrash } from "@tabler/icons-react";
-import { DataTable, type DataTableColumn, type DataTableSortStatus } from "mantine-datatable";
+import { IconFileSettings, IconPencil, IconPlus, IconRocket, IconTrash } from "@tabler/icons-react";
+import type { DataTableColumn } from "mantine-datatable";
 import { useState } from "react";
 import { errorMessage } from "../../lib/form-errors";
 import { formatDateTime } from "../../lib/format";
+import { useListState } from "../../ui/list-state";
+import { ListSearch, ListTable } from "../../ui/list-table";
 import { PageHeader } from "../../ui/page-header";
 import { DeployModal } from "./deploy-modal";
 import { ProfileEditorModal } from "./profile-editor-modal";
 import { useDeleteProfile, useProfileList } from "./queries";
 
 export function ProfilesPage() {
-  const [page, setPage] = useState(1);
-  const [sortStatus, setSortStatus] = useState<DataTableSortStatus<Profile>>({
-    columnAccessor: "name",
-    direction: "asc",
-  });
-  const [search, setSearch] = useState("");
-  const [q] = useDebouncedValue(search.trim(), 300);
-  const list = useProfileList({
-    page,
-    pageSize: 25,
-    sort: `${sortStatus.direction === "desc" ? "-" : ""}${sortStatus.columnAccessor}`,
-    ...(q && { q }),
-  });
+  const state = useListState<Profile>({ columnAccessor: "name", direction: "asc" });
+  const list = useProfileList(state.query);
+  state.keepPageInRange(list);
   const [editorOpened, editor] = useDisclosure(false);
   const [editing, setEditing] = useState<Profile | null>(null);
   const [deploying, setDeploying] = useState<Profile | null>(null);
@@ -124,39 +115,15 @@ export function ProfilesPage() {
       />
       <Paper withBorder radius="md" p="sm">
         <Group mb="sm">
-          <TextInput
-            placeholder="Search name or description"
-            aria-label="Search profiles"
-            leftSection={<IconSearch size={16} />}
-            value={search}
-            onChange={(e) => {
-              setSearch(e.currentTarget.value);
-              setPage(1);
-            }}
-            w={320}
-          />
+          <ListSearch state={state} label="Search profiles" placeholder="Search name or description" w={320} />
         </Group>
-        {list.error && (
-          <Alert color="red" icon={<IconAlertCircle />} title="Could not load profiles" mb="sm">
-            {errorMessage(list.error)}
-          </Alert>
-        )}
-        <DataTable<Profile>
-          withTableBorder={false}
-          striped
-          highlightOnHover
-          verticalSpacing="xs"
-          fz="sm"
-          minHeight={list.data?.data.length ? undefined : 200}
-          records={list.data?.data ?? []}
+        <ListTable
+          state={state}
+          list={list}
           columns={columns}
-          totalRecords={list.data?.total ?? 0}
-          recordsPerPage={25}
-          page={page}
-          onPageChange={setPage}
-          sortStatus={sortStatus}
-          onSortStatusChange={setSortStatus}
-          noRecordsText="No profiles"
+          noun={{ one: "profile", other: "profiles" }}
+          emptyIcon={<IconFileSettings />}
+          emptyHint="Create one with “New profile”."
         />
       </Paper>
       <ProfileEditorModal opened={editorOpened} profile={editing} onClose={editor.close} />

@@ -20,14 +20,12 @@ import {
   Switch,
   TextInput,
 } from "@mantine/core";
-import { notifications } from "@mantine/notifications";
-import { IconAlertCircle, IconCheck, IconInfoCircle } from "@tabler/icons-react";
-import { useState } from "react";
+import { IconInfoCircle } from "@tabler/icons-react";
 import { Controller, useForm, type Resolver } from "react-hook-form";
 import type { z } from "zod";
-import { applyServerErrors } from "../../lib/form-errors";
 import { requestResolver } from "../../lib/request-resolver";
 import { sentence } from "../../lib/format";
+import { FormErrorAlert, notifySaved, useServerErrors } from "../../ui/form-submit";
 import { useMe } from "../auth/queries";
 import { useCreateUser, useUpdateUser } from "./queries";
 
@@ -102,7 +100,6 @@ function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
   const me = useMe();
   const createUser = useCreateUser();
   const updateUser = useUpdateUser();
-  const [alert, setAlert] = useState<string | null>(null);
   const {
     register,
     control,
@@ -127,47 +124,26 @@ function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
   const isSelf = user !== null && me.data?.id === user.id;
   const losesConsole = isSelf && (watch("level") !== SUPERADMIN_LEVEL || !watch("activated"));
 
-  const handleSave = handleSubmit(async (body) => {
-    setAlert(null);
-    try {
+  const { alert, guard } = useServerErrors(setError, FIELDS);
+  const handleSave = handleSubmit(
+    guard(async (body) => {
       if (user) {
         const patch = changedFields(user, body as UpdateBody);
         if (Object.keys(patch).length === 0) return onDone();
         const saved = await updateUser.mutateAsync({ id: user.id, patch });
-        notifications.show({
-          color: "green",
-          icon: <IconCheck size={18} />,
-          title: "User saved",
-          message: `${saved.username} was updated.`,
-        });
+        notifySaved("User saved", `${saved.username} was updated.`);
       } else {
         const created = await createUser.mutateAsync(body as CreateBody);
-        notifications.show({
-          color: "green",
-          icon: <IconCheck size={18} />,
-          title: "User created",
-          message: `${created.username} was added.`,
-        });
+        notifySaved("User created", `${created.username} was added.`);
       }
       onDone();
-    } catch (error) {
-      setAlert(applyServerErrors(error, setError, FIELDS));
-    }
-  });
+    }),
+  );
 
   return (
     <form onSubmit={handleSave} noValidate>
       <Stack gap="sm">
-        {alert && (
-          <Alert
-            color="red"
-            icon={<IconAlertCircle />}
-            title={user ? "Could not save the user" : "Could not create the user"}
-            role="alert"
-          >
-            {alert}
-          </Alert>
-        )}
+        <FormErrorAlert title={user ? "Could not save the user" : "Could not create the user"} alert={alert} />
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
           <TextInput
             label="Username"

@@ -1,0 +1,40 @@
+import { Alert } from "@mantine/core";
+import { notifications } from "@mantine/notifications";
+import { IconAlertCircle, IconCheck } from "@tabler/icons-react";
+import { useState } from "react";
+import type { FieldValues, Path, UseFormSetError } from "react-hook-form";
+import { applyServerErrors } from "../lib/form-errors";
+
+/**
+ * A form dialog's submit with the server's errors: `guard(save)` runs `save`; when it throws, the errors
+ * that name a field go on that field and the rest becomes `alert` (shown by <FormErrorAlert>).
+ */
+export function useServerErrors<T extends FieldValues>(setError: UseFormSetError<T>, fields: readonly Path<T>[]) {
+  const [alert, setAlert] = useState<string | null>(null);
+  const guard =
+    <A extends unknown[]>(save: (...args: A) => Promise<void>) =>
+    async (...args: A) => {
+      setAlert(null);
+      try {
+        await save(...args);
+      } catch (error) {
+        setAlert(applyServerErrors(error, setError, fields));
+      }
+    };
+  return { alert, guard };
+}
+
+/** The alert at the top of a form dialog for what the server said that belongs to no field. */
+export function FormErrorAlert({ title, alert }: { title: string; alert: string | null }) {
+  if (!alert) return null;
+  return (
+    <Alert color="red" icon={<IconAlertCircle />} title={title} role="alert">
+      {alert}
+    </Alert>
+  );
+}
+
+/** The green notification after a save, e.g. notifySaved("User created", "jdoe was added."). */
+export function notifySaved(title: string, message: string) {
+  notifications.show({ color: "green", icon: <IconCheck size={18} />, title, message });
+}
