@@ -370,3 +370,35 @@ describe("bulk deploy", () => {
     expectError(res, 400, "validation_failed");
   });
 });
+
+describe("bad input to the deploy endpoints", () => {
+  it("answers 4xx JSON errors and changes nothing: no deployment, no file, no current profile", async () => {
+    const phone = await inv.phone({ mac: "0C1167884BAD", model: "8845", softwareType: "SIPE", ip: "127.0.0.1" });
+    const profile = await inv.profile({ name: "bad-input", softwareType: "SIPE", userId: owner });
+    const before = (await t.app.inject({ method: "GET", url: "/api/v1/deployments", headers: h })).json().total;
+    const unknown = "00000000-0000-4000-8000-000000000000";
+    const post = (url: string, payload: unknown) =>
+      t.app.inject({ method: "POST", url, headers: h, payload: payload as object });
+
+    expectError(await post(`/api/v1/profiles/${profile.id}/deploy`, {}), 400, "validation_failed");
+    expectError(
+      await post(`/api/v1/profiles/${profile.id}/deploy`, { phoneId: "not-a-uuid" }),
+      400,
+      "validation_failed",
+    );
+    expectError(await post(`/api/v1/profiles/${profile.id}/deploy`, { phoneId: unknown }), 404, "not_found");
+    expectError(await post(`/api/v1/profiles/${unknown}/deploy`, { phoneId: phone.id }), 404, "not_found");
+    expectError(await post("/api/v1/deployments", { profileId: profile.id, phoneIds: [] }), 400, "validation_failed");
+    expectError(await post("/api/v1/deployments", { profileId: unknown, phoneIds: [phone.id] }), 404, "not_found");
+    expectError(await post(`/api/v1/phones/${unknown}/rollback`, {}), 404, "not_found");
+    expectError(
+      await t.app.inject({ method: "GET", url: `/api/v1/deployments/${unknown}`, headers: h }),
+      404,
+      "not_found",
+    );
+
+    expect((await t.app.inject({ method: "GET", url: "/api/v1/deployments", headers: h })).json().total).toBe(before);
+    expect(existsSync(liveFile(phone.mac))).toBe(false);
+    expect((await getPhone(phone.id)).currentProfileId).toBeNull();
+  });
+});
