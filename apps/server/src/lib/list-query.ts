@@ -14,9 +14,14 @@ export function parseSort<F extends string>(
 
 export const offsetOf = (q: ListQuery): number => (q.page - 1) * q.pageSize;
 
-/** Escapes LIKE wildcards so a search for "50%" finds "50%", not everything. */
+/** Escapes LIKE wildcards (for `like … escape '\\'`) so a search for "50%" finds "50%", not everything. */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** Lower-cased substring pattern for `ilike` and pre-lowered columns. */
 export function likePattern(q: string): string {
-  return `%${q.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${escapeLike(q.toLowerCase())}%`;
 }
 
 /** Case-insensitive substring match that behaves the same on SQLite, PostgreSQL and MySQL. */

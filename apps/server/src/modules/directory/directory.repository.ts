@@ -1,7 +1,7 @@
 import type { Contact, ListQuery } from "@cisisk/contract";
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from "kysely";
 import type { Database } from "../../db/schema.js";
-import { likePattern, offsetOf, parseSort } from "../../lib/list-query.js";
+import { escapeLike, likePattern, offsetOf, parseSort } from "../../lib/list-query.js";
 
 export const NUMBER_KINDS = ["work", "mobile", "home"] as const;
 export type NumberKind = (typeof NUMBER_KINDS)[number];
@@ -47,7 +47,7 @@ function prefixEnd(prefix: string): string {
  * answer exact under collations where the range alone would be approximate.
  */
 function startsWith(column: string, prefix: string): Expression<SqlBool> {
-  const p = `${prefix.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  const p = `${escapeLike(prefix)}%`;
   return sql<SqlBool>`(${sql.ref(column)} >= ${prefix} and ${sql.ref(column)} < ${prefixEnd(prefix)} and ${sql.ref(column)} like ${p} escape ${"\\"})`;
 }
 

@@ -16,7 +16,11 @@ import {
 import type { Kysely } from "kysely";
 import type { AsteriskManager, Technology } from "../../adapters/ami/asterisk-manager.js";
 import type { AsteriskLine } from "../../adapters/asterisk/asterisk-line.js";
-import { realtimeContacts, realtimeSipRegistrations } from "../../adapters/asterisk/realtime-writer.js";
+import {
+  realtimeContacts,
+  realtimeSipRegistrations,
+  type RealtimeContact,
+} from "../../adapters/asterisk/realtime-writer.js";
 import type { Database } from "../../db/schema.js";
 import { NotFound, ValidationFailed } from "../../errors.js";
 import { generatePassword, newId } from "../../lib/ids.js";
@@ -142,30 +146,22 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
           }
         }
       } else {
-        const db = await source.db();
-        for (const c of await realtimeContacts(db)) {
-          add("PJSIP", c.endpoint, {
-            uri: c.uri,
-            userAgent: c.userAgent,
-            ip: c.viaAddr,
-            status: null,
-            expiresAt: c.expiresAt,
-          });
-        }
-        known.add("PJSIP");
-        const sip = await realtimeSipRegistrations(db).catch(() => null);
-        if (sip) {
-          known.add("SIP");
-          for (const c of sip) {
-            add("SIP", c.endpoint, {
+        // Realtime rows carry the same fields for PJSIP (ps_contacts) and chan_sip (sippeers).
+        const fromRealtime = (tech: ExtensionTechnology, rows: RealtimeContact[]) => {
+          for (const c of rows)
+            add(tech, c.endpoint, {
               uri: c.uri,
               userAgent: c.userAgent,
               ip: c.viaAddr,
               status: null,
               expiresAt: c.expiresAt,
             });
-          }
-        }
+          known.add(tech);
+        };
+        const db = await source.db();
+        fromRealtime("PJSIP", await realtimeContacts(db));
+        const sip = await realtimeSipRegistrations(db).catch(() => null);
+        if (sip) fromRealtime("SIP", sip);
       }
       return { map, known };
     } catch {
