@@ -16,7 +16,7 @@ import { createDeploymentsRepository } from "./modules/deployments/deployments.r
 import { createDeploymentsService } from "./modules/deployments/deployments.service.js";
 import { createPhonesRepository } from "./modules/phones/phones.repository.js";
 import { createPhonesService } from "./modules/phones/phones.service.js";
-import { createTableLineSource } from "./modules/profiles/line-source.js";
+import { createLineSource } from "./modules/profiles/line-source.js";
 import { createProfilesRepository } from "./modules/profiles/profiles.repository.js";
 import { createProfilesService } from "./modules/profiles/profiles.service.js";
 import { createAmiClient } from "./adapters/ami/ami-client.js";
@@ -138,7 +138,7 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
   const profiles = createProfilesService({
     repo: createProfilesRepository(db.kysely),
     phones,
-    lines: createTableLineSource(db.kysely, secretBox, (userId) => extensions.lineCredentialsForUser(userId)),
+    lines: createLineSource(db.kysely, extensions),
     server: {
       asteriskHost: config.asterisk.host,
       sipPort: Number(config.sip.proxy?.split(":")[1] ?? 5060),

@@ -142,6 +142,11 @@ export function createExtensionsRepository(db: Kysely<Database>) {
       return (await base().orderBy("extensions.number").execute()).map(toRecord);
     },
 
+    async findManyByIds(ids: string[]): Promise<ExtensionRecord[]> {
+      if (ids.length === 0) return [];
+      return (await base().where("extensions.id", "in", ids).execute()).map(toRecord);
+    },
+
     async listForUser(userId: string): Promise<ExtensionRecord[]> {
       return (await base().where("extensions.user_id", "=", userId).orderBy("extensions.number").execute()).map(
         toRecord,

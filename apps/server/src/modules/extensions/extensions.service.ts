@@ -265,6 +265,21 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
     };
   }
 
+  function credentialsOf(r: ExtensionRecord): LineCredentials {
+    return {
+      extensionId: r.id,
+      number: r.number,
+      technology: r.technology,
+      displayName: r.displayName,
+      authUsername: r.number,
+      secret: secretBox.open(r.secretSealed),
+      realm: deps.realm,
+      context: r.context,
+      transport: r.transport,
+      voicemail: r.voicemail,
+    };
+  }
+
   const service = {
     async list(q: ListExtensionsQuery): Promise<ListResponse<Extension>> {
       const { rows, total } = await repo.list(q);
@@ -390,19 +405,14 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
     },
 
     /** The lines of a user with their secrets in clear (phone profiles need them). Never expose over HTTP. */
+    /** A user's extensions in number order, with their secrets in clear: what a phone's config needs. */
     async lineCredentialsForUser(userId: string): Promise<LineCredentials[]> {
-      return (await repo.listForUser(userId)).map((r) => ({
-        extensionId: r.id,
-        number: r.number,
-        technology: r.technology,
-        displayName: r.displayName,
-        authUsername: r.number,
-        secret: secretBox.open(r.secretSealed),
-        realm: deps.realm,
-        context: r.context,
-        transport: r.transport,
-        voicemail: r.voicemail,
-      }));
+      return (await repo.listForUser(userId)).map(credentialsOf);
+    },
+
+    /** The same for explicitly chosen extensions (a phone's button links), keyed by extension id. */
+    async lineCredentialsByIds(ids: string[]): Promise<Map<string, LineCredentials>> {
+      return new Map((await repo.findManyByIds(ids)).map((r) => [r.id, credentialsOf(r)]));
     },
 
     lineOf,

@@ -1,6 +1,5 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
-import type { SecretBox } from "../../lib/secret-box.js";
 
 export interface RenderLine {
   button: number;
@@ -17,61 +16,51 @@ export interface LineSource {
   linesFor(phoneId: string, ownerUserId: string | null, capacity: number): Promise<RenderLine[]>;
 }
 
-/** A profile owner's lines as the extensions service gives them (number order, secret in clear). */
-export type OwnerLines = (
-  userId: string,
-) => Promise<{ number: string; displayName: string; authUsername: string; secret: string }[]>;
+/** What the profiles module needs from the extensions service: lines with their secrets in clear. */
+export interface ExtensionLines {
+  lineCredentialsForUser(userId: string): Promise<LineCredential[]>;
+  lineCredentialsByIds(ids: string[]): Promise<Map<string, LineCredential>>;
+}
+interface LineCredential {
+  number: string;
+  displayName: string;
+  authUsername: string;
+  secret: string;
+}
+
+const toRenderLine = (button: number, l: LineCredential): RenderLine => ({
+  button,
+  number: l.number,
+  displayName: l.displayName,
+  authName: l.authUsername,
+  password: l.secret,
+});
 
 /**
- * Explicit button links come from this module's `phone_lines` (joined to the extension's sealed secret);
- * without them, the owner's extensions from the extensions service fill the buttons in number order.
+ * Explicit button links come from this module's `phone_lines`; without them, the owner's extensions fill
+ * the buttons in number order. Credentials always come from the extensions service.
  */
-export function createTableLineSource(db: Kysely<Database>, secretBox: SecretBox, ownerLines: OwnerLines): LineSource {
-  function authNameOf(number: string, options: string | null): string {
-    if (!options) return number;
-    try {
-      const o = JSON.parse(options) as { authName?: unknown; username?: unknown };
-      const v = o.authName ?? o.username;
-      return typeof v === "string" && v ? v : number;
-    } catch {
-      return number;
-    }
-  }
+export function createLineSource(db: Kysely<Database>, extensions: ExtensionLines): LineSource {
   return {
     async linesFor(phoneId, ownerUserId, capacity) {
-      const explicit = await db
+      const links = await db
         .selectFrom("phone_lines")
-        .innerJoin("extensions", "extensions.id", "phone_lines.extension_id")
-        .select([
-          "phone_lines.button",
-          "extensions.number",
-          "extensions.display_name",
-          "extensions.secret_encrypted",
-          "extensions.options",
-        ])
-        .where("phone_lines.phone_id", "=", phoneId)
-        .orderBy("phone_lines.button")
+        .select(["button", "extension_id"])
+        .where("phone_id", "=", phoneId)
+        .orderBy("button")
         .execute();
-      if (explicit.length === 0) {
+      if (links.length === 0) {
         if (!ownerUserId) return [];
-        return (await ownerLines(ownerUserId)).slice(0, capacity).map((l, i) => ({
-          button: i + 1,
-          number: l.number,
-          displayName: l.displayName,
-          authName: l.authUsername,
-          password: l.secret,
-        }));
+        return (await extensions.lineCredentialsForUser(ownerUserId))
+          .slice(0, capacity)
+          .map((l, i) => toRenderLine(i + 1, l));
       }
-      const rows = explicit.map((r) => ({ ...r, button: Number(r.button) }));
-      return rows
-        .filter((r) => r.button <= capacity)
-        .map((r) => ({
-          button: r.button,
-          number: r.number,
-          displayName: r.display_name,
-          authName: authNameOf(r.number, r.options),
-          password: secretBox.open(r.secret_encrypted),
-        }));
+      const inRange = links.map((l) => ({ ...l, button: Number(l.button) })).filter((l) => l.button <= capacity);
+      const credentials = await extensions.lineCredentialsByIds(inRange.map((l) => l.extension_id));
+      return inRange.flatMap((l) => {
+        const c = credentials.get(l.extension_id);
+        return c ? [toRenderLine(l.button, c)] : [];
+      });
     },
   };
 }
