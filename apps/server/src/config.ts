@@ -102,7 +102,8 @@ const tomlSchema = z
         cgi_port: port.default(80),
         cgi_key_delay_ms: z.number().int().min(0).max(10_000).default(1000),
         concurrency: z.number().int().min(1).max(64).default(8),
-        bulk_stale_after_seconds: z.number().min(1).max(3600).default(60),
+        /** Deprecated: [jobs] lease_seconds (used when that is not set). */
+        bulk_stale_after_seconds: z.number().min(1).max(3600).optional(),
       })
       .strict()
       .default({
@@ -116,8 +117,16 @@ const tomlSchema = z
         cgi_port: 80,
         cgi_key_delay_ms: 1000,
         concurrency: 8,
-        bulk_stale_after_seconds: 60,
       }),
+    jobs: z
+      .object({
+        lease_seconds: z.number().min(0.5).max(3600).optional(),
+        poll_seconds: z.number().min(0.1).max(3600).default(5),
+        backoff_seconds: z.number().min(0).max(3600).default(5),
+        max_backoff_seconds: z.number().min(0).max(86_400).default(300),
+      })
+      .strict()
+      .default({ poll_seconds: 5, backoff_seconds: 5, max_backoff_seconds: 300 }),
     phone_services: z
       .object({
         base_url: z.url().optional(),
@@ -164,7 +173,9 @@ export type TomlConfig = z.infer<typeof tomlSchema>;
 
 export type DatabaseUrl = string;
 
-export interface Config extends Omit<TomlConfig, "server" | "auth"> {
+export interface Config extends Omit<TomlConfig, "server" | "auth" | "jobs"> {
+  /** Leases, heartbeats and retries of work any server may do (jobs/). */
+  readonly jobs: TomlConfig["jobs"] & { readonly lease_seconds: number };
   readonly server: {
     readonly port: number;
     readonly host: string;
@@ -268,6 +279,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
 
   return deepFreeze({
     ...t,
+    jobs: { ...t.jobs, lease_seconds: t.jobs.lease_seconds ?? t.restart.bulk_stale_after_seconds ?? 60 },
     sip: { ...t.sip, realm: t.sip.realm ?? t.sip.domain },
     server: {
       port: e.PORT ?? t.server.port ?? 3000,

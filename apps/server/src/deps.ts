@@ -1,4 +1,7 @@
+import { pino, type Logger } from "pino";
 import type { Config } from "./config.js";
+import { createJobsRepository } from "./jobs/jobs.repository.js";
+import { createJobs } from "./jobs/jobs.service.js";
 import type { Db } from "./db/connect.js";
 import { createSecretBox } from "./lib/secret-box.js";
 import { systemClock, type Clock } from "./lib/time.js";
@@ -33,8 +36,21 @@ import { createServicesRepository } from "./modules/services/services.repository
 import { createServicesService } from "./modules/services/services.service.js";
 
 /** The composition root: every service built once, from config and the database, passed down explicitly. */
-export function createDeps(config: Config, db: Db, options: { clock?: Clock } = {}) {
+export function createDeps(config: Config, db: Db, options: { clock?: Clock; log?: Logger } = {}) {
   const clock = options.clock ?? systemClock;
+  const log = options.log ?? pino({ level: "silent" });
+  // Work that must outlive the server that started it (deploys, mail, SMS), and the outbox's leases.
+  const leaseMs = config.jobs.lease_seconds * 1000;
+  const backoffMs = (attempt: number) =>
+    Math.min(config.jobs.max_backoff_seconds, config.jobs.backoff_seconds * 2 ** (attempt - 1)) * 1000;
+  const jobs = createJobs({
+    repo: createJobsRepository(db.kysely),
+    clock,
+    log,
+    leaseMs,
+    backoffMs: config.jobs.backoff_seconds * 1000,
+    maxBackoffMs: config.jobs.max_backoff_seconds * 1000,
+  });
   const secretBox = createSecretBox(config.auth.secretKey);
   const authRepo = createAuthRepository(db.kysely);
   const usersRepo = createUsersRepository(db.kysely);
@@ -83,6 +99,9 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
     manager: asteriskManager,
     lineOf: (record) => extensions.lineOf(record),
     clock,
+    leaseMs,
+    backoffMs,
+    log,
   });
   const extensions = createExtensionsService({
     db: db.kysely,
@@ -176,9 +195,11 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
       cgiKeyDelayMs: config.restart.cgi_key_delay_ms,
       keepBackups: config.ftp.keep_backups,
       concurrency: config.restart.concurrency,
-      staleAfterMs: config.restart.bulk_stale_after_seconds * 1000,
+      leaseMs,
     },
+    jobs,
     clock,
+    onBackgroundError: (err) => log.error({ err: (err as Error).message }, "bulk deploy failed"),
   });
   const directory = createDirectoryService({
     repo: createDirectoryRepository(db.kysely),
@@ -206,6 +227,8 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
     config,
     db,
     clock,
+    log,
+    jobs,
     secretBox,
     users,
     auth,

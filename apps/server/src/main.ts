@@ -1,3 +1,4 @@
+import { pino } from "pino";
 import { ConfigError, loadConfig } from "./config.js";
 import { connectDatabase } from "./db/connect.js";
 import { migrateToLatest } from "./db/migrate.js";
@@ -20,7 +21,7 @@ async function main(): Promise<void> {
 
   const db = await connectDatabase(config.server.databaseUrl);
   const applied = await migrateToLatest(db.kysely);
-  const deps = createDeps(config, db);
+  const deps = createDeps(config, db, { log: pino({ level: config.server.logLevel }) });
   const app = await buildApp(deps, {
     logger: {
       level: config.server.logLevel,
@@ -52,16 +53,19 @@ async function main(): Promise<void> {
     );
   }
 
-  // Bulk deploys left running by a server that stopped (readers fail them too, whenever they look).
+  // Deploys left running by a server that stopped (readers and the job loop fail them too, whenever they look).
   const abandoned = await deps.deployments.failAbandoned();
-  if (abandoned > 0) app.log.warn({ batches: abandoned }, "bulk deploys abandoned by a stopped server marked failed");
+  if (abandoned > 0) app.log.warn({ deploys: abandoned }, "deploys abandoned by a stopped server marked failed");
 
-  // Applies Asterisk changes that could not be applied at once (every server runs it; rows are claimed).
-  const stopAsteriskSync = deps.asteriskSync.start();
+  // Every server runs both loops; rows are leased, so each piece of work is done by one server at a time.
+  const pollMs = config.jobs.poll_seconds * 1000;
+  const stopJobs = deps.jobs.start(pollMs);
+  const stopAsteriskSync = deps.asteriskSync.start(pollMs);
 
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, "shutting down");
     stopAsteriskSync();
+    stopJobs();
     await app.close();
     await deps.closeAdapters();
     await db.close();

@@ -143,8 +143,6 @@ export interface DeploymentBatchesTable {
   finished_at: string | null;
   /** running | finished | failed (0006). */
   status: Generated<string>;
-  /** Refreshed by the server running the batch; a stale one means that server stopped (0006). */
-  heartbeat_at: string | null;
   detail: string | null;
 }
 
@@ -181,10 +179,39 @@ export interface AsteriskChangesTable {
   status: string;
   attempts: number;
   last_error: string | null;
-  claimed_by: string | null;
-  claimed_until: string | null;
+  /** The server applying it, and until when (0007: a lease, see jobs/lease-table.ts). */
+  lease_owner: string | null;
+  lease_until: string | null;
+  /** A failed change is retried no sooner than this (0007). */
+  run_after?: string | null;
   created_at: string;
   applied_at: string | null;
+}
+
+/** Work that must outlive the server that started it: deploys, mail, SMS (0007). */
+export interface JobsTable {
+  id: string;
+  kind: string;
+  subject: string | null;
+  /** JSON. */
+  payload: string;
+  /** pending (waiting, or leased while it runs) | succeeded | failed. */
+  status: string;
+  attempts: number;
+  max_attempts: number;
+  run_after: string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+/** One throttle key's window and the attempts counted in it (0007). */
+export interface ThrottleCountersTable {
+  key: string;
+  hits: number;
+  window_end: string;
 }
 
 export interface Database {
@@ -208,6 +235,8 @@ export interface Database {
   phone_services: PhoneServicesTable;
   phone_service_assignments: PhoneServiceAssignmentsTable;
   phone_login_attempts: PhoneLoginAttemptsTable;
+  jobs: JobsTable;
+  throttle_counters: ThrottleCountersTable;
 }
 
 /** A directory entry: corporate when owner_user_id is null, else personal to that user (0005). */

@@ -20,9 +20,15 @@ export interface TestApp {
 
 /** The real buildApp on a fresh real database, with the superadmin seeded. */
 export async function buildTestApp(
-  options: { toml?: LoadConfigOptions["toml"]; env?: Record<string, string>; clock?: Clock } = {},
-): Promise<TestApp> {
-  const db = await createTestDatabase();
+  options: {
+    toml?: LoadConfigOptions["toml"];
+    env?: Record<string, string>;
+    clock?: Clock;
+    /** A database shared with server processes the test starts (see test/server-process.ts). */
+    sharedDatabase?: boolean;
+  } = {},
+): Promise<TestApp & { databaseUrl: string }> {
+  const db = await createTestDatabase({ shared: options.sharedDatabase });
   const config = loadConfig(
     {
       JWT_SECRET: "test-secret-test-secret-test-secret-0123456789",
@@ -40,6 +46,7 @@ export async function buildTestApp(
     app,
     deps,
     db,
+    databaseUrl: db.url,
     async adminHeaders() {
       if (cached) return cached;
       const res = await app.inject({ method: "POST", url: "/api/v1/auth/login", payload: ADMIN });

@@ -7,7 +7,9 @@ import { removeRealtime, writeRealtime } from "../../adapters/asterisk/realtime-
 import type { AsteriskChangesTable, Database } from "../../db/schema.js";
 import { UpstreamFailed } from "../../errors.js";
 import { newId } from "../../lib/ids.js";
-import { addSeconds, iso, type Clock } from "../../lib/time.js";
+import { iso, type Clock } from "../../lib/time.js";
+import { keepLeased } from "../../jobs/heartbeat.js";
+import { createLeaseTable } from "../../jobs/lease-table.js";
 import { createExtensionsRepository, type ExtensionRecord } from "./extensions.repository.js";
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Asterisk's tables are not ours to type
@@ -25,7 +27,10 @@ export interface AsteriskSyncDeps {
   lineOf(record: ExtensionRecord): AsteriskLine;
   clock: Clock;
   maxAttempts?: number;
-  claimSeconds?: number;
+  /** How long a server may work on claimed changes without renewing its lease (its heartbeat). */
+  leaseMs?: number;
+  /** The wait before retry n after a failure. */
+  backoffMs?: (attempt: number) => number;
   log?: { warn(obj: object, msg: string): void };
 }
 
@@ -49,7 +54,16 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
   const { db, mode, clock } = deps;
   const serverId = newId();
   const maxAttempts = deps.maxAttempts ?? 50;
-  const claimSeconds = deps.claimSeconds ?? 60;
+  const leaseMs = deps.leaseMs ?? 60_000;
+  const backoffMs = deps.backoffMs ?? ((attempt: number) => Math.min(300_000, 5000 * 2 ** (attempt - 1)));
+  const leaseEnd = () => iso(new Date(clock().getTime() + leaseMs));
+  // The outbox rows are leased like jobs; the queue is applied strictly in id order (see claimHead).
+  const leases = createLeaseTable(db, {
+    table: "asterisk_changes",
+    doneStatus: "applied",
+    finishedColumn: "applied_at",
+    maxAttempts,
+  });
   const sameDb = mode === "realtime" && deps.realtimeDb === "same";
 
   async function applyRealtime(target: AnyDb, row: Selectable<AsteriskChangesTable>, current?: ExtensionRecord) {
@@ -85,39 +99,6 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
       const touched = new Set(batch.flatMap((r) => r.technologies.split(",")));
       await deps.manager.reload((["PJSIP", "SIP", "SCCP"] as const).filter((t) => touched.has(t)));
     }
-  }
-
-  async function release(row: Row): Promise<void> {
-    await db
-      .updateTable("asterisk_changes")
-      .set({ claimed_by: null, claimed_until: null })
-      .where("id", "=", row.id)
-      .where("claimed_by", "=", serverId)
-      .execute();
-  }
-
-  async function claimNext(): Promise<Selectable<AsteriskChangesTable> | undefined> {
-    for (let tries = 0; tries < 5; tries++) {
-      const now = iso(clock());
-      const row = await db
-        .selectFrom("asterisk_changes")
-        .selectAll()
-        .where("status", "=", "pending")
-        .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", now)]))
-        .orderBy("id")
-        .limit(1)
-        .executeTakeFirst();
-      if (!row) return undefined;
-      const claimed = await db
-        .updateTable("asterisk_changes")
-        .set({ claimed_by: serverId, claimed_until: iso(addSeconds(clock(), claimSeconds)) })
-        .where("id", "=", row.id)
-        .where("status", "=", "pending")
-        .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", now)]))
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) === 1) return row;
-    }
-    return undefined;
   }
 
   const sync = {
@@ -160,54 +141,42 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
       if (mode === "none") return 0;
       let applied = 0;
       while (applied < limit) {
-        const first = await claimNext();
-        if (!first) break;
-        const batch: Row[] = [first];
-        // Files are rendered whole: every waiting files change is covered by one render + reload.
-        while (first.mode === "files" && applied + batch.length < limit) {
-          const next = await claimNext();
-          if (!next) break;
-          if (next.mode !== "files") {
-            await release(next);
-            break;
-          }
-          batch.push(next);
-        }
+        // Files are rendered whole: every waiting files change in a row is covered by one render + reload.
+        const batch = await leases.claimHead(
+          serverId,
+          iso(clock()),
+          leaseEnd(),
+          Math.min(500, limit - applied),
+          (first, next) => first.mode === "files" && next.mode === "files",
+        );
+        if (batch.length === 0) break;
+        const stop = keepLeased(
+          async () => (await Promise.all(batch.map((r) => leases.renew(r.id, serverId, leaseEnd())))).every(Boolean),
+          Math.max(50, Math.floor(leaseMs / 3)),
+          () => deps.log?.warn({ changes: batch.map((r) => r.id) }, "asterisk changes: lease lost while applying"),
+          (err) => deps.log?.warn({ err: err.message }, "asterisk changes: lease renewal failed"),
+        );
         try {
           await apply(batch);
-          for (const row of batch) {
-            await db
-              .updateTable("asterisk_changes")
-              .set({
-                status: "applied",
-                attempts: row.attempts + 1,
-                last_error: null,
-                applied_at: iso(clock()),
-                claimed_by: null,
-                claimed_until: null,
-              })
-              .where("id", "=", row.id)
-              .execute();
-          }
+          stop();
+          for (const row of batch) await leases.complete(row.id, serverId, iso(clock()));
           applied += batch.length;
         } catch (err) {
+          stop();
           const message = ((err as Error).message || String(err)).slice(0, 1000);
           for (const row of batch) {
-            const attempts = row.attempts + 1;
-            await db
-              .updateTable("asterisk_changes")
-              .set({
-                status: attempts >= maxAttempts ? "failed" : "pending",
-                attempts,
-                last_error: message,
-                claimed_by: null,
-                claimed_until: null,
-              })
-              .where("id", "=", row.id)
-              .execute();
+            const final = row.attempts >= maxAttempts;
+            await leases.release(
+              row.id,
+              serverId,
+              message,
+              final
+                ? { final: true, at: iso(clock()) }
+                : { final: false, runAfter: iso(new Date(clock().getTime() + backoffMs(row.attempts))) },
+            );
           }
           deps.log?.warn({ changes: batch.map((r) => r.id), err: message }, "asterisk change not applied; will retry");
-          break; // Asterisk is unreachable or refuses: keep the order, retry later.
+          break; // Asterisk is unreachable or refuses: keep the order, retry the head after its backoff.
         }
       }
       return applied;

@@ -273,7 +273,10 @@ describe("realtime mode, Asterisk's tables in another database", () => {
     const url = `sqlite:${path.join(dir, "asterisk.db")}`;
     other = await connectDatabase(url);
     await createAsteriskRealtimeTables(other.kysely, other.dialect);
-    t = await buildTestApp({ toml: { asterisk: { mode: "realtime", realtime_database_url: url } } });
+    // No backoff: the test retries by hand as soon as the tables exist.
+    t = await buildTestApp({
+      toml: { asterisk: { mode: "realtime", realtime_database_url: url }, jobs: { backoff_seconds: 0 } },
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -302,7 +305,10 @@ describe("realtime mode, Asterisk's database not ready yet", () => {
     dir = await mkdtemp(path.join(tmpdir(), "cisisk-rt-late-"));
     const url = `sqlite:${path.join(dir, "asterisk.db")}`;
     other = await connectDatabase(url);
-    t = await buildTestApp({ toml: { asterisk: { mode: "realtime", realtime_database_url: url } } });
+    // No backoff: the test retries by hand as soon as the tables exist.
+    t = await buildTestApp({
+      toml: { asterisk: { mode: "realtime", realtime_database_url: url }, jobs: { backoff_seconds: 0 } },
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -348,6 +354,7 @@ describe("files mode with reloads over AMI", () => {
           ami_secret: peer.secret,
         },
         restart: { timeout_ms: 1000 },
+        jobs: { backoff_seconds: 0 },
       },
     });
     api = apiOf(t, await t.adminHeaders());
