@@ -11,7 +11,8 @@ import {
   validatorCompiler,
 } from "fastify-type-provider-zod";
 import type { Deps } from "./deps.js";
-import { requireConsoleUser } from "./http/authenticate.js";
+import { bearerToken, createRequirePrincipal } from "./http/authenticate.js";
+import { registerClientIp } from "./http/client-ip.js";
 import { errorBody, registerErrorHandler } from "./http/error-handler.js";
 import { registerNulGuard } from "./http/reject-nul.js";
 import { authRoutes } from "./modules/auth/auth.routes.js";
@@ -38,13 +39,14 @@ export async function buildApp(
 ): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
-    // Behind a reverse proxy the operator configures trusted proxies; directly exposed, the socket address is the truth.
+    // Behind a reverse proxy the operator lists it in [server] trusted_proxies; http/client-ip.ts decides.
     trustProxy: false,
     bodyLimit: 5 * 1024 * 1024,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest("principal", null);
+  registerClientIp(app, deps.config.server.trustedProxies);
   registerErrorHandler(app);
   registerNulGuard(app);
 
@@ -67,14 +69,22 @@ export async function buildApp(
     transformObject: jsonSchemaTransformObject,
   });
 
+  // How each kind of principal is recognised (only console sessions are issued today).
+  const requirePrincipal = createRequirePrincipal({
+    admin_session: async (request) => {
+      const token = bearerToken(request);
+      return token ? deps.auth.authenticate(token) : null;
+    },
+  });
+
   // ── /api/v1: one list of every module, public first, then the console behind the auth hook.
   await app.register(
     async (api) => {
       api.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
       await api.register(healthRoutes(deps.health));
-      await api.register(authRoutes(deps.auth));
+      await api.register(authRoutes(deps.auth, requirePrincipal));
       await api.register(async (consoleApi) => {
-        consoleApi.addHook("onRequest", requireConsoleUser(deps.auth));
+        consoleApi.addHook("onRequest", requirePrincipal("admin_session"));
         await consoleApi.register(dashboardRoutes(deps.health));
         await consoleApi.register(usersRoutes(deps.users));
         await consoleApi.register(phonesRoutes(deps.phones));
@@ -90,7 +100,11 @@ export async function buildApp(
 
   // ── Phone-facing (no console auth).
   await app.register(
-    ciscoAuthenticateRoutes({ username: deps.config.restart.cgi_username, password: deps.config.restart.cgi_password }),
+    ciscoAuthenticateRoutes(
+      { username: deps.config.restart.cgi_username, password: deps.config.restart.cgi_password },
+      deps.throttle,
+      { attempts: deps.config.auth.loginMaxFailuresPerIp, windowSeconds: deps.config.auth.loginWindowSeconds },
+    ),
   );
   app.addHook("onClose", async () => deps.phoneFiles.close());
 

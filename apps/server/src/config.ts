@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import path from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { z } from "zod";
+import { parseNetwork } from "./lib/ip-networks.js";
 
 /**
  * The only reader of process.env. Settings come from env (highest priority), then the optional
@@ -23,9 +24,13 @@ const tomlSchema = z
         data_dir: z.string().optional(),
         log_level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
         web_dist_dir: z.string().optional(),
+        /** Proxies whose X-Forwarded-For is believed (addresses or CIDR ranges, IPv4 or IPv6). */
+        trusted_proxies: z
+          .array(z.string().refine((s) => parseNetwork(s) !== null, "must be an IP address or CIDR range"))
+          .default([]),
       })
       .strict()
-      .default({}),
+      .default({ trusted_proxies: [] }),
     auth: z
       .object({
         admin_username: z.string().optional(),
@@ -183,6 +188,7 @@ export interface Config extends Omit<TomlConfig, "server" | "auth" | "jobs"> {
     readonly dataDir: string;
     readonly logLevel: string;
     readonly webDistDir: string;
+    readonly trustedProxies: readonly string[];
   };
   readonly auth: {
     readonly adminUsername: string;
@@ -288,6 +294,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       dataDir,
       logLevel: e.LOG_LEVEL ?? t.server.log_level ?? "info",
       webDistDir,
+      trustedProxies: t.server.trusted_proxies,
     },
     auth: {
       adminUsername: e.CISISK_ADMIN_USERNAME ?? t.auth.admin_username ?? "admin",

@@ -2,6 +2,8 @@ import { pino, type Logger } from "pino";
 import type { Config } from "./config.js";
 import { createJobsRepository } from "./jobs/jobs.repository.js";
 import { createJobs } from "./jobs/jobs.service.js";
+import { createThrottleRepository } from "./throttle/throttle.repository.js";
+import { createThrottle } from "./throttle/throttle.js";
 import type { Db } from "./db/connect.js";
 import { createSecretBox } from "./lib/secret-box.js";
 import { systemClock, type Clock } from "./lib/time.js";
@@ -30,7 +32,6 @@ import { createAsteriskSync } from "./modules/extensions/asterisk-sync.service.j
 import { createExtensionsService } from "./modules/extensions/extensions.service.js";
 import { createDirectoryRepository } from "./modules/directory/directory.repository.js";
 import { createDirectoryService } from "./modules/directory/directory.service.js";
-import { createPhoneLoginAttempts } from "./modules/services/phone-login-attempts.repository.js";
 import { createPhoneXmlService } from "./modules/services/phone-xml.service.js";
 import { createServicesRepository } from "./modules/services/services.repository.js";
 import { createServicesService } from "./modules/services/services.service.js";
@@ -55,6 +56,8 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock; log
   const authRepo = createAuthRepository(db.kysely);
   const usersRepo = createUsersRepository(db.kysely);
 
+  const throttle = createThrottle({ repo: createThrottleRepository(db.kysely), clock });
+
   const users = createUsersService({
     repo: usersRepo,
     clock,
@@ -64,6 +67,7 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock; log
     repo: authRepo,
     users,
     accessTokens: createAccessTokens(config.auth.jwtSecret, config.auth.accessTokenTtlSeconds),
+    throttle,
     clock,
     settings: config.auth,
   });
@@ -219,7 +223,7 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock; log
     services: servicesRepo,
     users,
     sessions: phoneSessions,
-    attempts: createPhoneLoginAttempts(db.kysely),
+    throttle,
     clock,
   });
 
@@ -229,6 +233,7 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock; log
     clock,
     log,
     jobs,
+    throttle,
     secretBox,
     users,
     auth,

@@ -232,7 +232,14 @@ describe("services menu, login and sessions", () => {
     expect(await t.deps.phoneSessions.current(MAC)).toBeNull();
   });
 
-  it("rate-limits wrong PINs per phone: after 5 failures even the right PIN waits, other phones are not affected", async () => {
+  it("rate-limits wrong PINs per phone and per user: after 5 failures even the right PIN waits", async () => {
+    await t.app.inject({
+      method: "POST",
+      url: "/api/v1/users",
+      headers: h,
+      payload: { username: "joe", displayName: "Joe Roe", pin: "1357" },
+    });
+    const joe = (pin: string, mac: string) => phone(`/cisco/login/submit?mac=${mac}&user=joe&pin=${pin}`);
     for (let i = 0; i < 5; i++) {
       const wrong = parseCiscoPage(await login("0000", MAC79));
       expect(wrong.type).toBe("CiscoIPPhoneInput");
@@ -242,9 +249,12 @@ describe("services menu, login and sessions", () => {
     expect(locked.type).toBe("CiscoIPPhoneText");
     expect(locked.body.Text).toMatch(/Too many wrong PINs/);
     expect(await t.deps.phoneSessions.current(MAC79)).toBeNull();
-    // Another phone still logs in.
-    expect(parseCiscoPage(await login("2468", MAC)).body.Text).toBe("Logged in as Jane Doe");
-    // After the window the locked phone may try again.
+    // The phone is locked for everyone, and the user on every phone (cycling phones gives no more guesses).
+    expect(parseCiscoPage(await joe("1357", MAC79)).body.Text).toMatch(/Too many wrong PINs/);
+    expect(parseCiscoPage(await login("2468", MAC)).body.Text).toMatch(/Too many wrong PINs/);
+    // Another user on another phone is not affected.
+    expect(parseCiscoPage(await joe("1357", MAC)).body.Text).toBe("Logged in as Joe Roe");
+    // After the window the locked phone and user may try again.
     now = new Date(now.getTime() + 16 * 60_000);
     expect(parseCiscoPage(await login("2468", MAC79)).body.Text).toBe("Logged in as Jane Doe");
   });
