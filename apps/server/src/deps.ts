@@ -31,6 +31,8 @@ import { createPhoneLoginAttempts } from "./modules/services/phone-login-attempt
 import { createPhoneXmlService } from "./modules/services/phone-xml.service.js";
 import { createServicesRepository } from "./modules/services/services.repository.js";
 import { createServicesService } from "./modules/services/services.service.js";
+import { createCiscoDriver } from "./vendors/cisco/cisco-driver.js";
+import { vendorDrivers } from "./vendors/vendor-driver.js";
 
 /** The composition root: every service built once, from config and the database, passed down explicitly. */
 export function createDeps(config: Config, db: Db, options: { clock?: Clock } = {}) {
@@ -154,29 +156,40 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
     timeoutMs: config.restart.timeout_ms,
     poolSize: config.ftp.pool_size,
   });
+  const r = config.restart;
+  const vendors = vendorDrivers([
+    createCiscoDriver(
+      {
+        sipMethod: r.sip_method,
+        sipEvent: r.sip_event,
+        sipPort: r.sip_port,
+        sipTransport: r.sip_transport,
+        sccpMethod: r.sccp_method,
+        cgiUsername: r.cgi_username,
+        cgiPassword: r.cgi_password ?? "",
+        cgiPort: r.cgi_port,
+        cgiKeyDelayMs: r.cgi_key_delay_ms,
+      },
+      {
+        sip: createSipNotifier({ timeoutMs: r.timeout_ms }),
+        cgi: createCgiExecutor({ timeoutMs: r.timeout_ms }),
+        ami,
+        lineRegistration: (number) => extensions.lineRegistration(number),
+      },
+    ),
+  ]);
   const deployments = createDeploymentsService({
     repo: createDeploymentsRepository(db.kysely),
     phones,
     profiles,
     phoneSessions,
     files: phoneFiles,
-    sip: createSipNotifier({ timeoutMs: config.restart.timeout_ms }),
-    cgi: createCgiExecutor({ timeoutMs: config.restart.timeout_ms }),
+    vendors,
     recordFtp: (ok, error) => health.recordComponent("ftp", ok ? "ok" : "down", error),
-    ami,
     settings: {
-      sipMethod: config.restart.sip_method,
-      sipEvent: config.restart.sip_event,
-      sipPort: config.restart.sip_port,
-      sipTransport: config.restart.sip_transport,
-      sccpMethod: config.restart.sccp_method,
-      cgiUsername: config.restart.cgi_username,
-      cgiPassword: config.restart.cgi_password ?? "",
-      cgiPort: config.restart.cgi_port,
-      cgiKeyDelayMs: config.restart.cgi_key_delay_ms,
       keepBackups: config.ftp.keep_backups,
-      concurrency: config.restart.concurrency,
-      staleAfterMs: config.restart.bulk_stale_after_seconds * 1000,
+      concurrency: r.concurrency,
+      staleAfterMs: r.bulk_stale_after_seconds * 1000,
     },
     clock,
   });
@@ -215,6 +228,7 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
     profiles,
     phoneFiles,
     deployments,
+    vendors,
     extensions,
     asteriskSync,
     ami,

@@ -153,6 +153,8 @@ export interface RealtimeContact {
   uri: string;
   userAgent: string | null;
   viaAddr: string | null;
+  /** Call-ID of the REGISTER (ps_contacts.call_id; chan_sip's sippeers has none). */
+  callId: string | null;
   expiresAt: string | null;
 }
 
@@ -160,7 +162,7 @@ export interface RealtimeContact {
 export async function realtimeContacts(db: AnyDb): Promise<RealtimeContact[]> {
   const rows = await db
     .selectFrom("ps_contacts")
-    .select(["endpoint", "uri", "user_agent", "via_addr", "expiration_time"])
+    .select(["endpoint", "uri", "user_agent", "via_addr", "call_id", "expiration_time"])
     .where("endpoint", "is not", null)
     .execute();
   const now = Math.floor(Date.now() / 1000);
@@ -171,6 +173,7 @@ export async function realtimeContacts(db: AnyDb): Promise<RealtimeContact[]> {
       uri: String(r.uri ?? ""),
       userAgent: r.user_agent ? String(r.user_agent) : null,
       viaAddr: r.via_addr ? String(r.via_addr) : null,
+      callId: r.call_id ? String(r.call_id) : null,
       expiresAt: r.expiration_time ? new Date(Number(r.expiration_time) * 1000).toISOString() : null,
     }));
 }
@@ -190,6 +193,7 @@ export async function realtimeSipRegistrations(db: AnyDb): Promise<RealtimeConta
       uri: String(r.fullcontact ?? `sip:${r.name}@${r.ipaddr}:${r.port ?? 5060}`),
       userAgent: r.useragent ? String(r.useragent) : null,
       viaAddr: String(r.ipaddr),
+      callId: null,
       expiresAt: new Date(Number(r.regseconds) * 1000).toISOString(),
     }));
 }

@@ -563,7 +563,7 @@ describe("files mode with reloads over AMI", () => {
   });
 
   it("exposes the phone control on deps for the deploy pipeline", async () => {
-    await t.deps.ami!.pjsipNotify("1001", { Event: "check-sync" });
+    await t.deps.ami!.pjsipNotify("1001", [["Event", "check-sync"]]);
     const last = peer.actions.at(-1)!;
     expect([last.action, last.get("Endpoint"), last.all("Variable")]).toEqual([
       "PJSIPNotify",
