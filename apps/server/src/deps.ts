@@ -16,6 +16,7 @@ import { createDeploymentsRepository } from "./modules/deployments/deployments.r
 import { createDeploymentsService } from "./modules/deployments/deployments.service.js";
 import { createPhonesRepository } from "./modules/phones/phones.repository.js";
 import { createPhonesService } from "./modules/phones/phones.service.js";
+import { createSccpDevices } from "./modules/phones/sccp-devices.js";
 import { createLineSource } from "./modules/profiles/line-source.js";
 import { createProfilesRepository } from "./modules/profiles/profiles.repository.js";
 import { createProfilesService } from "./modules/profiles/profiles.service.js";
@@ -84,6 +85,11 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
     configDir: a.config_dir ?? null,
     manager: asteriskManager,
     lineOf: (record) => extensions.lineOf(record),
+    // The phones' side owns the chan_sccp devices (built below; only called when a change is applied).
+    sccpDevices: {
+      all: () => sccpDevices.all(),
+      byName: (name) => sccpDevices.byName(name),
+    },
     clock,
   });
   const extensions = createExtensionsService({
@@ -136,7 +142,13 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
     ttlHours: config.phone_services.session_ttl_hours,
   });
 
-  const phones = createPhonesService({ repo: createPhonesRepository(db.kysely), clock });
+  const phonesRepo = createPhonesRepository(db.kysely);
+  const phones = createPhonesService({
+    repo: phonesRepo,
+    clock,
+    sccpDeviceChanged: (phoneId, name) => asteriskSync.recordDevice(phoneId, name),
+  });
+  const sccpDevices = createSccpDevices(phonesRepo, extensions);
   const profiles = createProfilesService({
     repo: createProfilesRepository(db.kysely),
     phones,

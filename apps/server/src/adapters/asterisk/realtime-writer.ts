@@ -1,5 +1,5 @@
 import { sql, type Kysely } from "kysely";
-import { callerId, DEFAULT_CODECS, safeName, yesNo, type AsteriskLine } from "./asterisk-line.js";
+import { callerId, DEFAULT_CODECS, safeName, yesNo, type AsteriskLine, type SccpDevice } from "./asterisk-line.js";
 
 /**
  * Writes Asterisk's own realtime tables. Column names and sizes follow Asterisk's alembic scripts
@@ -22,7 +22,6 @@ export async function removeRealtime(db: AnyDb, number: string, technologies: re
     } else if (tech === "SIP") {
       await db.deleteFrom("sippeers").where("name", "=", number).execute();
     } else if (tech === "SCCP") {
-      await db.deleteFrom("buttonconfig").where("type", "=", "line").where("name", "=", number).execute();
       await db.deleteFrom("sccpline").where("name", "=", number).execute();
     }
   }
@@ -111,41 +110,58 @@ export async function writeRealtime(db: AnyDb, line: AsteriskLine): Promise<void
           cid_num: clip(o.cidNum ?? line.number, 45),
         })
         .execute();
-      if (o.deviceName) {
-        const device = await db
-          .selectFrom("sccpdevice")
-          .select("name")
-          .where("name", "=", o.deviceName)
-          .executeTakeFirst();
-        if (!device) {
-          await db
-            .insertInto("sccpdevice")
-            .values({
-              name: o.deviceName,
-              type: clip(o.deviceType, 45),
-              description: clip(safeName(line.displayName, 45), 45),
-            })
-            .execute();
-        }
-        await db
-          .deleteFrom("buttonconfig")
-          .where("device", "=", o.deviceName)
-          .where("instance", "=", o.lineInstance)
-          .execute();
-        await db
-          .insertInto("buttonconfig")
-          .values({
-            device: o.deviceName,
-            instance: o.lineInstance,
-            type: "line",
-            name: line.number,
-            options: "default",
-          })
-          .execute();
-      }
       return;
     }
   }
+}
+
+/** Removes a chan_sccp device and its buttons (idempotent). */
+export async function removeSccpDevice(db: AnyDb, name: string): Promise<void> {
+  await db.deleteFrom("buttonconfig").where("device", "=", name).execute();
+  await db.deleteFrom("sccpdevice").where("name", "=", name).execute();
+}
+
+/**
+ * Replaces a chan_sccp device: `sccpdevice` (devicetype in `type`; several add-ons joined with `;`, which
+ * Asterisk's realtime drivers split into repeated `addon` values) and one `buttonconfig` line row per key.
+ */
+export async function writeSccpDevice(db: AnyDb, device: SccpDevice): Promise<void> {
+  await removeSccpDevice(db, device.name);
+  await db
+    .insertInto("sccpdevice")
+    .values({
+      name: device.name,
+      type: clip(device.deviceType, 45),
+      addon: clip(device.addons.join(";"), 45),
+      description: clip(safeName(device.description, 45), 45),
+    })
+    .execute();
+  if (device.lines.length === 0) return;
+  await db
+    .insertInto("buttonconfig")
+    .values(
+      device.lines.map((number, i) => ({
+        device: device.name,
+        instance: i + 1,
+        type: "line",
+        name: number,
+        options: "default",
+      })),
+    )
+    .execute();
+}
+
+/** The devices whose buttons name one of these lines (to re-point them when a line is renamed or deleted). */
+export async function sccpDevicesWithLines(db: AnyDb, numbers: readonly string[]): Promise<string[]> {
+  if (numbers.length === 0) return [];
+  const rows = await db
+    .selectFrom("buttonconfig")
+    .select("device")
+    .distinct()
+    .where("type", "=", "line")
+    .where("name", "in", numbers)
+    .execute();
+  return rows.map((r) => String(r.device));
 }
 
 export interface RealtimeContact {
