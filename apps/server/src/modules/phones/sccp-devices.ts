@@ -1,6 +1,6 @@
 import type { ExtensionTechnology, Phone } from "@cisisk/contract";
 import type { SccpDevice } from "../../adapters/asterisk/asterisk-line.js";
-import type { PhonesRepository } from "./phones.repository.js";
+import type { PhoneRecord, PhonesRepository } from "./phones.repository.js";
 
 /** What the devices need from the extensions service: each line's number and technology. */
 export interface DeviceLines {
@@ -13,7 +13,7 @@ const SCCP_ADDONS = new Set(["7914", "7915", "7916"]);
 
 /** A SCCP phone's chan_sccp device: `SEP<MAC>`, its model as devicetype, its SCCP lines in key order, its KEMs. */
 export function sccpDeviceOf(
-  phone: Phone,
+  phone: Pick<Phone, "mac" | "model" | "label" | "location" | "kems">,
   lines: Array<{ number: string; technology: ExtensionTechnology }>,
 ): SccpDevice {
   return {
@@ -38,7 +38,7 @@ export function createSccpDevices(
   repo: Pick<PhonesRepository, "findByMac" | "findBySoftwareType">,
   lines: DeviceLines,
 ) {
-  async function linesOf(phone: Phone) {
+  async function linesOf(phone: PhoneRecord) {
     if (phone.lines.length > 0) {
       const byId = await lines.lineCredentialsByIds(phone.lines.map((l) => l.extensionId));
       return [...phone.lines]
