@@ -34,7 +34,7 @@ type LeaseDb = { leased: LeasedRow & { max_attempts: number; finished_at: string
  * (`lease_owner`, `lease_until`), taken and renewed by conditional UPDATEs, so on every engine exactly one
  * server wins a row and a dead server's row becomes free again when its lease runs out.
  */
-export function createLeaseTable<T extends LeasedTableName>(db: Kysely<Database>, spec: LeaseTableSpec<T>) {
+export function createLeaseTable<T extends LeasedTableName>(db: Kysely<Pick<Database, T>>, spec: LeaseTableSpec<T>) {
   const k = db as unknown as Kysely<LeaseDb>;
   const table = spec.table as unknown as "leased";
   const max = spec.maxAttempts;

@@ -1,5 +1,6 @@
 import type { Deployment, DeploymentBatch, DeployStep, ListQuery, RecentDeployment } from "@cisisk/contract";
 import type { Kysely, Selectable } from "kysely";
+import { inTransaction } from "../../db/transaction.js";
 import type { Database, DeploymentsTable } from "../../db/schema.js";
 import { offsetOf, parseSort } from "../../lib/list-query.js";
 
@@ -37,7 +38,9 @@ export type DeploymentListQuery = ListQuery & {
   status?: string | undefined;
 };
 
-export function createDeploymentsRepository(db: Kysely<Database>) {
+type DeploymentsDb = Kysely<Pick<Database, "deployments" | "deployment_batches">>;
+
+export function createDeploymentsRepository(db: DeploymentsDb) {
   const toRow = (s: DeploymentStart) => ({
     id: s.id,
     kind: s.kind,
@@ -207,7 +210,7 @@ export function createDeploymentsRepository(db: Kysely<Database>) {
      * Safe when several servers sweep at once: the batch changes in one conditional update.
      */
     async failBatch(id: string, at: string, detail: string, stepDetail: (step: string | null) => string) {
-      return db.transaction().execute(async (trx) => {
+      return inTransaction(db, async (trx) => {
         const r = await trx
           .updateTable("deployment_batches")
           .set({ status: "failed", finished_at: at, detail })
@@ -291,12 +294,7 @@ export function createDeploymentsRepository(db: Kysely<Database>) {
 export type DeploymentsRepository = ReturnType<typeof createDeploymentsRepository>;
 
 /** The update that fails running deployments that were in `step` (callers add which rows). */
-function failRunning(
-  db: Kysely<Database>,
-  at: string,
-  step: string | null,
-  stepDetail: (step: string | null) => string,
-) {
+function failRunning(db: DeploymentsDb, at: string, step: string | null, stepDetail: (step: string | null) => string) {
   return db
     .updateTable("deployments")
     .set({

@@ -18,7 +18,7 @@ import {
   type PageContext,
 } from "./phone-pages.js";
 import { throttleKey, type Throttle } from "../../throttle/throttle.js";
-import type { ServicesRepository } from "./services.repository.js";
+import type { ServicesService } from "./services.service.js";
 
 /** Wrong PINs allowed per phone, and per user, within the window before they must wait. */
 export const PIN_MAX_FAILURES = 5;
@@ -27,7 +27,7 @@ export const PIN_WINDOW_SECONDS = 15 * 60;
 export interface PhoneXmlServiceDeps {
   phones: PhoneLookup;
   directory: DirectoryService;
-  services: ServicesRepository;
+  services: Pick<ServicesService, "enabledFor">;
   users: UsersService;
   sessions: PhoneSessionsService;
   /** Wrong PINs are counted per phone and per user name. */
