@@ -129,9 +129,10 @@ const tomlSchema = z
         poll_seconds: z.number().min(0.1).max(3600).default(5),
         backoff_seconds: z.number().min(0).max(3600).default(5),
         max_backoff_seconds: z.number().min(0).max(86_400).default(300),
+        max_attempts: z.number().int().min(1).max(100).default(8),
       })
       .strict()
-      .default({ poll_seconds: 5, backoff_seconds: 5, max_backoff_seconds: 300 }),
+      .default({ poll_seconds: 5, backoff_seconds: 5, max_backoff_seconds: 300, max_attempts: 8 }),
     phone_services: z
       .object({
         base_url: z.url().optional(),
@@ -155,7 +156,13 @@ const tomlSchema = z
       .strict()
       .default({ allowed_networks: [], auth: "none", miss_limit_per_minute: 30 }),
     mail: z
-      .object({ smtp_url: z.string().optional(), from: z.string().default("Cisisk <cisisk@localhost>") })
+      .object({
+        smtp_url: z
+          .string()
+          .regex(/^smtps?:\/\/[^\s/]+/, "must be smtp://[user:pass@]host[:port] or smtps://…")
+          .optional(),
+        from: z.string().min(3).default("Cisisk <cisisk@localhost>"),
+      })
       .strict()
       .default({ from: "Cisisk <cisisk@localhost>" }),
     sms: z

@@ -2,6 +2,9 @@ import { pino, type Logger } from "pino";
 import type { Config } from "./config.js";
 import { createJobsRepository } from "./jobs/jobs.repository.js";
 import { createJobs } from "./jobs/jobs.service.js";
+import { createSmtpMailer } from "./adapters/smtp/smtp-mailer.js";
+import { createHttpSms } from "./adapters/sms/http-sms.js";
+import { createNotificationsService } from "./modules/notifications/notifications.service.js";
 import { createThrottleRepository } from "./throttle/throttle.repository.js";
 import { createThrottle } from "./throttle/throttle.js";
 import type { Db } from "./db/connect.js";
@@ -144,6 +147,7 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock; log
   /** Stops the AMI connection and the realtime pool (main.ts and tests call it on shutdown). */
   const closeAdapters = async () => {
     await amiClient?.close();
+    mailer?.close();
     if (realtimeConnection) await (await realtimeConnection).close();
   };
 
@@ -165,6 +169,28 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock; log
     }),
     // Built below; only called when the dashboard is read.
     recentDeployments: (limit) => deployments.recent(limit),
+    sendFailures: (limit) => notifications.recentFailures(limit),
+  });
+
+  // Mail and SMS: sent as jobs (retried with backoff); unconfigured → the send call refuses at once.
+  const mailer = config.mail.smtp_url
+    ? createSmtpMailer({ url: config.mail.smtp_url, from: config.mail.from, timeoutMs: config.restart.timeout_ms })
+    : null;
+  const notifications = createNotificationsService({
+    jobs,
+    mailer,
+    sms: config.sms.url
+      ? createHttpSms({
+          url: config.sms.url,
+          method: config.sms.method,
+          headers: config.sms.headers,
+          bodyTemplate: config.sms.body_template,
+          timeoutMs: config.restart.timeout_ms,
+        })
+      : null,
+    maxAttempts: config.jobs.max_attempts,
+    recordComponent: (name, status, error) => health.recordComponent(name, status, error),
+    log,
   });
 
   const phoneSessions = createPhoneSessionsService({
@@ -272,6 +298,7 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock; log
     log,
     jobs,
     throttle,
+    notifications,
     secretBox,
     users,
     auth,
