@@ -86,10 +86,9 @@ interface TokenPairResponse {
  * One client for the whole console. On a 401 it refreshes the token pair once and retries the call
  * once; when that fails the tokens are cleared and the route guard sends the user to /login.
  */
-export function createApiClient(options: { baseUrl: string; tokens: TokenStore; fetch?: typeof fetch }): ApiClient {
+export function createApiClient(options: { baseUrl: string; tokens: TokenStore }): ApiClient {
   const { tokens } = options;
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
-  const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
   let refreshInFlight: Promise<string | null> | null = null;
 
   async function send(
@@ -105,7 +104,7 @@ export function createApiClient(options: { baseUrl: string; tokens: TokenStore; 
     if (opts.body !== undefined) headers["content-type"] = opts.contentType ?? "application/json";
     const raw = opts.contentType !== undefined && typeof opts.body === "string";
     try {
-      return await doFetch(urlOf(path, opts.query), {
+      return await fetch(urlOf(path, opts.query), {
         method,
         headers,
         body: opts.body === undefined ? undefined : raw ? (opts.body as string) : JSON.stringify(opts.body),
