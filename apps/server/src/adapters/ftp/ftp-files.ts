@@ -98,36 +98,75 @@ export function createFtpPhoneFiles(settings: FtpSettings): PhoneFiles {
     }
   }
 
+  /** Serves the longest-waiting caller: a connection, or null to say "a slot is free, open your own". */
+  function serveWaiter(c: Client | null): boolean {
+    const w = waiters.shift();
+    if (!w) return false;
+    w(c);
+    return true;
+  }
+
+  /** Waits for a slot; resolves "timeout" after `ms` (the waiter is then no longer in the queue). */
+  function waitForSlot(ms: number): Promise<Client | null | "timeout"> {
+    return new Promise((resolve) => {
+      const waiter = (c: Client | null) => {
+        clearTimeout(timer);
+        resolve(c);
+      };
+      const timer = setTimeout(() => {
+        const i = waiters.indexOf(waiter);
+        if (i >= 0) waiters.splice(i, 1);
+        resolve("timeout");
+      }, ms);
+      waiters.push(waiter);
+    });
+  }
+
+  // Every caller gets a connection or an FtpFailure within the timeout for waiting plus one for connecting:
+  // a deploy never hangs on a full pool, however the server misbehaves.
   async function acquire(): Promise<Client> {
-    while (idle.length > 0) {
-      const c = idle.pop()!;
-      if (!c.closed) return c;
-      open--;
-    }
-    if (open < settings.poolSize) {
-      open++;
-      try {
-        return await connect();
-      } catch (error) {
+    const deadline = Date.now() + settings.timeoutMs;
+    for (;;) {
+      if (closed) throw new FtpFailure("the FTP pool is closed", null);
+      while (idle.length > 0) {
+        const c = idle.pop()!;
+        if (!c.closed) return c;
         open--;
-        throw error;
+      }
+      if (open < settings.poolSize) {
+        open++;
+        try {
+          return await connect();
+        } catch (error) {
+          // The slot is free again: the next waiter tries for itself rather than waiting for ever.
+          open--;
+          serveWaiter(null);
+          throw error;
+        }
+      }
+      const remaining = deadline - Date.now();
+      const got = remaining > 0 ? await waitForSlot(remaining) : "timeout";
+      if (got === "timeout")
+        throw new FtpFailure(
+          `connecting to ${settings.host}:${settings.port}: no FTP connection became free within ${settings.timeoutMs} ms`,
+          null,
+        );
+      if (got && !got.closed) return got;
+      if (got) {
+        // Handed over but closed meanwhile (the server hung up while it sat idle): its slot is free.
+        open--;
       }
     }
-    const c = await new Promise<Client | null>((resolve) => waiters.push(resolve));
-    return c && !c.closed ? c : acquire();
   }
 
   function release(c: Client, broken: boolean): void {
-    if (broken || closed) {
+    if (broken || closed || c.closed) {
       c.close();
       open--;
-      const w = waiters.shift();
-      if (w) w(null);
+      serveWaiter(null);
       return;
     }
-    const w = waiters.shift();
-    if (w) w(c);
-    else idle.push(c);
+    if (!serveWaiter(c)) idle.push(c);
   }
 
   function sessionOf(client: Client): PhoneFileSession {
