@@ -118,6 +118,8 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
       extensions: extensions.count,
       phones: () => phones.count(),
       profiles: () => profiles.count(),
+      contacts: () => directory.count(),
+      services: () => services.count(),
     },
     extensionsStatus: extensions.registrationCounts,
     asteriskStatus: async () => ({

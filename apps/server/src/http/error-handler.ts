@@ -12,6 +12,7 @@ const statusByCode: Record<ErrorCode, number> = {
   conflict: 409,
   rate_limited: 429,
   upstream_failed: 502,
+  unavailable: 503,
   internal_error: 500,
 };
 

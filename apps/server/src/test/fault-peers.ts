@@ -3,7 +3,8 @@ import net from "node:net";
 /**
  * A TCP peer in front of a real server, whose behaviour a test switches: `forward` (a plain proxy),
  * `refuse` (the port is closed: connection refused), `silent` (accepts and never says a word — a hung
- * server) or `drop` (accepts, then cuts the connection after the first bytes from the client).
+ * server; connections already open freeze too: nothing passes either way) or `drop` (accepts, then cuts
+ * the connection after the first bytes from the client).
  */
 export type TcpFault = "forward" | "refuse" | "silent" | "drop";
 
@@ -39,7 +40,13 @@ export async function startTcpFaultPeer(target?: { host: string; port: number })
     upstream.on("error", () => client.destroy());
     client.on("close", () => upstream.destroy());
     upstream.on("close", () => client.destroy());
-    client.pipe(upstream).pipe(client);
+    // Byte by byte rather than pipe(), so that switching to `silent` freezes open connections as well.
+    client.on("data", (chunk) => {
+      if (mode === "forward") upstream.write(chunk);
+    });
+    upstream.on("data", (chunk) => {
+      if (mode === "forward") client.write(chunk);
+    });
   });
 
   const listen = (port: number) =>
