@@ -105,6 +105,8 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
   /** Stops the AMI connection and the realtime pool (main.ts and tests call it on shutdown). */
   const closeAdapters = async () => {
     await amiClient?.close();
+    // The last AMI status writes go to the database: they finish before it closes.
+    await amiStatusWrites;
     if (realtimeConnection) await (await realtimeConnection).close();
   };
 

@@ -73,7 +73,7 @@ async function main(): Promise<void> {
 
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, "shutting down");
-    stopAsteriskSync();
+    await stopAsteriskSync();
     await app.close();
     await deps.closeAdapters();
     await db.close();

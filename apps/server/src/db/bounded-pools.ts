@@ -43,7 +43,11 @@ function within<T>(promise: Promise<T>, ms: number, onTimeout: () => Error, late
   });
 }
 
-export function boundedPostgresPool(pool: PgRawPool, t: DatabaseTimeouts): PostgresPool {
+export function boundedPostgresPool(
+  pool: PgRawPool,
+  t: DatabaseTimeouts,
+  onClientError: (error: Error) => void,
+): PostgresPool {
   const broken = new WeakSet<PgRawClient>();
   const patched = new WeakSet<PgRawClient>();
   return {
@@ -58,6 +62,13 @@ export function boundedPostgresPool(pool: PgRawPool, t: DatabaseTimeouts): Postg
       );
       if (!patched.has(client)) {
         patched.add(client);
+        // pg-pool listens for errors only while a client is idle: a checked-out client that the server
+        // ends between two statements (57P01 on shutdown or DROP DATABASE … FORCE) would otherwise throw
+        // an uncaught 'error'. The statement that follows fails on its own and the pool discards the client.
+        client.on("error", (error) => {
+          broken.add(client);
+          onClientError(error);
+        });
         const query = client.query.bind(client) as (...args: unknown[]) => Promise<unknown>;
         (client as { query: unknown }).query = (...args: unknown[]) => {
           // Cursors (streamed queries) bring their own flow control; plain statements get the bound.

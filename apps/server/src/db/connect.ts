@@ -28,8 +28,8 @@ export interface ConnectOptions {
   cwd?: string;
   timeouts?: DatabaseTimeouts;
   /**
-   * An idle pooled connection failed (the server restarted or ended it): the pool drops it and opens a
-   * new one when needed. Without a listener the pool's `error` event would crash the process.
+   * A pooled connection failed outside a statement (the server restarted or ended it): the pool drops it
+   * and opens a new one when needed. Without a listener the `error` event would crash the process.
    */
   onIdleError?: (error: Error) => void;
 }
@@ -68,7 +68,7 @@ async function createDialect(dialect: DialectName, url: string, options: Connect
         statement_timeout: timeouts.statementMs,
       });
       pool.on("error", onIdleError);
-      return new PostgresDialect({ pool: boundedPostgresPool(pool, timeouts) });
+      return new PostgresDialect({ pool: boundedPostgresPool(pool, timeouts, onIdleError) });
     }
     case "mysql": {
       const { createPool } = await import("mysql2");
