@@ -106,26 +106,42 @@ export function createFtpPhoneFiles(settings: FtpSettings): PhoneFiles {
     return true;
   }
 
-  /** Waits for a slot; resolves "timeout" after `ms` (the waiter is then no longer in the queue). */
-  function waitForSlot(ms: number): Promise<Client | null | "timeout"> {
+  /** When a slot last changed hands (a release or a new connection): waiting is bounded from there. */
+  let lastProgress = Date.now();
+
+  /**
+   * Waits for a slot. Resolves "timeout" once no slot has changed hands for the timeout: a busy pool that
+   * keeps serving makes everyone wait their turn, a stuck one (hung server) fails its waiters.
+   */
+  function waitForSlot(): Promise<Client | null | "timeout"> {
+    const started = Date.now();
+    // Quiet time counts from the later of the last progress and the start of this wait.
+    const quietFor = () => Date.now() - Math.max(lastProgress, started);
     return new Promise((resolve) => {
+      let timer: NodeJS.Timeout;
       const waiter = (c: Client | null) => {
         clearTimeout(timer);
         resolve(c);
       };
-      const timer = setTimeout(() => {
-        const i = waiters.indexOf(waiter);
-        if (i >= 0) waiters.splice(i, 1);
-        resolve("timeout");
-      }, ms);
+      const arm = () => {
+        timer = setTimeout(
+          () => {
+            if (quietFor() < settings.timeoutMs) return arm();
+            const i = waiters.indexOf(waiter);
+            if (i >= 0) waiters.splice(i, 1);
+            resolve("timeout");
+          },
+          Math.max(settings.timeoutMs - quietFor(), 10),
+        );
+      };
+      arm();
       waiters.push(waiter);
     });
   }
 
-  // Every caller gets a connection or an FtpFailure within the timeout for waiting plus one for connecting:
-  // a deploy never hangs on a full pool, however the server misbehaves.
+  // Every caller gets a connection or an FtpFailure in bounded time: waiting ends when the pool has made
+  // no progress for the timeout, connecting has the timeout too. A deploy never hangs on a full pool.
   async function acquire(): Promise<Client> {
-    const deadline = Date.now() + settings.timeoutMs;
     for (;;) {
       if (closed) throw new FtpFailure("the FTP pool is closed", null);
       while (idle.length > 0) {
@@ -136,16 +152,18 @@ export function createFtpPhoneFiles(settings: FtpSettings): PhoneFiles {
       if (open < settings.poolSize) {
         open++;
         try {
-          return await connect();
+          const c = await connect();
+          lastProgress = Date.now();
+          return c;
         } catch (error) {
           // The slot is free again: the next waiter tries for itself rather than waiting for ever.
           open--;
+          lastProgress = Date.now();
           serveWaiter(null);
           throw error;
         }
       }
-      const remaining = deadline - Date.now();
-      const got = remaining > 0 ? await waitForSlot(remaining) : "timeout";
+      const got = await waitForSlot();
       if (got === "timeout")
         throw new FtpFailure(
           `connecting to ${settings.host}:${settings.port}: no FTP connection became free within ${settings.timeoutMs} ms`,
@@ -160,6 +178,7 @@ export function createFtpPhoneFiles(settings: FtpSettings): PhoneFiles {
   }
 
   function release(c: Client, broken: boolean): void {
+    lastProgress = Date.now();
     if (broken || closed || c.closed) {
       c.close();
       open--;
