@@ -16,6 +16,7 @@ import { createDeploymentsRepository } from "./modules/deployments/deployments.r
 import { createDeploymentsService } from "./modules/deployments/deployments.service.js";
 import { createPhonesRepository } from "./modules/phones/phones.repository.js";
 import { createPhonesService } from "./modules/phones/phones.service.js";
+import { createSccpDevices } from "./modules/phones/sccp-devices.js";
 import { createLineSource } from "./modules/profiles/line-source.js";
 import { createProfilesRepository } from "./modules/profiles/profiles.repository.js";
 import { createProfilesService } from "./modules/profiles/profiles.service.js";
@@ -23,6 +24,12 @@ import { createAmiClient } from "./adapters/ami/ami-client.js";
 import { createAsteriskManager } from "./adapters/ami/asterisk-manager.js";
 import { createAsteriskPhoneControl, type AsteriskPhoneControl } from "./adapters/ami/phone-control.js";
 import { connectDatabase } from "./db/connect.js";
+import { transactor } from "./db/transaction.js";
+import type { RealtimeDb } from "./adapters/asterisk/realtime-writer.js";
+import { createAsteriskChangesRepository } from "./modules/extensions/asterisk-changes.repository.js";
+import { createExtensionsRepository } from "./modules/extensions/extensions.repository.js";
+import { createHealthRepository } from "./modules/health/health.repository.js";
+import { createPhoneSessionsRepository } from "./modules/phone-sessions/phone-sessions.repository.js";
 import { createAsteriskSync } from "./modules/extensions/asterisk-sync.service.js";
 import { createExtensionsService } from "./modules/extensions/extensions.service.js";
 import { createDirectoryRepository } from "./modules/directory/directory.repository.js";
@@ -31,16 +38,16 @@ import { createPhoneLoginAttempts } from "./modules/services/phone-login-attempt
 import { createPhoneXmlService } from "./modules/services/phone-xml.service.js";
 import { createServicesRepository } from "./modules/services/services.repository.js";
 import { createServicesService } from "./modules/services/services.service.js";
+import { createCiscoDriver } from "./vendors/cisco/cisco-driver.js";
+import { vendorDrivers } from "./vendors/vendor-driver.js";
 
 /** The composition root: every service built once, from config and the database, passed down explicitly. */
 export function createDeps(config: Config, db: Db, options: { clock?: Clock } = {}) {
   const clock = options.clock ?? systemClock;
   const secretBox = createSecretBox(config.auth.secretKey);
   const authRepo = createAuthRepository(db.kysely);
-  const usersRepo = createUsersRepository(db.kysely);
-
   const users = createUsersService({
-    repo: usersRepo,
+    repo: createUsersRepository(db.kysely),
     clock,
     endSessionsOf: (userId, reason) => auth.endSessionsOf(userId, reason),
   });
@@ -75,17 +82,27 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
   const sameRealtimeDb = !a.realtime_database_url || a.realtime_database_url === config.server.databaseUrl;
   let realtimeConnection: Promise<Db> | null = null;
   const realtimeDb = () => (realtimeConnection ??= connectDatabase(a.realtime_database_url!)).then((c) => c.kysely);
+  const ownDb = async () => db.kysely as RealtimeDb;
+  const extensionsRepo = createExtensionsRepository(db.kysely);
   const asteriskSync = createAsteriskSync({
-    db: db.kysely,
+    changes: createAsteriskChangesRepository(db.kysely),
+    extensions: extensionsRepo,
     mode: a.mode,
-    realtimeDb: a.mode !== "realtime" ? null : sameRealtimeDb ? "same" : realtimeDb,
+    realtimeDb: a.mode !== "realtime" ? null : sameRealtimeDb ? ownDb : realtimeDb,
+    sameDatabase: sameRealtimeDb,
     configDir: a.config_dir ?? null,
     manager: asteriskManager,
     lineOf: (record) => extensions.lineOf(record),
+    // The phones' side owns the chan_sccp devices (built below; only called when a change is applied).
+    sccpDevices: {
+      all: () => sccpDevices.all(),
+      byName: (name) => sccpDevices.byName(name),
+    },
     clock,
   });
   const extensions = createExtensionsService({
-    db: db.kysely,
+    repo: extensionsRepo,
+    transact: transactor(db.kysely),
     secretBox,
     clock,
     // Asterisk's own default realm, unless [sip] realm/domain say otherwise.
@@ -95,12 +112,11 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
     sync: asteriskSync,
     registrations:
       a.mode === "realtime"
-        ? { kind: "realtime", db: sameRealtimeDb ? async () => db.kysely as never : (realtimeDb as never) }
+        ? { kind: "realtime", db: sameRealtimeDb ? ownDb : realtimeDb }
         : asteriskManager
           ? { kind: "ami", manager: asteriskManager }
           : null,
-    userExists: async (id) => Boolean(await users.get(id).catch(() => null)),
-    userIdByUsername: async (username) => (await users.findCredentialsByUsername(username))?.user.id,
+    users,
   });
   /** Stops the AMI connection and the realtime pool (main.ts and tests call it on shutdown). */
   const closeAdapters = async () => {
@@ -111,7 +127,7 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
   };
 
   const health = createHealthService({
-    db: db.kysely,
+    repo: createHealthRepository(db.kysely),
     config,
     clock,
     startedAt: clock(),
@@ -133,16 +149,27 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
   });
 
   const phoneSessions = createPhoneSessionsService({
-    db: db.kysely,
+    repo: createPhoneSessionsRepository(db.kysely),
     clock,
     ttlHours: config.phone_services.session_ttl_hours,
   });
 
-  const phones = createPhonesService({ repo: createPhonesRepository(db.kysely), clock });
+  const phonesRepo = createPhonesRepository(db.kysely);
+  const phones = createPhonesService({
+    repo: phonesRepo,
+    clock,
+    users,
+    extensions,
+    // Built below; only called when phones are read.
+    profileNames: (ids) => profiles.namesOf(ids),
+    sccpDeviceChanged: (phoneId, name) => asteriskSync.recordDevice(phoneId, name),
+  });
+  const sccpDevices = createSccpDevices(phonesRepo, extensions);
   const profiles = createProfilesService({
     repo: createProfilesRepository(db.kysely),
     phones,
-    lines: createLineSource(db.kysely, extensions),
+    lines: createLineSource(extensions),
+    users,
     server: {
       asteriskHost: config.asterisk.host,
       sipPort: Number(config.sip.proxy?.split(":")[1] ?? 5060),
@@ -158,39 +185,49 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
     timeoutMs: config.restart.timeout_ms,
     poolSize: config.ftp.pool_size,
   });
+  const r = config.restart;
+  const vendors = vendorDrivers([
+    createCiscoDriver(
+      {
+        sipMethod: r.sip_method,
+        sipEvent: r.sip_event,
+        sipPort: r.sip_port,
+        sipTransport: r.sip_transport,
+        sccpMethod: r.sccp_method,
+        cgiUsername: r.cgi_username,
+        cgiPassword: r.cgi_password ?? "",
+        cgiPort: r.cgi_port,
+        cgiKeyDelayMs: r.cgi_key_delay_ms,
+      },
+      {
+        sip: createSipNotifier({ timeoutMs: r.timeout_ms }),
+        cgi: createCgiExecutor({ timeoutMs: r.timeout_ms }),
+        ami,
+        lineRegistration: (number) => extensions.lineRegistration(number),
+      },
+    ),
+  ]);
   const deployments = createDeploymentsService({
     repo: createDeploymentsRepository(db.kysely),
     phones,
     profiles,
     phoneSessions,
     files: phoneFiles,
-    sip: createSipNotifier({ timeoutMs: config.restart.timeout_ms }),
-    cgi: createCgiExecutor({ timeoutMs: config.restart.timeout_ms }),
+    vendors,
     recordFtp: (ok, error) => health.recordComponent("ftp", ok ? "ok" : "down", error),
-    ami,
     settings: {
-      sipMethod: config.restart.sip_method,
-      sipEvent: config.restart.sip_event,
-      sipPort: config.restart.sip_port,
-      sipTransport: config.restart.sip_transport,
-      sccpMethod: config.restart.sccp_method,
-      cgiUsername: config.restart.cgi_username,
-      cgiPassword: config.restart.cgi_password ?? "",
-      cgiPort: config.restart.cgi_port,
-      cgiKeyDelayMs: config.restart.cgi_key_delay_ms,
       keepBackups: config.ftp.keep_backups,
-      concurrency: config.restart.concurrency,
-      staleAfterMs: config.restart.bulk_stale_after_seconds * 1000,
+      concurrency: r.concurrency,
+      staleAfterMs: r.bulk_stale_after_seconds * 1000,
     },
     clock,
   });
   const directory = createDirectoryService({
     repo: createDirectoryRepository(db.kysely),
     clock,
-    userExists: async (id) => (await usersRepo.findById(id)) !== undefined,
+    users,
   });
-  const servicesRepo = createServicesRepository(db.kysely);
-  const services = createServicesService({ repo: servicesRepo, clock });
+  const services = createServicesService({ repo: createServicesRepository(db.kysely), clock, phones });
   const phoneXml = createPhoneXmlService({
     phones: {
       async findByMac(mac) {
@@ -199,7 +236,7 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
       },
     },
     directory,
-    services: servicesRepo,
+    services,
     users,
     sessions: phoneSessions,
     attempts: createPhoneLoginAttempts(db.kysely),
@@ -219,6 +256,7 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
     profiles,
     phoneFiles,
     deployments,
+    vendors,
     extensions,
     asteriskSync,
     ami,

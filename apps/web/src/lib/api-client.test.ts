@@ -1,5 +1,7 @@
-import { describe, expect, it } from "vitest";
-import { ApiError, createApiClient } from "./api-client";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ApiError, createApiClient, type ServerEvent } from "./api-client";
 import { createTokenStore } from "./token-store";
 
 class MemoryStorage implements Storage {
@@ -116,5 +118,149 @@ describe("api client", () => {
       fetch: () => Promise.reject(new TypeError("fetch failed")),
     });
     await expect(api.get("/dashboard")).rejects.toMatchObject({ status: 0, code: "network_error" });
+  });
+});
+
+/**
+ * A real HTTP server on loopback for the text and event-stream modes: one valid access token that a
+ * refresh rotates, like the real server, and the routes below.
+ */
+describe("api client over HTTP: text and event-stream modes", () => {
+  const state = { access: "access-1", refresh: "refresh-1", generation: 1, refreshes: 0 };
+  const seen: { path: string; accept?: string; authorization?: string }[] = [];
+  let closedStreams = 0;
+  let baseUrl = "";
+
+  const server = createServer((req, res) => void route(req, res));
+  beforeAll(async () => {
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1`;
+  });
+  afterAll(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  });
+
+  const sendJson = (res: ServerResponse, status: number, body: unknown) =>
+    res.writeHead(status, { "content-type": "application/json" }).end(JSON.stringify(body));
+  const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  async function route(req: IncomingMessage, res: ServerResponse) {
+    const url = new URL(req.url ?? "/", "http://x");
+    seen.push({ path: url.pathname, accept: req.headers.accept, authorization: req.headers.authorization });
+    if (url.pathname === "/api/v1/auth/refresh") {
+      let text = "";
+      for await (const chunk of req) text += chunk;
+      if ((JSON.parse(text) as { refreshToken: string }).refreshToken !== state.refresh)
+        return sendJson(res, 401, { error: { code: "unauthenticated", message: "reused" } });
+      state.refreshes += 1;
+      state.generation += 1;
+      state.access = `access-${state.generation}`;
+      state.refresh = `refresh-${state.generation}`;
+      return sendJson(res, 200, { accessToken: state.access, refreshToken: state.refresh });
+    }
+    if (req.headers.authorization !== `Bearer ${state.access}`)
+      return sendJson(res, 401, { error: { code: "unauthenticated", message: "expired" } });
+
+    switch (url.pathname) {
+      case "/api/v1/phones/p1/config":
+        return res.writeHead(200, { "content-type": "text/xml; charset=utf-8" }).end("<device>\n  <ü/>\n</device>");
+      case "/api/v1/phones/none/config":
+        return sendJson(res, 404, { error: { code: "not_found", message: "no config on the file server" } });
+      case "/api/v1/events": {
+        res.writeHead(200, { "content-type": "text/event-stream; charset=utf-8" });
+        // Chunks cut mid-line and mid-character, a comment, CRLF endings and a two-line data field.
+        const wire = Buffer.from(
+          ': keep-alive\n\nevent: progress\ndata: {"done":1}\n\nevent: progress\r\ndata: {"done":2}\r\n\r\n' +
+            "data: first line\ndata: second line, unnamed\n\nevent: done\nid: 7\ndata: ünïcode\n\n",
+        );
+        let sent = 0;
+        for (const end of [5, 23, 24, 60, 61, 120, wire.indexOf("ü") + 1, wire.length]) {
+          res.write(wire.subarray(sent, end));
+          sent = end;
+          await pause(5);
+        }
+        return res.end();
+      }
+      case "/api/v1/endless": {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        req.on("close", () => (closedStreams += 1));
+        for (let n = 0; !res.destroyed && n < 1000; n += 1) {
+          res.write(`event: tick\ndata: ${n}\n\n`);
+          await pause(10);
+        }
+        return res.end();
+      }
+      default:
+        return sendJson(res, 404, { error: { code: "not_found", message: "no such route" } });
+    }
+  }
+
+  function client(accessToken = state.access) {
+    const store = createTokenStore(new MemoryStorage());
+    store.set({ accessToken, refreshToken: state.refresh });
+    return { store, api: createApiClient({ baseUrl, tokens: store }) };
+  }
+
+  it("reads a text answer with the bearer token and a text Accept header", async () => {
+    const { api } = client();
+    seen.length = 0;
+    expect(await api.text("/phones/p1/config")).toBe("<device>\n  <ü/>\n</device>");
+    expect(seen).toEqual([
+      {
+        path: "/api/v1/phones/p1/config",
+        accept: expect.stringContaining("text/"),
+        authorization: `Bearer ${state.access}`,
+      },
+    ]);
+  });
+
+  it("refreshes a rejected token once before a text answer, and types a text route's error by code", async () => {
+    const { api, store } = client("stale");
+    const before = state.refreshes;
+    expect(await api.text("/phones/p1/config")).toContain("<device>");
+    expect(state.refreshes).toBe(before + 1);
+    expect(store.get()?.accessToken).toBe(state.access);
+
+    const error = await api.text("/phones/none/config").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error).toMatchObject({ status: 404, code: "not_found", message: "no config on the file server" });
+  });
+
+  it("parses an event stream cut anywhere into its events, in order, until the server ends it", async () => {
+    const { api } = client("stale");
+    seen.length = 0;
+    const events: ServerEvent[] = [];
+    for await (const event of api.events("/events")) events.push(event);
+    expect(events).toEqual([
+      { event: "progress", id: undefined, data: '{"done":1}' },
+      { event: "progress", id: undefined, data: '{"done":2}' },
+      { event: undefined, id: undefined, data: "first line\nsecond line, unnamed" },
+      { event: "done", id: "7", data: "ünïcode" },
+    ]);
+    // The stale token got a 401 before the stream started; the retry carried the refreshed one.
+    expect(seen.map((s) => [s.path, s.accept])).toEqual([
+      ["/api/v1/events", "text/event-stream"],
+      ["/api/v1/auth/refresh", "application/json"],
+      ["/api/v1/events", "text/event-stream"],
+    ]);
+  });
+
+  it("closes the connection when the caller stops reading early", async () => {
+    const { api } = client();
+    const before = closedStreams;
+    const ticks: string[] = [];
+    for await (const { data } of api.events("/endless")) {
+      ticks.push(data);
+      if (ticks.length === 3) break;
+    }
+    expect(ticks).toEqual(["0", "1", "2"]);
+    await expect.poll(() => closedStreams).toBe(before + 1);
+  });
+
+  it("answers a refused stream with the typed error, before any event", async () => {
+    const { api } = client();
+    const stream = api.events("/no-such-stream");
+    await expect(stream.next()).rejects.toMatchObject({ status: 404, code: "not_found" });
   });
 });

@@ -12,7 +12,7 @@ import {
 import { NotFound, ValidationFailed } from "../../errors.js";
 import { newId } from "../../lib/ids.js";
 import { iso, type Clock } from "../../lib/time.js";
-import type { PhoneListQuery, PhonesRepository } from "./phones.repository.js";
+import type { PhoneListQuery, PhoneRecord, PhonesRepository } from "./phones.repository.js";
 
 export interface CreatePhone {
   mac: string;
@@ -79,17 +79,51 @@ export function buttonCapacity(phone: Pick<Phone, "model" | "kems">): number {
   return (model?.lineKeys ?? 1) + kemButtons;
 }
 
-export function createPhonesService(deps: { repo: PhonesRepository; clock: Clock }) {
+/** What phones need from other modules, each implemented by that module's service. */
+export interface PhonesServiceDeps {
+  repo: PhonesRepository;
+  clock: Clock;
+  users: { exists(id: string): Promise<boolean> };
+  extensions: { existingIds(ids: string[]): Promise<Set<string>> };
+  /** Called only when phones are read, so the profiles service may be built after this one. */
+  profileNames(ids: string[]): Promise<Map<string, string>>;
+  /**
+   * A SCCP phone's chan_sccp device must be (re)written or removed: the Asterisk outbox takes it
+   * (`asteriskSync.recordDevice`). Called after the phone's own row changed.
+   */
+  sccpDeviceChanged(phoneId: string, deviceName: string): Promise<void>;
+}
+
+export function createPhonesService(deps: PhonesServiceDeps) {
   const { repo, clock } = deps;
 
+  /** The devices a change touched: the phone's before and after (a new MAC or firmware drops the old one). */
+  async function syncDevices(id: string, ...versions: Array<Pick<Phone, "mac" | "softwareType"> | undefined>) {
+    const names = new Set(versions.filter((p) => p?.softwareType === "SCCP").map((p) => `SEP${p!.mac}`));
+    for (const name of names) await deps.sccpDeviceChanged(id, name);
+  }
+
+  async function named(records: PhoneRecord[]): Promise<Phone[]> {
+    const ids = records.flatMap((r) => (r.currentProfileId ? [r.currentProfileId] : []));
+    const names = ids.length > 0 ? await deps.profileNames(ids) : new Map<string, string>();
+    return records.map((r) => ({
+      ...r,
+      currentProfileName: (r.currentProfileId && names.get(r.currentProfileId)) ?? null,
+    }));
+  }
+
+  async function findOne(record: PhoneRecord | undefined): Promise<Phone | undefined> {
+    return record && (await named([record]))[0];
+  }
+
   async function getOrThrow(id: string): Promise<Phone> {
-    const phone = await repo.findById(id);
+    const phone = await findOne(await repo.findById(id));
     if (!phone) throw new NotFound("phone", { id });
     return phone;
   }
 
   async function checkRefs(userId: string | null | undefined, lines: PhoneLine[] | undefined, capacity: number) {
-    if (userId && !(await repo.userExists(userId)))
+    if (userId && !(await deps.users.exists(userId)))
       throw new ValidationFailed("user does not exist", [{ path: "body.userId", message: "no such user" }]);
     if (!lines) return;
     const buttons = new Set<number>();
@@ -104,7 +138,7 @@ export function createPhonesService(deps: { repo: PhonesRepository; clock: Clock
         ]);
       buttons.add(l.button);
     }
-    const known = await repo.existingExtensionIds([...new Set(lines.map((l) => l.extensionId))]);
+    const known = await deps.extensions.existingIds([...new Set(lines.map((l) => l.extensionId))]);
     const missing = lines.findIndex((l) => !known.has(l.extensionId));
     if (missing >= 0)
       throw new ValidationFailed("extension does not exist", [
@@ -115,13 +149,14 @@ export function createPhonesService(deps: { repo: PhonesRepository; clock: Clock
   return {
     async list(q: PhoneListQuery): Promise<ListResponse<Phone>> {
       const { rows, total } = await repo.list(q);
-      return { data: rows, total, page: q.page, pageSize: q.pageSize };
+      return { data: await named(rows), total, page: q.page, pageSize: q.pageSize };
     },
 
     get: getOrThrow,
-    findManyByIds: repo.findManyByIds,
+    findManyByIds: async (ids: string[]) => named(await repo.findManyByIds(ids)),
     /** `mac` already normalised (12 uppercase hex). */
-    findByMac: repo.findByMac,
+    findByMac: async (mac: string) => findOne(await repo.findByMac(mac)),
+    existingIds: repo.existingIds,
 
     async create(input: CreatePhone): Promise<Phone> {
       const model = modelOf(input.model);
@@ -130,7 +165,9 @@ export function createPhonesService(deps: { repo: PhonesRepository; clock: Clock
       const id = newId();
       await repo.insert(id, { ...input, model: model.model }, iso(clock()));
       if (input.lines?.length) await repo.replaceLines(id, input.lines);
-      return getOrThrow(id);
+      const created = await getOrThrow(id);
+      await syncDevices(id, created);
+      return created;
     },
 
     async update(id: string, patch: UpdatePhone): Promise<Phone> {
@@ -147,12 +184,15 @@ export function createPhonesService(deps: { repo: PhonesRepository; clock: Clock
       const { lines, ...fields } = patch;
       await repo.update(id, { ...fields, ...(patch.model !== undefined && { model: model.model }) }, iso(clock()));
       if (lines) await repo.replaceLines(id, lines);
-      return getOrThrow(id);
+      const updated = await getOrThrow(id);
+      await syncDevices(id, phone, updated);
+      return updated;
     },
 
     async delete(id: string): Promise<void> {
-      await getOrThrow(id);
+      const phone = await getOrThrow(id);
       await repo.delete(id);
+      await syncDevices(id, phone);
     },
 
     async putKems(id: string, kems: { model: string }[]): Promise<Phone> {
@@ -162,7 +202,9 @@ export function createPhonesService(deps: { repo: PhonesRepository; clock: Clock
         kems.map((k) => k.model),
       );
       await repo.replaceKems(id, resolved, iso(clock()));
-      return getOrThrow(id);
+      const updated = await getOrThrow(id);
+      await syncDevices(id, updated);
+      return updated;
     },
 
     /** Only the deploy pipeline calls this, after every step succeeded (or a rollback restored a file). */

@@ -53,6 +53,7 @@ export function createProfilesService(deps: {
   repo: ProfilesRepository;
   phones: PhonesService;
   lines: LineSource;
+  users: { exists(id: string): Promise<boolean> };
   server: ServerFacts;
   clock: Clock;
 }) {
@@ -99,7 +100,7 @@ export function createProfilesService(deps: {
   }
 
   async function checkUser(userId: string | null | undefined): Promise<void> {
-    if (userId && !(await repo.userExists(userId)))
+    if (userId && !(await deps.users.exists(userId)))
       throw new ValidationFailed("user does not exist", [{ path: "body.userId", message: "no such user" }]);
   }
 
@@ -120,7 +121,7 @@ export function createProfilesService(deps: {
     phone: Phone,
     maskSecrets: boolean,
   ): Promise<{ xml: string; lines: RenderLine[] }> {
-    const lines = await deps.lines.linesFor(phone.id, profile.userId, buttonCapacity(phone));
+    const lines = await deps.lines.linesFor(phone.lines, profile.userId, buttonCapacity(phone));
     const ctx = buildContext(phone, lines, deps.server, {
       maskSecrets,
       versionStamp: String(clock().getTime()),
@@ -182,6 +183,7 @@ export function createProfilesService(deps: {
     },
 
     incompatibility,
+    namesOf: repo.namesOf,
     count: repo.count,
   };
 }
