@@ -41,6 +41,21 @@ async function bulk(lastName: string, count: number) {
   expect(res.statusCode, res.body).toBe(201);
 }
 
+describe("URLs of the original Cisisk", () => {
+  it("answers /cisco/services/dir, cdir and pdir with the directory pages, not 404 JSON", async () => {
+    for (const old of ["dir", "cdir"]) {
+      const res = await phone(`/cisco/services/${old}?mac=${MAC}`);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers["content-type"]).toBe("text/xml; charset=utf-8");
+      expect(parseCiscoPage(res).body.Title).toBe("Corporate Directory");
+    }
+    const personal = parseCiscoPage(await phone(`/cisco/services/pdir?mac=${MAC}`));
+    expect(personal.type).toBe("CiscoIPPhoneInput"); // the PIN login first
+    const unknown = parseCiscoPage(await phone(`/cisco/services/dir?mac=000000000001`));
+    expect(unknown.type).toBe("CiscoIPPhoneText");
+  });
+});
+
 describe("corporate directory pages", () => {
   it("starts with a CiscoIPPhoneMenu whose items lead to the search input and the results", async () => {
     const { type, body } = parseCiscoPage(await phone(`/cisco/directory?mac=${MAC}`));
