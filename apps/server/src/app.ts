@@ -21,6 +21,7 @@ import { usersRoutes } from "./modules/users/users.routes.js";
 import { ciscoAuthenticateRoutes } from "./modules/deployments/cisco-authenticate.routes.js";
 import { deploymentsRoutes } from "./modules/deployments/deployments.routes.js";
 import { phonesRoutes } from "./modules/phones/phones.routes.js";
+import { firmwareRoutes } from "./modules/firmware/firmware.routes.js";
 import { profilesRoutes } from "./modules/profiles/profiles.routes.js";
 import { directoryRoutes } from "./modules/directory/directory.routes.js";
 import { ciscoRoutes } from "./modules/services/cisco.routes.js";
@@ -78,6 +79,7 @@ export async function buildApp(
         await consoleApi.register(dashboardRoutes(deps.health));
         await consoleApi.register(usersRoutes(deps.users));
         await consoleApi.register(phonesRoutes(deps.phones));
+        await consoleApi.register(firmwareRoutes(deps.firmware));
         await consoleApi.register(profilesRoutes(deps.profiles));
         await consoleApi.register(deploymentsRoutes(deps.deployments));
         await consoleApi.register(extensionsRoutes(deps.extensions));

@@ -31,6 +31,8 @@ import { createPhoneLoginAttempts } from "./modules/services/phone-login-attempt
 import { createPhoneXmlService } from "./modules/services/phone-xml.service.js";
 import { createServicesRepository } from "./modules/services/services.repository.js";
 import { createServicesService } from "./modules/services/services.service.js";
+import { createFirmwareRepository } from "./modules/firmware/firmware.repository.js";
+import { createFirmwareService } from "./modules/firmware/firmware.service.js";
 
 /** The composition root: every service built once, from config and the database, passed down explicitly. */
 export function createDeps(config: Config, db: Db, options: { clock?: Clock } = {}) {
@@ -135,10 +137,12 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
   });
 
   const phones = createPhonesService({ repo: createPhonesRepository(db.kysely), clock });
+  const firmware = createFirmwareService({ repo: createFirmwareRepository(db.kysely), clock });
   const profiles = createProfilesService({
     repo: createProfilesRepository(db.kysely),
     phones,
     lines: createLineSource(db.kysely, extensions),
+    firmware,
     server: {
       asteriskHost: config.asterisk.host,
       sipPort: Number(config.sip.proxy?.split(":")[1] ?? 5060),
@@ -212,6 +216,7 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
     health,
     phoneSessions,
     phones,
+    firmware,
     profiles,
     phoneFiles,
     deployments,

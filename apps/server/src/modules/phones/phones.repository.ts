@@ -24,6 +24,7 @@ export interface PhoneWrite {
   location?: string | null;
   label?: string | null;
   userId?: string | null;
+  firmwareLoad?: string | null;
 }
 
 export type PhoneListQuery = ListQuery & {
@@ -57,6 +58,7 @@ export function createPhonesRepository(db: Kysely<Database>) {
       userId: r.user_id,
       currentProfileId: r.current_profile_id,
       currentProfileName: r.profile_name,
+      firmwareLoad: r.firmware_load ?? null,
       kems: kems
         .filter((k) => k.phone_id === r.id)
         .map((k): PhoneKem => ({
@@ -141,6 +143,7 @@ export function createPhonesRepository(db: Kysely<Database>) {
             location: w.location,
             label: w.label,
             user_id: w.userId,
+            firmware_load: w.firmwareLoad,
             current_profile_id: null,
             created_at: now,
             updated_at: now,
@@ -163,6 +166,7 @@ export function createPhonesRepository(db: Kysely<Database>) {
             ...(w.location !== undefined && { location: w.location }),
             ...(w.label !== undefined && { label: w.label }),
             ...(w.userId !== undefined && { user_id: w.userId }),
+            ...(w.firmwareLoad !== undefined && { firmware_load: w.firmwareLoad }),
             updated_at: now,
           })
           .where("id", "=", id)
