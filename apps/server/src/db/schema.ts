@@ -77,7 +77,7 @@ export interface ExtensionsTable {
   ha1_sha256: string;
   voicemail: string | null;
   codecs: string | null;
-  /** PJSIP: the endpoint's transport section; chan_sip's protocols live in `options.transport` (0009). */
+  /** No longer written: chan_sip protocols and the PJSIP transport section live in `options.transport` (0009). */
   transport: string | null;
   options: string | null;
   created_at: string;

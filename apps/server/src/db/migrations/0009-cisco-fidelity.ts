@@ -5,8 +5,9 @@ import { keypadForms } from "../../lib/keypad-number.js";
 // - firmware loads per model (`firmware_loads`) and per phone (`phones.firmware_load`, null = the model's);
 // - keypad search: a phone keypad cannot type `+`, so each number also keeps its digits without `+`
 //   (`digits`) and, for an international number, its national part (`national`), each indexed for prefix search;
-// - an extension's `transport` meant chan_sip's protocol list or a PJSIP transport section: the column now
-//   holds only the PJSIP section, chan_sip's protocols move into the SIP options (`options.transport`).
+// - an extension's `transport` meant chan_sip's protocol list or a PJSIP transport section: each moves into its
+//   technology's options (`options.transport`); the column is no longer written (kept, so other branches'
+//   migrations that touch it still apply).
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
     .createTable("firmware_loads")
@@ -37,7 +38,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .execute();
 
   const sipRows = await sql<{ id: string; transport: string | null; options: string | null }>`
-    select id, transport, options from extensions where technology = 'SIP' and transport is not null`.execute(db);
+    select id, transport, options from extensions
+    where technology in ('SIP', 'PJSIP') and transport is not null`.execute(db);
   for (const r of sipRows.rows) {
     let options: Record<string, unknown> = {};
     try {

@@ -40,7 +40,6 @@ interface FormValues {
   context: string;
   voicemail: string;
   codecs: string;
-  transport: string;
   sccp: {
     label: string;
     cidName: string;
@@ -49,8 +48,11 @@ interface FormValues {
     deviceType: string;
     lineInstance: number;
   };
-  sip: { nat: string; dtmfMode: string; directMedia: boolean };
+  /** chan_sip protocols (transport=), e.g. "tcp" or "tcp,udp". */
+  sip: { transport: string; nat: string; dtmfMode: string; directMedia: boolean };
   pjsip: {
+    /** A pjsip.conf transport section name. */
+    transport: string;
     authType: "md5" | "userpass";
     maxContacts: number;
     removeExisting: boolean;
@@ -59,7 +61,17 @@ interface FormValues {
     dtmfMode: string;
   };
 }
-const FIELDS = ["number", "displayName", "userId", "secret", "context", "voicemail", "codecs", "transport"] as const;
+const FIELDS = [
+  "number",
+  "displayName",
+  "userId",
+  "secret",
+  "context",
+  "voicemail",
+  "codecs",
+  "sip.transport",
+  "pjsip.transport",
+] as const;
 
 const codecsOf = (text: string) =>
   text.trim()
@@ -87,7 +99,6 @@ const createResolver = requestResolver(
       context: v.context.trim() || undefined,
       voicemail: v.voicemail,
       codecs: codecsOf(v.codecs),
-      transport: v.transport,
       ...optionsOf(v),
     }) as CreateExtensionInput,
 );
@@ -101,7 +112,6 @@ const updateResolver = requestResolver(updateExtensionSchema, (v: FormValues): U
   ...(v.context.trim() ? { context: v.context } : {}),
   voicemail: v.voicemail,
   codecs: codecsOf(v.codecs),
-  transport: v.transport,
   ...optionsOf(v),
 }));
 
@@ -117,7 +127,6 @@ function defaultsOf(e: Extension | null): FormValues {
     context: e?.context ?? "",
     voicemail: e?.voicemail ?? "",
     codecs: e?.codecs?.join(",") ?? "",
-    transport: e?.transport ?? "",
     sccp: {
       label: e?.sccp?.label ?? "",
       cidName: e?.sccp?.cidName ?? "",
@@ -127,11 +136,13 @@ function defaultsOf(e: Extension | null): FormValues {
       lineInstance: e?.sccp?.lineInstance ?? 1,
     },
     sip: {
+      transport: e?.sip?.transport ?? "",
       nat: e?.sip?.nat ?? "force_rport,comedia",
       dtmfMode: e?.sip?.dtmfMode ?? "rfc2833",
       directMedia: e?.sip?.directMedia ?? false,
     },
     pjsip: {
+      transport: e?.pjsip?.transport ?? "",
       authType: e?.pjsip?.authType ?? "md5",
       maxContacts: e?.pjsip?.maxContacts ?? 1,
       removeExisting: e?.pjsip?.removeExisting ?? true,
@@ -288,15 +299,27 @@ function ExtensionForm({ extension, onDone }: { extension: Extension | null; onD
             error={err("codecs")}
             {...register("codecs")}
           />
-          <TextInput
-            label="Transport"
-            description={
-              technology === "PJSIP" ? "A pjsip.conf transport section, e.g. transport-tcp" : "udp, tcp or tls"
-            }
-            autoComplete="off"
-            error={err("transport")}
-            {...register("transport")}
-          />
+          {/* Two different things: chan_sip protocols, or the name of a pjsip.conf transport section. */}
+          {technology === "SIP" && (
+            <TextInput
+              key="sip.transport"
+              label="Transport"
+              description="chan_sip protocols: udp, tcp or tls, comma-separated (first = default)"
+              autoComplete="off"
+              error={err("sip.transport")}
+              {...register("sip.transport")}
+            />
+          )}
+          {technology === "PJSIP" && (
+            <TextInput
+              key="pjsip.transport"
+              label="Transport"
+              description="A pjsip.conf transport section, e.g. transport-tcp"
+              autoComplete="off"
+              error={err("pjsip.transport")}
+              {...register("pjsip.transport")}
+            />
+          )}
         </SimpleGrid>
         <Divider label={`${technology} settings`} labelPosition="left" />
         {technology === "SCCP" && <SccpFields register={register} err={err} control={control} />}
