@@ -6,6 +6,7 @@ import {
   updateProfileSchema,
   type CreateProfileInput,
   type Profile,
+  type RenderReport,
   type UpdateProfileInput,
 } from "@cisisk/contract";
 import { xml } from "@codemirror/lang-xml";
@@ -26,7 +27,7 @@ import {
   TextInput,
 } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
-import { IconAlertCircle, IconCheck, IconEye } from "@tabler/icons-react";
+import { IconAlertCircle, IconAlertTriangle, IconCheck, IconEye } from "@tabler/icons-react";
 import CodeMirror, { EditorView } from "@uiw/react-codemirror";
 import { useState } from "react";
 import { Controller, useForm, type Resolver } from "react-hook-form";
@@ -35,7 +36,7 @@ import { applyServerErrors, errorMessage } from "../../lib/form-errors";
 import { sentence } from "../../lib/format";
 import { requestResolver } from "../../lib/request-resolver";
 import { fetchText, useAllPhones } from "../phones/queries";
-import { useCreateProfile, useTemplates, useUpdateProfile, useUserOptions } from "./queries";
+import { fetchRenderReport, useCreateProfile, useTemplates, useUpdateProfile, useUserOptions } from "./queries";
 
 interface ProfileFormValues {
   name: string;
@@ -92,11 +93,12 @@ function ProfileEditor({ profile, onDone }: { profile: Profile | null; onDone: (
   const [alert, setAlert] = useState<string | null>(null);
   const [previewPhone, setPreviewPhone] = useState<string | null>(null);
   const [showSecrets, setShowSecrets] = useState(false);
-  const [preview, setPreview] = useState<{ text: string | null; error: string | null; loading: boolean }>({
-    text: null,
-    error: null,
-    loading: false,
-  });
+  const [preview, setPreview] = useState<{
+    text: string | null;
+    report: RenderReport | null;
+    error: string | null;
+    loading: boolean;
+  }>({ text: null, report: null, error: null, loading: false });
   const {
     register,
     control,
@@ -142,14 +144,15 @@ function ProfileEditor({ profile, onDone }: { profile: Profile | null; onDone: (
 
   const handlePreview = async () => {
     if (!profile || !previewPhone) return;
-    setPreview({ text: null, error: null, loading: true });
+    setPreview({ text: null, report: null, error: null, loading: true });
     try {
-      const text = await fetchText(
-        `/profiles/${profile.id}/render?phoneId=${previewPhone}${showSecrets ? "&showSecrets=true" : ""}`,
-      );
-      setPreview({ text, error: null, loading: false });
+      const [text, report] = await Promise.all([
+        fetchText(`/profiles/${profile.id}/render?phoneId=${previewPhone}${showSecrets ? "&showSecrets=true" : ""}`),
+        fetchRenderReport(profile.id, previewPhone),
+      ]);
+      setPreview({ text, report, error: null, loading: false });
     } catch (error) {
-      setPreview({ text: null, error: errorMessage(error), loading: false });
+      setPreview({ text: null, report: null, error: errorMessage(error), loading: false });
     }
   };
 
@@ -299,6 +302,7 @@ function ProfileEditor({ profile, onDone }: { profile: Profile | null; onDone: (
                 {preview.error}
               </Alert>
             )}
+            {preview.report && <PreviewReport report={preview.report} />}
             {preview.text && (
               <ScrollArea h={300} data-testid="profile-preview">
                 <Code block>{preview.text}</Code>
@@ -316,5 +320,28 @@ function ProfileEditor({ profile, onDone }: { profile: Profile | null; onDone: (
         </Group>
       </Stack>
     </form>
+  );
+}
+
+/** Where the file's load and lines come from, and the warnings the administrator must see before deploying. */
+function PreviewReport({ report }: { report: RenderReport }) {
+  const load = report.loadInformation;
+  return (
+    <Stack gap={4} data-testid="preview-report">
+      <Text size="sm">
+        {report.fileName}: firmware load{" "}
+        <Text span fw={500}>
+          {load.load ?? "none (empty loadInformation)"}
+        </Text>{" "}
+        ({load.description})
+        {report.lines.length > 0 &&
+          ` · lines ${report.lines.map((l) => `${l.number} on key ${l.button}${l.registers ? "" : " (will not register)"}`).join(", ")}`}
+      </Text>
+      {report.warnings.map((w) => (
+        <Alert key={w.code} color="yellow" icon={<IconAlertTriangle />} p="xs" role="status">
+          {w.message}
+        </Alert>
+      ))}
+    </Stack>
   );
 }

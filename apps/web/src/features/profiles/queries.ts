@@ -5,6 +5,7 @@ import type {
   Profile,
   UpdateProfileInput,
   User,
+  RenderReport,
 } from "@cisisk/contract";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../lib/api-client";
@@ -77,4 +78,9 @@ export function useUpdateProfile() {
 export function useDeleteProfile() {
   const invalidate = useInvalidateProfiles();
   return useMutation({ mutationFn: (id: string) => api.delete(`/profiles/${id}`), onSuccess: invalidate });
+}
+
+/** What a preview means for a phone: the load it gets and why, its lines, and what will not work. */
+export function fetchRenderReport(profileId: string, phoneId: string): Promise<RenderReport> {
+  return api.get<RenderReport>(`/profiles/${profileId}/render/report`, { query: { phoneId } });
 }
