@@ -23,6 +23,12 @@ import { createAmiClient } from "./adapters/ami/ami-client.js";
 import { createAsteriskManager } from "./adapters/ami/asterisk-manager.js";
 import { createAsteriskPhoneControl, type AsteriskPhoneControl } from "./adapters/ami/phone-control.js";
 import { connectDatabase } from "./db/connect.js";
+import { transactor } from "./db/transaction.js";
+import type { RealtimeDb } from "./adapters/asterisk/realtime-writer.js";
+import { createAsteriskChangesRepository } from "./modules/extensions/asterisk-changes.repository.js";
+import { createExtensionsRepository } from "./modules/extensions/extensions.repository.js";
+import { createHealthRepository } from "./modules/health/health.repository.js";
+import { createPhoneSessionsRepository } from "./modules/phone-sessions/phone-sessions.repository.js";
 import { createAsteriskSync } from "./modules/extensions/asterisk-sync.service.js";
 import { createExtensionsService } from "./modules/extensions/extensions.service.js";
 import { createDirectoryRepository } from "./modules/directory/directory.repository.js";
@@ -39,10 +45,8 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
   const clock = options.clock ?? systemClock;
   const secretBox = createSecretBox(config.auth.secretKey);
   const authRepo = createAuthRepository(db.kysely);
-  const usersRepo = createUsersRepository(db.kysely);
-
   const users = createUsersService({
-    repo: usersRepo,
+    repo: createUsersRepository(db.kysely),
     clock,
     endSessionsOf: (userId, reason) => auth.endSessionsOf(userId, reason),
   });
@@ -77,17 +81,22 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
   const sameRealtimeDb = !a.realtime_database_url || a.realtime_database_url === config.server.databaseUrl;
   let realtimeConnection: Promise<Db> | null = null;
   const realtimeDb = () => (realtimeConnection ??= connectDatabase(a.realtime_database_url!)).then((c) => c.kysely);
+  const ownDb = async () => db.kysely as RealtimeDb;
+  const extensionsRepo = createExtensionsRepository(db.kysely);
   const asteriskSync = createAsteriskSync({
-    db: db.kysely,
+    changes: createAsteriskChangesRepository(db.kysely),
+    extensions: extensionsRepo,
     mode: a.mode,
-    realtimeDb: a.mode !== "realtime" ? null : sameRealtimeDb ? "same" : realtimeDb,
+    realtimeDb: a.mode !== "realtime" ? null : sameRealtimeDb ? ownDb : realtimeDb,
+    sameDatabase: sameRealtimeDb,
     configDir: a.config_dir ?? null,
     manager: asteriskManager,
     lineOf: (record) => extensions.lineOf(record),
     clock,
   });
   const extensions = createExtensionsService({
-    db: db.kysely,
+    repo: extensionsRepo,
+    transact: transactor(db.kysely),
     secretBox,
     clock,
     // Asterisk's own default realm, unless [sip] realm/domain say otherwise.
@@ -97,12 +106,11 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
     sync: asteriskSync,
     registrations:
       a.mode === "realtime"
-        ? { kind: "realtime", db: sameRealtimeDb ? async () => db.kysely as never : (realtimeDb as never) }
+        ? { kind: "realtime", db: sameRealtimeDb ? ownDb : realtimeDb }
         : asteriskManager
           ? { kind: "ami", manager: asteriskManager }
           : null,
-    userExists: async (id) => Boolean(await users.get(id).catch(() => null)),
-    userIdByUsername: async (username) => (await users.findCredentialsByUsername(username))?.user.id,
+    users,
   });
   /** Stops the AMI connection and the realtime pool (main.ts and tests call it on shutdown). */
   const closeAdapters = async () => {
@@ -111,7 +119,7 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
   };
 
   const health = createHealthService({
-    db: db.kysely,
+    repo: createHealthRepository(db.kysely),
     config,
     clock,
     startedAt: clock(),
@@ -131,18 +139,26 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
   });
 
   const phoneSessions = createPhoneSessionsService({
-    db: db.kysely,
+    repo: createPhoneSessionsRepository(db.kysely),
     clock,
     ttlHours: config.phone_services.session_ttl_hours,
   });
 
-  const phones = createPhonesService({ repo: createPhonesRepository(db.kysely), clock });
+  const phones = createPhonesService({
+    repo: createPhonesRepository(db.kysely),
+    clock,
+    users,
+    extensions,
+    // Built below; only called when phones are read.
+    profileNames: (ids) => profiles.namesOf(ids),
+  });
   const firmware = createFirmwareService({ repo: createFirmwareRepository(db.kysely), clock });
   const profiles = createProfilesService({
     repo: createProfilesRepository(db.kysely),
     phones,
-    lines: createLineSource(db.kysely, extensions),
+    lines: createLineSource(extensions),
     firmware,
+    users,
     server: {
       asteriskHost: config.asterisk.host,
       sipPort: Number(config.sip.proxy?.split(":")[1] ?? 5060),
@@ -187,10 +203,9 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
   const directory = createDirectoryService({
     repo: createDirectoryRepository(db.kysely),
     clock,
-    userExists: async (id) => (await usersRepo.findById(id)) !== undefined,
+    users,
   });
-  const servicesRepo = createServicesRepository(db.kysely);
-  const services = createServicesService({ repo: servicesRepo, clock });
+  const services = createServicesService({ repo: createServicesRepository(db.kysely), clock, phones });
   const phoneXml = createPhoneXmlService({
     phones: {
       async findByMac(mac) {
@@ -199,7 +214,7 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
       },
     },
     directory,
-    services: servicesRepo,
+    services,
     users,
     sessions: phoneSessions,
     attempts: createPhoneLoginAttempts(db.kysely),

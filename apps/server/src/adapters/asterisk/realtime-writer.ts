@@ -9,6 +9,8 @@ import { callerId, DEFAULT_CODECS, safeName, yesNo, type AsteriskLine } from "./
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Asterisk's tables are not ours to type
 type AnyDb = Kysely<any>;
+/** A connection to Asterisk's realtime tables (our own database, or Asterisk's). */
+export type RealtimeDb = AnyDb;
 
 const clip = (v: string | null | undefined, n: number): string | null => (v ? v.slice(0, n) : null);
 

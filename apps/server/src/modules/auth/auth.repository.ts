@@ -1,4 +1,5 @@
 import type { Kysely } from "kysely";
+import { inTransaction } from "../../db/transaction.js";
 import type { Database } from "../../db/schema.js";
 import { newId } from "../../lib/ids.js";
 
@@ -14,14 +15,16 @@ export interface SessionRow {
   revokedAt: string | null;
 }
 
-export function createAuthRepository(db: Kysely<Database>) {
+export function createAuthRepository(
+  db: Kysely<Pick<Database, "auth_sessions" | "refresh_tokens" | "login_attempts">>,
+) {
   return {
     async createSession(
       s: { userId: string; kind: string; ip: string | null; userAgent: string | null; now: string; expiresAt: string },
       refresh: { tokenHash: string; expiresAt: string },
     ): Promise<string> {
       const id = newId();
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         await trx
           .insertInto("auth_sessions")
           .values({
@@ -68,7 +71,7 @@ export function createAuthRepository(db: Kysely<Database>) {
       oldHash: string,
       next: { tokenHash: string; sessionId: string; now: string; expiresAt: string },
     ): Promise<boolean> {
-      return db.transaction().execute(async (trx) => {
+      return inTransaction(db, async (trx) => {
         const res = await trx
           .updateTable("refresh_tokens")
           .set({ rotated_at: next.now })

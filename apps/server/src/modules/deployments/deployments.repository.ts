@@ -1,5 +1,6 @@
 import type { Deployment, DeploymentBatch, DeployStep, ListQuery, RecentDeployment } from "@cisisk/contract";
 import type { Kysely, Selectable } from "kysely";
+import { inTransaction } from "../../db/transaction.js";
 import type { Database, DeploymentsTable } from "../../db/schema.js";
 import { offsetOf, parseSort } from "../../lib/list-query.js";
 
@@ -37,7 +38,7 @@ export type DeploymentListQuery = ListQuery & {
   status?: string | undefined;
 };
 
-export function createDeploymentsRepository(db: Kysely<Database>) {
+export function createDeploymentsRepository(db: Kysely<Pick<Database, "deployments" | "deployment_batches">>) {
   const toRow = (s: DeploymentStart) => ({
     id: s.id,
     kind: s.kind,
@@ -233,7 +234,7 @@ export function createDeploymentsRepository(db: Kysely<Database>) {
         .execute();
       let failed = 0;
       for (const { id } of stale) {
-        const won = await db.transaction().execute(async (trx) => {
+        const won = await inTransaction(db, async (trx) => {
           const r = await trx
             .updateTable("deployment_batches")
             .set({ status: "failed", finished_at: at, detail })

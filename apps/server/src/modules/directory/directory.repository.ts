@@ -1,5 +1,6 @@
 import type { Contact, ListQuery } from "@cisisk/contract";
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from "kysely";
+import { inTransaction } from "../../db/transaction.js";
 import type { Database } from "../../db/schema.js";
 import { keypadForms, keypadQuery } from "../../lib/keypad-number.js";
 import { escapeLike, likePattern, offsetOf, parseSort } from "../../lib/list-query.js";
@@ -52,8 +53,8 @@ function startsWith(column: string, prefix: string): Expression<SqlBool> {
   return sql<SqlBool>`(${sql.ref(column)} >= ${prefix} and ${sql.ref(column)} < ${prefixEnd(prefix)} and ${sql.ref(column)} like ${p} escape ${"\\"})`;
 }
 
-export function createDirectoryRepository(db: Kysely<Database>) {
-  type Trx = Kysely<Database>;
+export function createDirectoryRepository(db: Kysely<Pick<Database, "contacts" | "contact_numbers">>) {
+  type Trx = typeof db;
 
   const RANK: Record<NumberKind, number> = { work: 1, mobile: 2, home: 3 };
 
@@ -147,7 +148,7 @@ export function createDirectoryRepository(db: Kysely<Database>) {
 
   return {
     async insertMany(items: Array<{ id: string; write: ContactWrite }>, now: string): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         for (const { id, write } of items) {
           const row = contactRow(id, write, now);
           await trx.insertInto("contacts").values(row).execute();
@@ -161,7 +162,7 @@ export function createDirectoryRepository(db: Kysely<Database>) {
     },
 
     async update(id: string, w: Partial<Omit<ContactWrite, "ownerUserId">>, now: string): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         await trx
           .updateTable("contacts")
           .set({

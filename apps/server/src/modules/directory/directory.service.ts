@@ -21,11 +21,13 @@ import {
 } from "./directory-files.js";
 import type { ContactWrite, DirectoryLine, DirectoryRepository } from "./directory.repository.js";
 
+export type { DirectoryLine };
+
 export interface DirectoryServiceDeps {
   repo: DirectoryRepository;
   clock: Clock;
   /** Personal directories belong to a user that must exist. */
-  userExists(id: string): Promise<boolean>;
+  users: { exists(id: string): Promise<boolean> };
 }
 
 type ListContactsQuery = {
@@ -71,7 +73,7 @@ export function createDirectoryService(deps: DirectoryServiceDeps) {
   }
 
   async function assertOwner(ownerUserId: string | null | undefined): Promise<void> {
-    if (ownerUserId && !(await deps.userExists(ownerUserId)))
+    if (ownerUserId && !(await deps.users.exists(ownerUserId)))
       throw new ValidationFailed("no such user", [{ path: "body.ownerUserId", message: "no user has this id" }]);
   }
 

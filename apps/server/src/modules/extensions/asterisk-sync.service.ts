@@ -1,25 +1,32 @@
 import type { AsteriskFailure } from "@cisisk/contract";
-import type { Kysely, Selectable } from "kysely";
 import type { AsteriskManager, Technology } from "../../adapters/ami/asterisk-manager.js";
 import type { AsteriskLine } from "../../adapters/asterisk/asterisk-line.js";
 import { confFileNames, renderers, writeFileAtomically } from "../../adapters/asterisk/conf-files.js";
-import { removeRealtime, writeRealtime } from "../../adapters/asterisk/realtime-writer.js";
-import type { AsteriskChangesTable, Database } from "../../db/schema.js";
+import { removeRealtime, writeRealtime, type RealtimeDb } from "../../adapters/asterisk/realtime-writer.js";
+import { inTransaction, type TxHandle } from "../../db/transaction.js";
 import { UpstreamFailed } from "../../errors.js";
 import { newId } from "../../lib/ids.js";
 import { addSeconds, iso, type Clock } from "../../lib/time.js";
-import { createExtensionsRepository, type ExtensionRecord } from "./extensions.repository.js";
+import {
+  createAsteriskChangesRepository,
+  type AsteriskChangeRow,
+  type AsteriskChangesRepository,
+  type ChangeState,
+} from "./asterisk-changes.repository.js";
+import type { ExtensionRecord, ExtensionsRepository } from "./extensions.repository.js";
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Asterisk's tables are not ours to type
-type AnyDb = Kysely<any>;
+export type { ChangeState };
 
 export type AsteriskMode = "none" | "realtime" | "files";
 
 export interface AsteriskSyncDeps {
-  db: Kysely<Database>;
+  changes: AsteriskChangesRepository;
+  extensions: Pick<ExtensionsRepository, "findById" | "all">;
   mode: AsteriskMode;
-  /** realtime: "same" = Asterisk's tables live in our database and are written in our transaction. */
-  realtimeDb: "same" | (() => Promise<AnyDb>) | null;
+  /** realtime: where Asterisk's tables are. */
+  realtimeDb: (() => Promise<RealtimeDb>) | null;
+  /** realtime: Asterisk's tables live in our database and are written in our transaction. */
+  sameDatabase: boolean;
   configDir: string | null;
   manager: AsteriskManager | null;
   lineOf(record: ExtensionRecord): AsteriskLine;
@@ -38,43 +45,35 @@ export interface ChangeRequest {
   operation: "upsert" | "delete";
 }
 
-export interface ChangeState {
-  status: "none" | "pending" | "applied" | "failed";
-  lastError: string | null;
-  attempts: number;
-}
-
 /** The Asterisk outbox: recorded with our own row, applied now or later by whichever server claims it. */
 export function createAsteriskSync(deps: AsteriskSyncDeps) {
-  const { db, mode, clock } = deps;
+  const { changes, mode, clock } = deps;
   const serverId = newId();
   const maxAttempts = deps.maxAttempts ?? 50;
   const claimSeconds = deps.claimSeconds ?? 60;
-  const sameDb = mode === "realtime" && deps.realtimeDb === "same";
+  const sameDb = mode === "realtime" && deps.sameDatabase;
 
-  async function applyRealtime(target: AnyDb, row: Selectable<AsteriskChangesTable>, current?: ExtensionRecord) {
+  async function applyRealtime(target: RealtimeDb, row: AsteriskChangeRow, current?: ExtensionRecord) {
     const techs = row.technologies.split(",");
     await removeRealtime(target, row.extension_number, techs);
     if (row.previous_number) await removeRealtime(target, row.previous_number, techs);
     if (current) await writeRealtime(target, deps.lineOf(current));
   }
 
-  type Row = Selectable<AsteriskChangesTable>;
+  type Row = AsteriskChangeRow;
 
   /** One realtime change, or a batch of files changes (one render and one reload per technology). */
   async function apply(batch: Row[]): Promise<void> {
-    const repo = createExtensionsRepository(db);
     const first = batch[0]!;
     if (first.mode === "realtime") {
       if (!deps.realtimeDb) throw new Error("realtime_database_url is not configured");
-      const current = await repo.findById(first.extension_id);
-      const target = deps.realtimeDb === "same" ? (db as AnyDb) : await deps.realtimeDb();
-      await target.transaction().execute((trx) => applyRealtime(trx, first, current));
+      const current = await deps.extensions.findById(first.extension_id);
+      await inTransaction(await deps.realtimeDb(), (trx) => applyRealtime(trx, first, current));
       return;
     }
     if (first.mode === "files") {
       if (!deps.configDir) throw new Error("[asterisk] config_dir is not configured");
-      const lines = (await repo.all()).map((r) => deps.lineOf(r));
+      const lines = (await deps.extensions.all()).map((r) => deps.lineOf(r));
       for (const tech of ["PJSIP", "SIP", "SCCP"] as const) {
         await writeFileAtomically(deps.configDir, confFileNames[tech], renderers[tech](lines));
       }
@@ -87,44 +86,18 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
     }
   }
 
-  async function release(row: Row): Promise<void> {
-    await db
-      .updateTable("asterisk_changes")
-      .set({ claimed_by: null, claimed_until: null })
-      .where("id", "=", row.id)
-      .where("claimed_by", "=", serverId)
-      .execute();
-  }
-
-  async function claimNext(): Promise<Selectable<AsteriskChangesTable> | undefined> {
-    for (let tries = 0; tries < 5; tries++) {
-      const now = iso(clock());
-      const row = await db
-        .selectFrom("asterisk_changes")
-        .selectAll()
-        .where("status", "=", "pending")
-        .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", now)]))
-        .orderBy("id")
-        .limit(1)
-        .executeTakeFirst();
-      if (!row) return undefined;
-      const claimed = await db
-        .updateTable("asterisk_changes")
-        .set({ claimed_by: serverId, claimed_until: iso(addSeconds(clock(), claimSeconds)) })
-        .where("id", "=", row.id)
-        .where("status", "=", "pending")
-        .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", now)]))
-        .executeTakeFirst();
-      if (Number(claimed.numUpdatedRows) === 1) return row;
-    }
-    return undefined;
-  }
+  const claimNext = () =>
+    changes.claimNext(
+      serverId,
+      () => iso(clock()),
+      () => iso(addSeconds(clock(), claimSeconds)),
+    );
 
   const sync = {
     mode,
 
     /** Called inside the transaction that writes our extension row. */
-    async record(trx: Kysely<Database>, change: ChangeRequest, current: ExtensionRecord | undefined): Promise<void> {
+    async record(trx: TxHandle, change: ChangeRequest, current: ExtensionRecord | undefined): Promise<void> {
       if (mode === "none") return;
       const now = iso(clock());
       const row = {
@@ -138,21 +111,15 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
       };
       if (sameDb) {
         try {
-          await applyRealtime(trx as AnyDb, { ...row, id: 0, status: "", attempts: 0 } as never, current);
+          await applyRealtime(trx, { ...row, id: 0, status: "", attempts: 0 } as never, current);
         } catch (err) {
           // Same database: Asterisk's tables change with ours or not at all (missing tables, wrong types…).
           throw new UpstreamFailed(`Asterisk realtime tables could not be written: ${(err as Error).message}`);
         }
-        await trx
-          .insertInto("asterisk_changes")
-          .values({ ...row, status: "applied", attempts: 1, applied_at: now })
-          .execute();
+        await createAsteriskChangesRepository(trx).insert({ ...row, status: "applied", attempts: 1, applied_at: now });
         return;
       }
-      await trx
-        .insertInto("asterisk_changes")
-        .values({ ...row, status: "pending", attempts: 0 })
-        .execute();
+      await createAsteriskChangesRepository(trx).insert({ ...row, status: "pending", attempts: 0 });
     },
 
     /** Applies pending changes in id order until none is left or Asterisk fails; returns how many were applied. */
@@ -168,43 +135,20 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
           const next = await claimNext();
           if (!next) break;
           if (next.mode !== "files") {
-            await release(next);
+            await changes.release(next.id, serverId);
             break;
           }
           batch.push(next);
         }
         try {
           await apply(batch);
-          for (const row of batch) {
-            await db
-              .updateTable("asterisk_changes")
-              .set({
-                status: "applied",
-                attempts: row.attempts + 1,
-                last_error: null,
-                applied_at: iso(clock()),
-                claimed_by: null,
-                claimed_until: null,
-              })
-              .where("id", "=", row.id)
-              .execute();
-          }
+          for (const row of batch) await changes.markApplied(row.id, row.attempts + 1, iso(clock()));
           applied += batch.length;
         } catch (err) {
           const message = ((err as Error).message || String(err)).slice(0, 1000);
           for (const row of batch) {
             const attempts = row.attempts + 1;
-            await db
-              .updateTable("asterisk_changes")
-              .set({
-                status: attempts >= maxAttempts ? "failed" : "pending",
-                attempts,
-                last_error: message,
-                claimed_by: null,
-                claimed_until: null,
-              })
-              .where("id", "=", row.id)
-              .execute();
+            await changes.markAttemptFailed(row.id, attempts, attempts >= maxAttempts, message);
           }
           deps.log?.warn({ changes: batch.map((r) => r.id), err: message }, "asterisk change not applied; will retry");
           break; // Asterisk is unreachable or refuses: keep the order, retry later.
@@ -215,71 +159,16 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
 
     /** The latest change of each extension (what the table shows). */
     async statesOf(extensionIds: string[]): Promise<Map<string, ChangeState>> {
-      const states = new Map<string, ChangeState>();
-      if (extensionIds.length === 0 || mode === "none") return states;
-      for (let i = 0; i < extensionIds.length; i += 500) {
-        const rows = await db
-          .selectFrom("asterisk_changes")
-          .select(["extension_id", "status", "last_error", "attempts", "id"])
-          .where("extension_id", "in", extensionIds.slice(i, i + 500))
-          .orderBy("id", "desc")
-          .execute();
-        for (const r of rows) {
-          if (states.has(r.extension_id)) continue;
-          states.set(r.extension_id, {
-            status: r.status as ChangeState["status"],
-            lastError: r.last_error,
-            attempts: Number(r.attempts),
-          });
-        }
-      }
-      return states;
+      if (extensionIds.length === 0 || mode === "none") return new Map();
+      return changes.statesOf(extensionIds);
     },
 
     async stats() {
-      const rows = await db
-        .selectFrom("asterisk_changes")
-        .select(["status", (eb) => eb.fn.countAll().as("n")])
-        .where("status", "in", ["pending", "failed"])
-        .groupBy("status")
-        .execute();
-      const last = await db
-        .selectFrom("asterisk_changes")
-        .select("last_error")
-        .where("status", "in", ["pending", "failed"])
-        .where("last_error", "is not", null)
-        .orderBy("id", "desc")
-        .limit(1)
-        .executeTakeFirst();
-      const count = (s: string) => Number(rows.find((r) => r.status === s)?.n ?? 0);
-      return {
-        mode,
-        pendingChanges: count("pending"),
-        failedChanges: count("failed"),
-        lastError: last?.last_error ?? null,
-      };
+      return { mode, ...(await changes.stats()) };
     },
 
     /** Changes that failed for good, or are still waiting after at least one failed attempt. */
-    async recentFailures(limit = 10): Promise<AsteriskFailure[]> {
-      const rows = await db
-        .selectFrom("asterisk_changes")
-        .selectAll()
-        .where((eb) =>
-          eb.or([eb("status", "=", "failed"), eb.and([eb("status", "=", "pending"), eb("attempts", ">", 0)])]),
-        )
-        .orderBy("id", "desc")
-        .limit(limit)
-        .execute();
-      return rows.map((r) => ({
-        id: Number(r.id),
-        extensionNumber: r.extension_number,
-        status: r.status as "pending" | "failed",
-        attempts: Number(r.attempts),
-        lastError: r.last_error,
-        createdAt: r.created_at,
-      }));
-    },
+    recentFailures: (limit = 10): Promise<AsteriskFailure[]> => changes.recentFailures(limit),
 
     /** The retry loop (every server may run one: rows are claimed). Returns a stop function. */
     start(intervalMs = 5000): () => void {

@@ -9,7 +9,9 @@ import { connectDatabase, type Db } from "../../db/connect.js";
 import { startAmiPeer, type AmiPeer } from "../../test/ami-peer.js";
 import { createAsteriskRealtimeTables } from "../../test/asterisk-realtime-tables.js";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.js";
+import { createAsteriskChangesRepository } from "./asterisk-changes.repository.js";
 import { createAsteriskSync } from "./asterisk-sync.service.js";
+import { createExtensionsRepository } from "./extensions.repository.js";
 
 type Api = (
   method: "GET" | "POST" | "PATCH" | "DELETE",
@@ -551,9 +553,11 @@ describe("files mode with reloads over AMI", () => {
     // A second server: its own sync worker (own claim id, own AMI connection) on the same database.
     const ami = createAmiClient({ host: "127.0.0.1", port: peer.port, username: peer.username, secret: peer.secret });
     const other = createAsteriskSync({
-      db: t.db.kysely,
+      changes: createAsteriskChangesRepository(t.db.kysely),
+      extensions: createExtensionsRepository(t.db.kysely),
       mode: "files",
       realtimeDb: null,
+      sameDatabase: false,
       configDir: dir,
       manager: createAsteriskManager(ami),
       lineOf: (r) => t.deps.extensions.lineOf(r),

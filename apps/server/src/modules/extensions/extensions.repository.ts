@@ -20,7 +20,6 @@ export interface ExtensionRecord {
   technology: ExtensionTechnology;
   displayName: string;
   userId: string | null;
-  username: string | null;
   context: string;
   secretSealed: string;
   ha1Md5: string;
@@ -54,13 +53,10 @@ export type ListExtensionsQuery = ListQuery & {
   userId?: string | undefined;
 };
 
-export function createExtensionsRepository(db: Kysely<Database>) {
-  const base = () =>
-    db
-      .selectFrom("extensions")
-      .leftJoin("users", "users.id", "extensions.user_id")
-      .selectAll("extensions")
-      .select("users.username as username");
+export type ExtensionsDb = Kysely<Pick<Database, "extensions">>;
+
+export function createExtensionsRepository(db: ExtensionsDb) {
+  const base = () => db.selectFrom("extensions").selectAll("extensions");
 
   function numberConflict(error: unknown): never {
     if (isUniqueViolation(error)) throw new Conflict("extension number is already taken", { field: "number" });
@@ -85,16 +81,20 @@ export function createExtensionsRepository(db: Kysely<Database>) {
   }
 
   return {
-    async list(q: ListExtensionsQuery): Promise<{ rows: ExtensionRecord[]; total: number }> {
-      let where = db.selectFrom("extensions").leftJoin("users", "users.id", "extensions.user_id");
+    /** `ownersMatching`: ids of the users whose username matches `q.q` (the users service finds them). */
+    async list(
+      q: ListExtensionsQuery,
+      ownersMatching: string[] = [],
+    ): Promise<{ rows: ExtensionRecord[]; total: number }> {
+      let where = db.selectFrom("extensions");
       if (q.q) {
         const p = likePattern(q.q);
         where = where.where((eb) =>
           eb.or([
             ilike("extensions.number", p),
             ilike("extensions.display_name", p),
-            ilike("users.username", p),
             ilike("extensions.technology", p),
+            ...(ownersMatching.length > 0 ? [eb("extensions.user_id", "in", ownersMatching)] : []),
           ]),
         );
       }
@@ -104,7 +104,6 @@ export function createExtensionsRepository(db: Kysely<Database>) {
       const [rows, count] = await Promise.all([
         where
           .selectAll("extensions")
-          .select("users.username as username")
           .orderBy(column as "extensions.number", direction)
           .orderBy("extensions.id")
           .limit(q.pageSize)
@@ -145,6 +144,20 @@ export function createExtensionsRepository(db: Kysely<Database>) {
     async findManyByIds(ids: string[]): Promise<ExtensionRecord[]> {
       if (ids.length === 0) return [];
       return (await base().where("extensions.id", "in", ids).execute()).map(toRecord);
+    },
+
+    async existingIds(ids: string[]): Promise<Set<string>> {
+      const found = new Set<string>();
+      const unique = [...new Set(ids)];
+      for (let i = 0; i < unique.length; i += 500) {
+        const rows = await db
+          .selectFrom("extensions")
+          .select("id")
+          .where("id", "in", unique.slice(i, i + 500))
+          .execute();
+        for (const r of rows) found.add(r.id);
+      }
+      return found;
     },
 
     async listForUser(userId: string): Promise<ExtensionRecord[]> {
@@ -207,7 +220,7 @@ export function createExtensionsRepository(db: Kysely<Database>) {
 }
 export type ExtensionsRepository = ReturnType<typeof createExtensionsRepository>;
 
-function toRecord(r: Selectable<ExtensionsTable> & { username: string | null }): ExtensionRecord {
+function toRecord(r: Selectable<ExtensionsTable>): ExtensionRecord {
   let options: Record<string, unknown> = {};
   try {
     options = r.options ? (JSON.parse(r.options) as Record<string, unknown>) : {};
@@ -220,7 +233,6 @@ function toRecord(r: Selectable<ExtensionsTable> & { username: string | null }):
     technology: r.technology as ExtensionTechnology,
     displayName: r.display_name,
     userId: r.user_id,
-    username: r.username,
     context: r.context,
     secretSealed: r.secret_encrypted,
     ha1Md5: r.ha1_md5,

@@ -13,15 +13,15 @@ import {
   type SipOptions,
   type UpdateExtension,
 } from "@cisisk/contract";
-import type { Kysely } from "kysely";
 import type { AsteriskManager, Technology } from "../../adapters/ami/asterisk-manager.js";
 import type { AsteriskLine } from "../../adapters/asterisk/asterisk-line.js";
 import {
   realtimeContacts,
   realtimeSipRegistrations,
   type RealtimeContact,
+  type RealtimeDb,
 } from "../../adapters/asterisk/realtime-writer.js";
-import type { Database } from "../../db/schema.js";
+import type { Transact, TxHandle } from "../../db/transaction.js";
 import { NotFound, ValidationFailed } from "../../errors.js";
 import { generatePassword, newId } from "../../lib/ids.js";
 import type { SecretBox } from "../../lib/secret-box.js";
@@ -30,23 +30,30 @@ import type { AsteriskSync, ChangeState } from "./asterisk-sync.service.js";
 import {
   createExtensionsRepository,
   type ExtensionRecord,
+  type ExtensionsRepository,
   type ExtensionWrite,
   type ListExtensionsQuery,
 } from "./extensions.repository.js";
 
+/** What extensions need from the users module (the users service implements it). */
+export interface ExtensionOwners {
+  exists(id: string): Promise<boolean>;
+  usernamesOf(ids: string[]): Promise<Map<string, string>>;
+  idsMatchingUsername(q: string): Promise<string[]>;
+  idByUsername(username: string): Promise<string | undefined>;
+}
+
 export interface ExtensionsServiceDeps {
-  db: Kysely<Database>;
+  repo: ExtensionsRepository;
+  transact: Transact;
   secretBox: SecretBox;
   clock: Clock;
   realm: string;
   defaultContext: string;
   sync: AsteriskSync;
   /** Where registrations come from: AMI (PJSIPShowContacts), Asterisk's ps_contacts, or nowhere. */
-  registrations:
-    { kind: "ami"; manager: AsteriskManager } | { kind: "realtime"; db: () => Promise<Kysely<never>> } | null;
-  /** Resolves a user id for the link (throws NotFound when unknown). */
-  userExists(userId: string): Promise<boolean>;
-  userIdByUsername(username: string): Promise<string | undefined>;
+  registrations: { kind: "ami"; manager: AsteriskManager } | { kind: "realtime"; db: () => Promise<RealtimeDb> } | null;
+  users: ExtensionOwners;
 }
 
 /** A line of a user, with the secret in clear, for the phone-profile renderer. */
@@ -81,8 +88,7 @@ export const ha1 = (algorithm: "md5" | "sha256", user: string, realm: string, se
   createHash(algorithm).update(`${user}:${realm}:${secret}`).digest("hex");
 
 export function createExtensionsService(deps: ExtensionsServiceDeps) {
-  const { db, secretBox, clock, sync } = deps;
-  const repo = createExtensionsRepository(db);
+  const { repo, secretBox, clock, sync } = deps;
 
   function lineOf(r: ExtensionRecord): AsteriskLine {
     const opts = optionSchemas[r.technology].parse(r.options);
@@ -112,7 +118,7 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
   }
 
   async function assertUser(userId: string | null) {
-    if (userId && !(await deps.userExists(userId))) {
+    if (userId && !(await deps.users.exists(userId))) {
       throw new ValidationFailed("no user has this id", [{ path: "body.userId", message: "no user has this id" }]);
     }
   }
@@ -183,7 +189,12 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
     return { state: mine.length > 0 ? "registered" : "unregistered", contacts: mine };
   }
 
-  function toDto(r: ExtensionRecord, contacts: Registrations | null, state: ChangeState | undefined): Extension {
+  function toDto(
+    r: ExtensionRecord,
+    usernames: Map<string, string>,
+    contacts: Registrations | null,
+    state: ChangeState | undefined,
+  ): Extension {
     const opts = optionSchemas[r.technology].parse(r.options);
     return {
       id: r.id,
@@ -191,7 +202,7 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
       technology: r.technology,
       displayName: r.displayName,
       userId: r.userId,
-      username: r.username,
+      username: (r.userId && usernames.get(r.userId)) ?? null,
       context: r.context,
       voicemail: r.voicemail,
       codecs: r.codecs,
@@ -213,13 +224,17 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
 
   async function dtoOf(id: string): Promise<Extension> {
     const r = await getRecord(id);
-    const [contacts, states] = await Promise.all([contactsByEndpoint(), sync.statesOf([id])]);
-    return toDto(r, contacts, states.get(id));
+    const [usernames, contacts, states] = await Promise.all([
+      deps.users.usernamesOf(r.userId ? [r.userId] : []),
+      contactsByEndpoint(),
+      sync.statesOf([id]),
+    ]);
+    return toDto(r, usernames, contacts, states.get(id));
   }
 
   /** Writes our row and its Asterisk change in one transaction, then tries to apply the change at once. */
   async function write(
-    fn: (trx: Kysely<Database>) => Promise<{
+    fn: (trx: TxHandle) => Promise<{
       id: string;
       number: string;
       previousNumber: string | null;
@@ -227,7 +242,7 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
       op: "upsert" | "delete";
     }>,
   ) {
-    const result = await db.transaction().execute(async (trx) => {
+    const result = await deps.transact(async (trx) => {
       const change = await fn(trx);
       const current = change.op === "delete" ? undefined : await createExtensionsRepository(trx).findById(change.id);
       await sync.record(
@@ -280,9 +295,19 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
 
   const service = {
     async list(q: ListExtensionsQuery): Promise<ListResponse<Extension>> {
-      const { rows, total } = await repo.list(q);
-      const [contacts, states] = await Promise.all([contactsByEndpoint(), sync.statesOf(rows.map((r) => r.id))]);
-      return { data: rows.map((r) => toDto(r, contacts, states.get(r.id))), total, page: q.page, pageSize: q.pageSize };
+      const { rows, total } = await repo.list(q, q.q ? await deps.users.idsMatchingUsername(q.q) : []);
+      const owners = rows.flatMap((r) => (r.userId ? [r.userId] : []));
+      const [usernames, contacts, states] = await Promise.all([
+        deps.users.usernamesOf(owners),
+        contactsByEndpoint(),
+        sync.statesOf(rows.map((r) => r.id)),
+      ]);
+      return {
+        data: rows.map((r) => toDto(r, usernames, contacts, states.get(r.id))),
+        total,
+        page: q.page,
+        pageSize: q.pageSize,
+      };
     },
 
     get: dtoOf,
@@ -357,7 +382,7 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
     /** All-or-nothing: every row is validated first; nothing is written when one is wrong. */
     async importRows(inputs: CreateExtension[]): Promise<{ created: number }> {
       const ids: string[] = [];
-      await db.transaction().execute(async (trx) => {
+      await deps.transact(async (trx) => {
         const txRepo = createExtensionsRepository(trx);
         const now = iso(clock());
         for (const input of inputs) {
@@ -382,7 +407,8 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
     },
 
     existingNumbers: (numbers: string[]) => repo.existingNumbers(numbers),
-    userIdByUsername: deps.userIdByUsername,
+    userIdByUsername: deps.users.idByUsername,
+    existingIds: (ids: string[]) => repo.existingIds(ids),
 
     count: () => repo.count(),
 
@@ -400,7 +426,6 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
       return { configured, registered };
     },
 
-    /** The lines of a user with their secrets in clear (phone profiles need them). Never expose over HTTP. */
     /** A user's extensions in number order, with their secrets in clear: what a phone's config needs. */
     async lineCredentialsForUser(userId: string): Promise<LineCredentials[]> {
       return (await repo.listForUser(userId)).map(credentialsOf);

@@ -1,7 +1,7 @@
 import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
 
-export function createFirmwareRepository(db: Kysely<Database>) {
+export function createFirmwareRepository(db: Kysely<Pick<Database, "firmware_loads">>) {
   return {
     async all(): Promise<Record<string, string>> {
       const rows = await db.selectFrom("firmware_loads").select(["model", "load_name"]).orderBy("model").execute();

@@ -19,13 +19,22 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 const api = (method: "GET" | "PUT" | "PATCH" | "POST", url: string, payload?: unknown) =>
-  t.app.inject({ method, url: `/api/v1${url}`, headers: h, ...(payload !== undefined && { payload: payload as object }) });
+  t.app.inject({
+    method,
+    url: `/api/v1${url}`,
+    headers: h,
+    ...(payload !== undefined && { payload: payload as object }),
+  });
 
 describe("firmware loads: GET|PUT /api/v1/settings/firmware", () => {
   it("starts empty, replaces the whole map, and normalises model spellings to the catalogue's", async () => {
     expect((await api("GET", "/settings/firmware")).json()).toEqual({ loads: {} });
     const put = await api("PUT", "/settings/firmware", {
-      loads: { "8845": "sip88xx.14-2-1-0001-14", "CP-7965G": "SCCP45.9-4-2SR3-1S", "Cisco 8945": "SCCP894x.9-4-2SR3-2" },
+      loads: {
+        "8845": "sip88xx.14-2-1-0001-14",
+        "CP-7965G": "SCCP45.9-4-2SR3-1S",
+        "Cisco 8945": "SCCP894x.9-4-2SR3-2",
+      },
     });
     expect(put.statusCode, put.body).toBe(200);
     const expected = {
@@ -103,9 +112,9 @@ describe("loadInformation in the SEP file: the phone's load, else its model's, e
 
   it("fills the empty loadInformation of a template written before the placeholder existed", async () => {
     await api("PUT", "/settings/firmware", { loads: { "7965": "SCCP45.9-4-2SR3-1S" } });
-    const builtin = (await api("GET", "/profiles/templates")).json().data.find(
-      (x: { softwareType: string }) => x.softwareType === "SCCP",
-    ).cnfXml as string;
+    const builtin = (await api("GET", "/profiles/templates"))
+      .json()
+      .data.find((x: { softwareType: string }) => x.softwareType === "SCCP").cnfXml as string;
     const old = builtin.replace("<loadInformation>{{loadInformation}}</loadInformation>", "<loadInformation/>");
     expect(old).not.toContain("{{loadInformation}}");
     const profile = await inv.profile({ name: "fw-old", softwareType: "SCCP", userId: owner, cnfXml: old });

@@ -1,17 +1,16 @@
 import { componentNames, type ComponentName, type ComponentStatus, type Dashboard } from "@cisisk/contract";
 import type { AsteriskFailure, DeploymentSummary } from "@cisisk/contract";
-import { sql, type Kysely } from "kysely";
 import type { Config } from "../../config.js";
-import type { Database } from "../../db/schema.js";
 import { iso, type Clock } from "../../lib/time.js";
 import { VERSION } from "../../version.js";
+import type { HealthRepository } from "./health.repository.js";
 
 /** Counters other modules contribute to the dashboard (each module registers its own). */
 export type CountSource = () => Promise<number>;
 export type DashboardCounts = Dashboard["counts"];
 
 export interface HealthServiceDeps {
-  db: Kysely<Database>;
+  repo: HealthRepository;
   config: Config;
   clock: Clock;
   startedAt: Date;
@@ -25,15 +24,11 @@ export interface HealthServiceDeps {
 }
 
 export function createHealthService(deps: HealthServiceDeps) {
-  const { db, config, clock } = deps;
+  const { repo, config, clock } = deps;
 
   async function pingDatabase(): Promise<{ ok: boolean; error: string | null }> {
-    try {
-      await sql`select 1`.execute(db);
-      return { ok: true, error: null };
-    } catch (err) {
-      return { ok: false, error: (err as Error).message };
-    }
+    const error = await repo.ping();
+    return { ok: error === null, error };
   }
 
   function isConfigured(name: ComponentName): boolean {
@@ -63,22 +58,12 @@ export function createHealthService(deps: HealthServiceDeps) {
 
     /** Adapters record the outcome of their last real use in component_status; every server reads the same rows. */
     async recordComponent(name: ComponentName, status: "ok" | "down", lastError: string | null): Promise<void> {
-      const row = { status, last_error: lastError?.slice(0, 1024) ?? null, checked_at: iso(clock()) };
-      const updated = await db.updateTable("component_status").set(row).where("name", "=", name).executeTakeFirst();
-      if (Number(updated.numUpdatedRows) === 0) {
-        await db
-          .insertInto("component_status")
-          .values({ name, ...row })
-          .execute()
-          .catch(async () => {
-            await db.updateTable("component_status").set(row).where("name", "=", name).execute();
-          });
-      }
+      await repo.saveComponent(name, status, lastError?.slice(0, 1024) ?? null, iso(clock()));
     },
 
     async dashboard(): Promise<Dashboard> {
       const dbCheck = await pingDatabase();
-      const rows = dbCheck.ok ? await db.selectFrom("component_status").selectAll().execute() : [];
+      const rows = dbCheck.ok ? await repo.components() : [];
       const components = {} as Record<ComponentName, ComponentStatus>;
       for (const name of componentNames) {
         if (name === "database") {
@@ -93,7 +78,7 @@ export function createHealthService(deps: HealthServiceDeps) {
         components[name] = !isConfigured(name)
           ? { status: "not_configured", lastError: null, checkedAt: null }
           : row
-            ? { status: row.status as "ok" | "down", lastError: row.last_error, checkedAt: row.checked_at }
+            ? { status: row.status as "ok" | "down", lastError: row.lastError, checkedAt: row.checkedAt }
             : { status: "unknown", lastError: null, checkedAt: null };
       }
       const countOf = async (k: keyof DashboardCounts) => (dbCheck.ok && deps.counts[k] ? deps.counts[k]() : 0);

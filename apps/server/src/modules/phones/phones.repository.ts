@@ -2,6 +2,7 @@ import type { ListQuery, Phone, PhoneKem, PhoneLine, SoftwareType } from "@cisis
 import { kemCatalogue, type KemModel } from "@cisisk/contract";
 import type { Kysely, Selectable } from "kysely";
 import type { Database, PhonesTable } from "../../db/schema.js";
+import { inTransaction } from "../../db/transaction.js";
 import { isUniqueViolation } from "../../db/unique-violation.js";
 import { Conflict } from "../../errors.js";
 import { ilike, likePattern, offsetOf, parseSort } from "../../lib/list-query.js";
@@ -33,13 +34,16 @@ export type PhoneListQuery = ListQuery & {
   profileId?: string | undefined;
 };
 
-export function createPhonesRepository(db: Kysely<Database>) {
+/** A phone as stored; the service adds the name of its current profile (the profiles module's data). */
+export type PhoneRecord = Omit<Phone, "currentProfileName">;
+
+export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "phone_kems" | "phone_lines">>) {
   function macConflict(error: unknown): never {
     if (isUniqueViolation(error)) throw new Conflict("a phone with this MAC already exists", { field: "mac" });
     throw error;
   }
 
-  async function attach(rows: (Selectable<PhonesTable> & { profile_name: string | null })[]): Promise<Phone[]> {
+  async function attach(rows: Selectable<PhonesTable>[]): Promise<PhoneRecord[]> {
     if (rows.length === 0) return [];
     const ids = rows.map((r) => r.id);
     const [kems, lines] = await Promise.all([
@@ -57,7 +61,6 @@ export function createPhonesRepository(db: Kysely<Database>) {
       label: r.label,
       userId: r.user_id,
       currentProfileId: r.current_profile_id,
-      currentProfileName: r.profile_name,
       firmwareLoad: r.firmware_load ?? null,
       kems: kems
         .filter((k) => k.phone_id === r.id)
@@ -74,15 +77,10 @@ export function createPhonesRepository(db: Kysely<Database>) {
     }));
   }
 
-  const base = () =>
-    db
-      .selectFrom("phones")
-      .leftJoin("profiles", "profiles.id", "phones.current_profile_id")
-      .selectAll("phones")
-      .select("profiles.name as profile_name");
+  const base = () => db.selectFrom("phones").selectAll("phones");
 
   return {
-    async list(q: PhoneListQuery): Promise<{ rows: Phone[]; total: number }> {
+    async list(q: PhoneListQuery): Promise<{ rows: PhoneRecord[]; total: number }> {
       let where = db.selectFrom("phones");
       if (q.q) {
         const p = likePattern(q.q);
@@ -108,18 +106,18 @@ export function createPhonesRepository(db: Kysely<Database>) {
       return { rows: await attach(rows), total: Number(count.n) };
     },
 
-    async findById(id: string): Promise<Phone | undefined> {
+    async findById(id: string): Promise<PhoneRecord | undefined> {
       const r = await base().where("phones.id", "=", id).executeTakeFirst();
       return r && (await attach([r]))[0];
     },
 
-    async findByMac(mac: string): Promise<Phone | undefined> {
+    async findByMac(mac: string): Promise<PhoneRecord | undefined> {
       const r = await base().where("phones.mac", "=", mac).executeTakeFirst();
       return r && (await attach([r]))[0];
     },
 
-    async findManyByIds(ids: string[]): Promise<Phone[]> {
-      const out: Phone[] = [];
+    async findManyByIds(ids: string[]): Promise<PhoneRecord[]> {
+      const out: PhoneRecord[] = [];
       for (let i = 0; i < ids.length; i += 500) {
         const rows = await base()
           .where("phones.id", "in", ids.slice(i, i + 500))
@@ -177,7 +175,7 @@ export function createPhonesRepository(db: Kysely<Database>) {
     },
 
     async delete(id: string): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         await trx.deleteFrom("phone_kems").where("phone_id", "=", id).execute();
         await trx.deleteFrom("phone_lines").where("phone_id", "=", id).execute();
         await trx.deleteFrom("phones").where("id", "=", id).execute();
@@ -185,7 +183,7 @@ export function createPhonesRepository(db: Kysely<Database>) {
     },
 
     async replaceKems(id: string, models: string[], now: string): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         await trx.deleteFrom("phone_kems").where("phone_id", "=", id).execute();
         if (models.length > 0)
           await trx
@@ -197,7 +195,7 @@ export function createPhonesRepository(db: Kysely<Database>) {
     },
 
     async replaceLines(id: string, lines: PhoneLine[]): Promise<void> {
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         await trx.deleteFrom("phone_lines").where("phone_id", "=", id).execute();
         if (lines.length > 0)
           await trx
@@ -223,14 +221,18 @@ export function createPhonesRepository(db: Kysely<Database>) {
         .execute();
     },
 
-    async existingExtensionIds(ids: string[]): Promise<Set<string>> {
-      if (ids.length === 0) return new Set();
-      const rows = await db.selectFrom("extensions").select("id").where("id", "in", ids).execute();
-      return new Set(rows.map((r) => r.id));
-    },
-
-    async userExists(id: string): Promise<boolean> {
-      return Boolean(await db.selectFrom("users").select("id").where("id", "=", id).executeTakeFirst());
+    async existingIds(ids: string[]): Promise<Set<string>> {
+      const found = new Set<string>();
+      const unique = [...new Set(ids)];
+      for (let i = 0; i < unique.length; i += 500) {
+        const rows = await db
+          .selectFrom("phones")
+          .select("id")
+          .where("id", "in", unique.slice(i, i + 500))
+          .execute();
+        for (const r of rows) found.add(r.id);
+      }
+      return found;
     },
 
     async count(): Promise<number> {

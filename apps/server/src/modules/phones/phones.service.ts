@@ -12,7 +12,7 @@ import {
 import { NotFound, ValidationFailed } from "../../errors.js";
 import { newId } from "../../lib/ids.js";
 import { iso, type Clock } from "../../lib/time.js";
-import type { PhoneListQuery, PhonesRepository } from "./phones.repository.js";
+import type { PhoneListQuery, PhoneRecord, PhonesRepository } from "./phones.repository.js";
 
 export interface CreatePhone {
   mac: string;
@@ -81,17 +81,40 @@ export function buttonCapacity(phone: Pick<Phone, "model" | "kems">): number {
   return (model?.lineKeys ?? 1) + kemButtons;
 }
 
-export function createPhonesService(deps: { repo: PhonesRepository; clock: Clock }) {
+/** What phones need from other modules, each implemented by that module's service. */
+export interface PhonesServiceDeps {
+  repo: PhonesRepository;
+  clock: Clock;
+  users: { exists(id: string): Promise<boolean> };
+  extensions: { existingIds(ids: string[]): Promise<Set<string>> };
+  /** Called only when phones are read, so the profiles service may be built after this one. */
+  profileNames(ids: string[]): Promise<Map<string, string>>;
+}
+
+export function createPhonesService(deps: PhonesServiceDeps) {
   const { repo, clock } = deps;
 
+  async function named(records: PhoneRecord[]): Promise<Phone[]> {
+    const ids = records.flatMap((r) => (r.currentProfileId ? [r.currentProfileId] : []));
+    const names = ids.length > 0 ? await deps.profileNames(ids) : new Map<string, string>();
+    return records.map((r) => ({
+      ...r,
+      currentProfileName: (r.currentProfileId && names.get(r.currentProfileId)) ?? null,
+    }));
+  }
+
+  async function findOne(record: PhoneRecord | undefined): Promise<Phone | undefined> {
+    return record && (await named([record]))[0];
+  }
+
   async function getOrThrow(id: string): Promise<Phone> {
-    const phone = await repo.findById(id);
+    const phone = await findOne(await repo.findById(id));
     if (!phone) throw new NotFound("phone", { id });
     return phone;
   }
 
   async function checkRefs(userId: string | null | undefined, lines: PhoneLine[] | undefined, capacity: number) {
-    if (userId && !(await repo.userExists(userId)))
+    if (userId && !(await deps.users.exists(userId)))
       throw new ValidationFailed("user does not exist", [{ path: "body.userId", message: "no such user" }]);
     if (!lines) return;
     const buttons = new Set<number>();
@@ -106,7 +129,7 @@ export function createPhonesService(deps: { repo: PhonesRepository; clock: Clock
         ]);
       buttons.add(l.button);
     }
-    const known = await repo.existingExtensionIds([...new Set(lines.map((l) => l.extensionId))]);
+    const known = await deps.extensions.existingIds([...new Set(lines.map((l) => l.extensionId))]);
     const missing = lines.findIndex((l) => !known.has(l.extensionId));
     if (missing >= 0)
       throw new ValidationFailed("extension does not exist", [
@@ -117,13 +140,14 @@ export function createPhonesService(deps: { repo: PhonesRepository; clock: Clock
   return {
     async list(q: PhoneListQuery): Promise<ListResponse<Phone>> {
       const { rows, total } = await repo.list(q);
-      return { data: rows, total, page: q.page, pageSize: q.pageSize };
+      return { data: await named(rows), total, page: q.page, pageSize: q.pageSize };
     },
 
     get: getOrThrow,
-    findManyByIds: repo.findManyByIds,
+    findManyByIds: async (ids: string[]) => named(await repo.findManyByIds(ids)),
     /** `mac` already normalised (12 uppercase hex). */
-    findByMac: repo.findByMac,
+    findByMac: async (mac: string) => findOne(await repo.findByMac(mac)),
+    existingIds: repo.existingIds,
 
     async create(input: CreatePhone): Promise<Phone> {
       const model = modelOf(input.model);

@@ -1,5 +1,4 @@
-import type { Kysely } from "kysely";
-import type { Database } from "../../db/schema.js";
+import type { PhoneLine } from "@cisisk/contract";
 
 export interface RenderLine {
   button: number;
@@ -13,7 +12,7 @@ export interface RenderLine {
 /** Where a phone's lines come from: a port, so profiles never reach into the extensions module's tables. */
 export interface LineSource {
   /** The phone's explicit button → extension links; else the profile owner's extensions in number order. */
-  linesFor(phoneId: string, ownerUserId: string | null, capacity: number): Promise<RenderLine[]>;
+  linesFor(links: PhoneLine[], ownerUserId: string | null, capacity: number): Promise<RenderLine[]>;
 }
 
 /** What the profiles module needs from the extensions service: lines with their secrets in clear. */
@@ -37,28 +36,22 @@ const toRenderLine = (button: number, l: LineCredential): RenderLine => ({
 });
 
 /**
- * Explicit button links come from this module's `phone_lines`; without them, the owner's extensions fill
- * the buttons in number order. Credentials always come from the extensions service.
+ * Explicit button links come with the phone (the phones service); without them, the owner's extensions
+ * fill the buttons in number order. Credentials always come from the extensions service.
  */
-export function createLineSource(db: Kysely<Database>, extensions: ExtensionLines): LineSource {
+export function createLineSource(extensions: ExtensionLines): LineSource {
   return {
-    async linesFor(phoneId, ownerUserId, capacity) {
-      const links = await db
-        .selectFrom("phone_lines")
-        .select(["button", "extension_id"])
-        .where("phone_id", "=", phoneId)
-        .orderBy("button")
-        .execute();
+    async linesFor(links, ownerUserId, capacity) {
       if (links.length === 0) {
         if (!ownerUserId) return [];
         return (await extensions.lineCredentialsForUser(ownerUserId))
           .slice(0, capacity)
           .map((l, i) => toRenderLine(i + 1, l));
       }
-      const inRange = links.map((l) => ({ ...l, button: Number(l.button) })).filter((l) => l.button <= capacity);
-      const credentials = await extensions.lineCredentialsByIds(inRange.map((l) => l.extension_id));
+      const inRange = [...links].sort((a, b) => a.button - b.button).filter((l) => l.button <= capacity);
+      const credentials = await extensions.lineCredentialsByIds(inRange.map((l) => l.extensionId));
       return inRange.flatMap((l) => {
-        const c = credentials.get(l.extension_id);
+        const c = credentials.get(l.extensionId);
         return c ? [toRenderLine(l.button, c)] : [];
       });
     },

@@ -21,7 +21,7 @@ export interface ProfileWrite {
   softwareType?: SoftwareType | null;
 }
 
-export function createProfilesRepository(db: Kysely<Database>) {
+export function createProfilesRepository(db: Kysely<Pick<Database, "profiles">>) {
   function nameConflict(error: unknown): never {
     if (isUniqueViolation(error)) throw new Conflict("a profile with this name already exists", { field: "name" });
     throw error;
@@ -97,8 +97,18 @@ export function createProfilesRepository(db: Kysely<Database>) {
       await db.deleteFrom("profiles").where("id", "=", id).execute();
     },
 
-    async userExists(id: string): Promise<boolean> {
-      return Boolean(await db.selectFrom("users").select("id").where("id", "=", id).executeTakeFirst());
+    async namesOf(ids: string[]): Promise<Map<string, string>> {
+      const out = new Map<string, string>();
+      const unique = [...new Set(ids)];
+      for (let i = 0; i < unique.length; i += 500) {
+        const rows = await db
+          .selectFrom("profiles")
+          .select(["id", "name"])
+          .where("id", "in", unique.slice(i, i + 500))
+          .execute();
+        for (const r of rows) out.set(r.id, r.name);
+      }
+      return out;
     },
 
     async count(): Promise<number> {

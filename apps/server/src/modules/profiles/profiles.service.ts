@@ -58,6 +58,7 @@ export function createProfilesService(deps: {
   lines: LineSource;
   /** The firmware load a phone gets (its own, else its model's). */
   firmware: { resolve(phone: Phone): Promise<ResolvedLoad> };
+  users: { exists(id: string): Promise<boolean> };
   server: ServerFacts;
   clock: Clock;
 }) {
@@ -104,7 +105,7 @@ export function createProfilesService(deps: {
   }
 
   async function checkUser(userId: string | null | undefined): Promise<void> {
-    if (userId && !(await repo.userExists(userId)))
+    if (userId && !(await deps.users.exists(userId)))
       throw new ValidationFailed("user does not exist", [{ path: "body.userId", message: "no such user" }]);
   }
 
@@ -125,7 +126,7 @@ export function createProfilesService(deps: {
 
   async function render(profile: Profile, phone: Phone, maskSecrets: boolean) {
     const [lines, load] = await Promise.all([
-      deps.lines.linesFor(phone.id, ownerOf(profile, phone), buttonCapacity(phone)),
+      deps.lines.linesFor(phone.lines, ownerOf(profile, phone), buttonCapacity(phone)),
       deps.firmware.resolve(phone),
     ]);
     const ctx = buildContext(phone, lines, deps.server, {
@@ -214,6 +215,7 @@ export function createProfilesService(deps: {
     },
 
     incompatibility,
+    namesOf: repo.namesOf,
     count: repo.count,
   };
 }

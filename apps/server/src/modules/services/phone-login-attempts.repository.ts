@@ -2,7 +2,7 @@ import type { Kysely } from "kysely";
 import type { Database } from "../../db/schema.js";
 
 /** Wrong phone-service PINs, per phone, kept in the database so every server counts the same. */
-export function createPhoneLoginAttempts(db: Kysely<Database>) {
+export function createPhoneLoginAttempts(db: Kysely<Pick<Database, "phone_login_attempts">>) {
   return {
     /** Records an attempt and forgets this phone's attempts older than `keepSince`. */
     async record(id: string, mac: string, succeeded: boolean, at: string, keepSince: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type { PhoneService } from "@cisisk/contract";
-import type { DirectoryLine } from "../directory/directory.repository.js";
+import type { DirectoryLine } from "../directory/directory.service.js";
 import { LIMITS, type CiscoPage, type SoftKey } from "./cisco-xml.js";
 import type { ScreenFamily } from "@cisisk/contract";
 

@@ -19,7 +19,7 @@ import {
   type PageContext,
 } from "./phone-pages.js";
 import type { PhoneLoginAttempts } from "./phone-login-attempts.repository.js";
-import type { ServicesRepository } from "./services.repository.js";
+import type { ServicesService } from "./services.service.js";
 
 /** Wrong PINs allowed per phone within the window before the phone must wait. */
 export const PIN_MAX_FAILURES = 5;
@@ -28,7 +28,7 @@ export const PIN_WINDOW_SECONDS = 15 * 60;
 export interface PhoneXmlServiceDeps {
   phones: PhoneLookup;
   directory: DirectoryService;
-  services: ServicesRepository;
+  services: Pick<ServicesService, "enabledFor">;
   users: UsersService;
   sessions: PhoneSessionsService;
   attempts: PhoneLoginAttempts;

@@ -1,6 +1,7 @@
 import type { PhoneService, ServiceKind } from "@cisisk/contract";
 import type { Kysely, Selectable } from "kysely";
 import type { Database, PhoneServicesTable } from "../../db/schema.js";
+import { inTransaction } from "../../db/transaction.js";
 import { isUniqueViolation } from "../../db/unique-violation.js";
 import { Conflict } from "../../errors.js";
 
@@ -14,7 +15,9 @@ export interface ServiceWrite {
   profileIds?: string[];
 }
 
-export function createServicesRepository(db: Kysely<Database>) {
+type ServicesDb = Kysely<Pick<Database, "phone_services" | "phone_service_assignments">>;
+
+export function createServicesRepository(db: ServicesDb) {
   function nameConflict(error: unknown): never {
     if (isUniqueViolation(error)) throw new Conflict("a service with this name exists", { field: "name" });
     throw error;
@@ -51,7 +54,7 @@ export function createServicesRepository(db: Kysely<Database>) {
     });
   }
 
-  async function replaceAssignments(trx: Kysely<Database>, id: string, type: "phone" | "profile", targets: string[]) {
+  async function replaceAssignments(trx: ServicesDb, id: string, type: "phone" | "profile", targets: string[]) {
     await trx
       .deleteFrom("phone_service_assignments")
       .where("service_id", "=", id)
@@ -78,7 +81,7 @@ export function createServicesRepository(db: Kysely<Database>) {
 
     async insert(id: string, w: Required<ServiceWrite>, now: string): Promise<void> {
       try {
-        await db.transaction().execute(async (trx) => {
+        await inTransaction(db, async (trx) => {
           await trx
             .insertInto("phone_services")
             .values({
@@ -105,7 +108,7 @@ export function createServicesRepository(db: Kysely<Database>) {
 
     async update(id: string, w: ServiceWrite, now: string): Promise<void> {
       try {
-        await db.transaction().execute(async (trx) => {
+        await inTransaction(db, async (trx) => {
           await trx
             .updateTable("phone_services")
             .set({
@@ -129,25 +132,6 @@ export function createServicesRepository(db: Kysely<Database>) {
     async delete(id: string): Promise<boolean> {
       const res = await db.deleteFrom("phone_services").where("id", "=", id).executeTakeFirst();
       return Number(res.numDeletedRows) > 0;
-    },
-
-    /** Ids among `ids` that name no phone (assignments must point at real phones). */
-    async unknownPhoneIds(ids: string[]): Promise<string[]> {
-      if (ids.length === 0) return [];
-      const found = await db.selectFrom("phones").select("id").where("id", "in", ids).execute();
-      const known = new Set(found.map((r) => r.id));
-      return ids.filter((id) => !known.has(id));
-    },
-
-    /** Enabled services offered to a phone: assigned to it or its profile, or assigned to nobody. */
-    async enabledFor(phone: { id: string; currentProfileId: string | null }): Promise<PhoneService[]> {
-      const all = (await this.list()).filter((s) => s.enabled);
-      return all.filter(
-        (s) =>
-          (s.phoneIds.length === 0 && s.profileIds.length === 0) ||
-          s.phoneIds.includes(phone.id) ||
-          (phone.currentProfileId !== null && s.profileIds.includes(phone.currentProfileId)),
-      );
     },
   };
 }

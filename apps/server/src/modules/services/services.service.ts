@@ -16,6 +16,8 @@ import type { ServicesRepository } from "./services.repository.js";
 export interface ServicesServiceDeps {
   repo: ServicesRepository;
   clock: Clock;
+  /** Assignments must point at real phones (the phones service answers). */
+  phones: { existingIds(ids: string[]): Promise<Set<string>> };
 }
 
 /** The MAC shown in previews: no real phone, so no real session either. */
@@ -31,7 +33,9 @@ export function createServicesService(deps: ServicesServiceDeps) {
   }
 
   async function assertPhonesExist(phoneIds: string[] | undefined): Promise<void> {
-    const unknown = await repo.unknownPhoneIds(phoneIds ?? []);
+    const ids = phoneIds ?? [];
+    const known = ids.length > 0 ? await deps.phones.existingIds(ids) : new Set<string>();
+    const unknown = ids.filter((id) => !known.has(id));
     if (unknown.length > 0)
       throw new ValidationFailed(
         "unknown phone id(s)",
@@ -62,6 +66,17 @@ export function createServicesService(deps: ServicesServiceDeps) {
     },
 
     get: getOrThrow,
+
+    /** Enabled services offered to a phone: assigned to it or its profile, or assigned to nobody. */
+    async enabledFor(phone: { id: string; currentProfileId: string | null }): Promise<PhoneService[]> {
+      return (await repo.list()).filter(
+        (s) =>
+          s.enabled &&
+          ((s.phoneIds.length === 0 && s.profileIds.length === 0) ||
+            s.phoneIds.includes(phone.id) ||
+            (phone.currentProfileId !== null && s.profileIds.includes(phone.currentProfileId))),
+      );
+    },
 
     async create(input: CreateService): Promise<PhoneService> {
       await assertPhonesExist(input.phoneIds);

@@ -25,7 +25,7 @@ export interface UserWrite {
   pinHash?: string | null;
 }
 
-export function createUsersRepository(db: Kysely<Database>) {
+export function createUsersRepository(db: Kysely<Pick<Database, "users">>) {
   function usernameConflict(error: unknown): never {
     if (isUniqueViolation(error)) throw new Conflict("username is already taken", { field: "username" });
     throw error;
@@ -58,6 +58,35 @@ export function createUsersRepository(db: Kysely<Database>) {
     async findById(id: string): Promise<User | undefined> {
       const r = await db.selectFrom("users").selectAll().where("id", "=", id).executeTakeFirst();
       return r && toUser(r);
+    },
+
+    async exists(id: string): Promise<boolean> {
+      return Boolean(await db.selectFrom("users").select("id").where("id", "=", id).executeTakeFirst());
+    },
+
+    /** Usernames by id, for lists of other modules' rows that show their owner. */
+    async usernamesOf(ids: string[]): Promise<Map<string, string>> {
+      const out = new Map<string, string>();
+      const unique = [...new Set(ids)];
+      for (let i = 0; i < unique.length; i += 500) {
+        const rows = await db
+          .selectFrom("users")
+          .select(["id", "username"])
+          .where("id", "in", unique.slice(i, i + 500))
+          .execute();
+        for (const r of rows) out.set(r.id, r.username);
+      }
+      return out;
+    },
+
+    /** Ids of users whose username matches a list search (same LIKE rules as every list). */
+    async idsMatchingUsername(q: string): Promise<string[]> {
+      const rows = await db
+        .selectFrom("users")
+        .select("id")
+        .where(ilike("username", likePattern(q)))
+        .execute();
+      return rows.map((r) => r.id);
     },
 
     /** Lookup by name, case-insensitively; the caller compares the exact spelling where it matters. */

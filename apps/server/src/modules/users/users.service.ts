@@ -116,6 +116,11 @@ export function createUsersService(deps: UsersServiceDeps) {
       return { created: true as const, generatedPassword: password ? undefined : chosen };
     },
 
+    /** The one "does this user exist" check other modules use before linking a row to a user. */
+    exists: repo.exists,
+    usernamesOf: repo.usernamesOf,
+    idsMatchingUsername: repo.idsMatchingUsername,
+    idByUsername: async (username: string) => (await repo.findCredentialsByUsername(username))?.user.id,
     findCredentialsByUsername: repo.findCredentialsByUsername,
     findPinCredentialsByUsername: repo.findPinCredentialsByUsername,
     count: repo.count,

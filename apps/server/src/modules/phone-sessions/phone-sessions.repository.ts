@@ -1,0 +1,36 @@
+import type { Kysely } from "kysely";
+import type { Database } from "../../db/schema.js";
+import { inTransaction } from "../../db/transaction.js";
+
+export interface PhoneSession {
+  mac: string;
+  userId: string;
+  createdAt: string;
+  expiresAt: string;
+}
+
+export function createPhoneSessionsRepository(db: Kysely<Pick<Database, "phone_sessions">>) {
+  return {
+    /** One session per phone: a new login replaces the old one. */
+    async replace(s: PhoneSession): Promise<void> {
+      await inTransaction(db, async (trx) => {
+        await trx.deleteFrom("phone_sessions").where("mac", "=", s.mac).execute();
+        await trx
+          .insertInto("phone_sessions")
+          .values({ mac: s.mac, user_id: s.userId, created_at: s.createdAt, expires_at: s.expiresAt })
+          .execute();
+      });
+    },
+
+    async find(mac: string): Promise<PhoneSession | undefined> {
+      const r = await db.selectFrom("phone_sessions").selectAll().where("mac", "=", mac).executeTakeFirst();
+      return r && { mac: r.mac, userId: r.user_id, createdAt: r.created_at, expiresAt: r.expires_at };
+    },
+
+    async delete(mac: string): Promise<boolean> {
+      const res = await db.deleteFrom("phone_sessions").where("mac", "=", mac).executeTakeFirst();
+      return Number(res.numDeletedRows) > 0;
+    },
+  };
+}
+export type PhoneSessionsRepository = ReturnType<typeof createPhoneSessionsRepository>;
