@@ -25,8 +25,9 @@ interface PhoneFormValues {
   location: string;
   label: string;
   userId: string;
+  firmwareLoad: string;
 }
-const FIELDS = ["mac", "model", "softwareType", "ip", "location", "label", "userId"] as const;
+const FIELDS = ["mac", "model", "softwareType", "ip", "location", "label", "userId", "firmwareLoad"] as const;
 type CreateBody = z.output<typeof createPhoneSchema>;
 type UpdateBody = z.output<typeof updatePhoneSchema>;
 
@@ -38,6 +39,7 @@ const toBody = (v: PhoneFormValues) => ({
   location: v.location,
   label: v.label,
   userId: v.userId || null,
+  firmwareLoad: v.firmwareLoad.trim() || null,
 });
 const createResolver = requestResolver(createPhoneSchema, (v: PhoneFormValues): CreatePhoneInput => toBody(v));
 const updateResolver = requestResolver(updatePhoneSchema, (v: PhoneFormValues): UpdatePhoneInput => toBody(v));
@@ -84,6 +86,7 @@ function PhoneForm({ phone, onDone }: { phone: Phone | null; onDone: () => void 
       location: phone?.location ?? "",
       label: phone?.label ?? "",
       userId: phone?.userId ?? "",
+      firmwareLoad: phone?.firmwareLoad ?? "",
     },
   });
   const protocols = findPhoneModel(watch("model") || "")?.protocols ?? ["SCCP", "SIP", "SIPE"];
@@ -152,6 +155,14 @@ function PhoneForm({ phone, onDone }: { phone: Phone | null; onDone: () => void 
             autoComplete="off"
             error={sentence(errors.location?.message)}
             {...register("location")}
+          />
+          <TextInput
+            label="Firmware load"
+            description="Empty: the model's load (Firmware tab)"
+            placeholder="e.g. sip88xx.14-2-1-0001-14"
+            autoComplete="off"
+            error={sentence(errors.firmwareLoad?.message)}
+            {...register("firmwareLoad")}
           />
           <Controller
             control={control}
