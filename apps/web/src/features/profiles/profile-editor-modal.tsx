@@ -6,8 +6,8 @@ import {
   updateProfileSchema,
   type CreateProfileInput,
   type Profile,
-  type RenderReport,
   type UpdateProfileInput,
+  type RenderReport,
 } from "@cisisk/contract";
 import { xml } from "@codemirror/lang-xml";
 import {
@@ -19,24 +19,26 @@ import {
   Group,
   Input,
   Modal,
-  MultiSelect,
   ScrollArea,
   Select,
   Stack,
   Text,
-  TextInput,
 } from "@mantine/core";
-import { notifications } from "@mantine/notifications";
-import { IconAlertCircle, IconAlertTriangle, IconCheck, IconEye } from "@tabler/icons-react";
+import { IconAlertCircle, IconAlertTriangle, IconEye } from "@tabler/icons-react";
 import CodeMirror, { EditorView } from "@uiw/react-codemirror";
 import { useState } from "react";
 import { Controller, useForm, type Resolver } from "react-hook-form";
 import type { z } from "zod";
-import { applyServerErrors, errorMessage } from "../../lib/form-errors";
+import { api } from "../../lib/api-client";
+import { errorMessage } from "../../lib/form-errors";
 import { sentence } from "../../lib/format";
+import { useAllPhones, useUserOptions } from "../../lib/lookups";
 import { requestResolver } from "../../lib/request-resolver";
-import { fetchText, useAllPhones } from "../phones/queries";
-import { fetchRenderReport, useCreateProfile, useTemplates, useUpdateProfile, useUserOptions } from "./queries";
+import { MultiSelectField } from "../../ui/fields/multi-select-field";
+import { SelectField } from "../../ui/fields/select-field";
+import { TextField } from "../../ui/fields/text-field";
+import { FormActions, FormErrorAlert, notifySaved, useServerErrors } from "../../ui/form-submit";
+import { fetchRenderReport, useCreateProfile, useTemplates, useUpdateProfile } from "./queries";
 
 interface ProfileFormValues {
   name: string;
@@ -90,7 +92,6 @@ function ProfileEditor({ profile, onDone }: { profile: Profile | null; onDone: (
   const users = useUserOptions();
   const templates = useTemplates();
   const phones = useAllPhones();
-  const [alert, setAlert] = useState<string | null>(null);
   const [previewPhone, setPreviewPhone] = useState<string | null>(null);
   const [showSecrets, setShowSecrets] = useState(false);
   const [preview, setPreview] = useState<{
@@ -100,7 +101,6 @@ function ProfileEditor({ profile, onDone }: { profile: Profile | null; onDone: (
     loading: boolean;
   }>({ text: null, report: null, error: null, loading: false });
   const {
-    register,
     control,
     handleSubmit,
     setError,
@@ -122,32 +122,27 @@ function ProfileEditor({ profile, onDone }: { profile: Profile | null; onDone: (
     },
   });
 
-  const handleSave = handleSubmit(async (body) => {
-    setAlert(null);
-    try {
+  const { alert, guard } = useServerErrors(setError, FIELDS);
+  const handleSave = handleSubmit(
+    guard(async (body) => {
       const b = { ...body } as CreateBody;
       if (!profile && !b.cnfXml) delete b.cnfXml;
       const saved = profile
         ? await update.mutateAsync({ id: profile.id, patch: body as UpdateProfileInput })
         : await create.mutateAsync(b);
-      notifications.show({
-        color: "green",
-        icon: <IconCheck size={18} />,
-        title: "Profile saved",
-        message: `${saved.name} was saved.`,
-      });
+      notifySaved("Profile saved", `${saved.name} was saved.`);
       onDone();
-    } catch (error) {
-      setAlert(applyServerErrors(error, setError, FIELDS));
-    }
-  });
+    }),
+  );
 
   const handlePreview = async () => {
     if (!profile || !previewPhone) return;
     setPreview({ text: null, report: null, error: null, loading: true });
     try {
       const [text, report] = await Promise.all([
-        fetchText(`/profiles/${profile.id}/render?phoneId=${previewPhone}${showSecrets ? "&showSecrets=true" : ""}`),
+        api.text(`/profiles/${profile.id}/render`, {
+          query: { phoneId: previewPhone, showSecrets: showSecrets || undefined },
+        }),
         fetchRenderReport(profile.id, previewPhone),
       ]);
       setPreview({ text, report, error: null, loading: false });
@@ -159,75 +154,37 @@ function ProfileEditor({ profile, onDone }: { profile: Profile | null; onDone: (
   return (
     <form onSubmit={handleSave} noValidate>
       <Stack gap="sm">
-        {alert && (
-          <Alert color="red" icon={<IconAlertCircle />} title="Could not save the profile" role="alert">
-            {alert}
-          </Alert>
-        )}
+        <FormErrorAlert title="Could not save the profile" alert={alert} />
         <Grid>
           <Grid.Col span={{ base: 12, md: 4 }}>
             <Stack gap="sm">
-              <TextInput
-                label="Name"
-                withAsterisk
-                data-autofocus
-                error={sentence(errors.name?.message)}
-                {...register("name")}
-              />
-              <TextInput
-                label="Description"
-                error={sentence(errors.description?.message)}
-                {...register("description")}
-              />
-              <Controller
+              <TextField control={control} name="name" label="Name" withAsterisk data-autofocus />
+              <TextField control={control} name="description" label="Description" />
+              <SelectField
                 control={control}
                 name="userId"
-                render={({ field }) => (
-                  <Select
-                    label="Owner"
-                    description="Lines come from the owner's extensions"
-                    clearable
-                    searchable
-                    data={(users.data?.data ?? []).map((u) => ({
-                      value: u.id,
-                      label: `${u.displayName} (${u.username})`,
-                    }))}
-                    value={field.value || null}
-                    onChange={(v) => field.onChange(v ?? "")}
-                    error={sentence(errors.userId?.message)}
-                  />
-                )}
+                label="Owner"
+                description="Lines come from the owner's extensions"
+                clearable
+                searchable
+                data={users.options}
               />
-              <Controller
+              <SelectField
                 control={control}
                 name="softwareType"
-                render={({ field }) => (
-                  <Select
-                    label="Software type"
-                    placeholder="All"
-                    clearable
-                    data={[...softwareTypes]}
-                    value={field.value || null}
-                    onChange={(v) => field.onChange(v ?? "")}
-                    error={sentence(errors.softwareType?.message)}
-                  />
-                )}
+                label="Software type"
+                placeholder="All"
+                clearable
+                data={[...softwareTypes]}
               />
-              <Controller
+              <MultiSelectField
                 control={control}
                 name="compatibleModels"
-                render={({ field }) => (
-                  <MultiSelect
-                    label="Compatible models"
-                    description="Empty: every model"
-                    searchable
-                    clearable
-                    data={phoneModelNames}
-                    value={field.value}
-                    onChange={field.onChange}
-                    error={sentence(errors.compatibleModels?.message)}
-                  />
-                )}
+                label="Compatible models"
+                description="Empty: every model"
+                searchable
+                clearable
+                data={phoneModelNames}
               />
               <Select
                 label="Start from a built-in template"
@@ -310,14 +267,11 @@ function ProfileEditor({ profile, onDone }: { profile: Profile | null; onDone: (
             )}
           </Stack>
         )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={isSubmitting}>
-            {profile ? "Save profile" : "Create profile"}
-          </Button>
-        </Group>
+        <FormActions
+          submitLabel={profile ? "Save profile" : "Create profile"}
+          submitting={isSubmitting}
+          onCancel={onDone}
+        />
       </Stack>
     </form>
   );
@@ -326,6 +280,9 @@ function ProfileEditor({ profile, onDone }: { profile: Profile | null; onDone: (
 /** Where the file's load and lines come from, and the warnings the administrator must see before deploying. */
 function PreviewReport({ report }: { report: RenderReport }) {
   const load = report.loadInformation;
+  const lines = report.lines
+    .map((l) => `${l.number} on key ${l.button}${l.registers ? "" : " (will not register)"}`)
+    .join(", ");
   return (
     <Stack gap={4} data-testid="preview-report">
       <Text size="sm">
@@ -333,9 +290,7 @@ function PreviewReport({ report }: { report: RenderReport }) {
         <Text span fw={500}>
           {load.load ?? "none (empty loadInformation)"}
         </Text>{" "}
-        ({load.description})
-        {report.lines.length > 0 &&
-          ` · lines ${report.lines.map((l) => `${l.number} on key ${l.button}${l.registers ? "" : " (will not register)"}`).join(", ")}`}
+        ({load.description}){lines && ` · lines ${lines}`}
       </Text>
       {report.warnings.map((w) => (
         <Alert key={w.code} color="yellow" icon={<IconAlertTriangle />} p="xs" role="status">
