@@ -21,6 +21,7 @@ import { dashboardRoutes, healthRoutes } from "./modules/health/health.routes.js
 import { usersRoutes } from "./modules/users/users.routes.js";
 import { deploymentsRoutes } from "./modules/deployments/deployments.routes.js";
 import { phonesRoutes } from "./modules/phones/phones.routes.js";
+import { firmwareRoutes } from "./modules/firmware/firmware.routes.js";
 import { profilesRoutes } from "./modules/profiles/profiles.routes.js";
 import { directoryRoutes } from "./modules/directory/directory.routes.js";
 import { CISCO_CONTENT_TYPE, renderCiscoXml } from "./modules/services/cisco-xml.js";
@@ -92,6 +93,7 @@ export async function buildApp(
         await consoleApi.register(dashboardRoutes(deps.health));
         await consoleApi.register(usersRoutes(deps.users));
         await consoleApi.register(phonesRoutes(deps.phones));
+        await consoleApi.register(firmwareRoutes(deps.firmware));
         await consoleApi.register(profilesRoutes(deps.profiles));
         await consoleApi.register(deploymentsRoutes(deps.deployments));
         await consoleApi.register(extensionsRoutes(deps.extensions));

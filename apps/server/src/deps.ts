@@ -45,6 +45,8 @@ import { createDirectoryService } from "./modules/directory/directory.service.js
 import { createPhoneXmlService } from "./modules/services/phone-xml.service.js";
 import { createServicesRepository } from "./modules/services/services.repository.js";
 import { createServicesService } from "./modules/services/services.service.js";
+import { createFirmwareRepository } from "./modules/firmware/firmware.repository.js";
+import { createFirmwareService } from "./modules/firmware/firmware.service.js";
 import { createCiscoDriver } from "./vendors/cisco/cisco-driver.js";
 import { vendorDrivers } from "./vendors/vendor-driver.js";
 
@@ -213,11 +215,13 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock; log
     profileNames: (ids) => profiles.namesOf(ids),
     sccpDeviceChanged: (phoneId, name) => asteriskSync.recordDevice(phoneId, name),
   });
+  const firmware = createFirmwareService({ repo: createFirmwareRepository(db.kysely), clock });
   const sccpDevices = createSccpDevices(phonesRepo, extensions);
   const profiles = createProfilesService({
     repo: createProfilesRepository(db.kysely),
     phones,
     lines: createLineSource(extensions),
+    firmware,
     users,
     server: {
       asteriskHost: config.asterisk.host,
@@ -309,6 +313,7 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock; log
     health,
     phoneSessions,
     phones,
+    firmware,
     profiles,
     phoneFiles,
     deployments,

@@ -77,6 +77,7 @@ export interface ExtensionsTable {
   ha1_sha256: string;
   voicemail: string | null;
   codecs: string | null;
+  /** No longer written: chan_sip protocols and the PJSIP transport section live in `options.transport` (0009). */
   transport: string | null;
   options: string | null;
   created_at: string;
@@ -95,6 +96,8 @@ export interface PhonesTable {
   label: string | null;
   user_id: string | null;
   current_profile_id: string | null;
+  /** This phone's `loadInformation`; null = its model's (0009). */
+  firmware_load: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -237,6 +240,7 @@ export interface Database {
   phone_login_attempts: PhoneLoginAttemptsTable;
   jobs: JobsTable;
   throttle_counters: ThrottleCountersTable;
+  firmware_loads: FirmwareLoadsTable;
 }
 
 /** A directory entry: corporate when owner_user_id is null, else personal to that user (0005). */
@@ -265,9 +269,19 @@ export interface ContactNumbersTable {
   rank: number;
   display: string;
   dial: string;
+  /** Keypad search (0009): `dial` without `+` (or "00"), and an international number's national part. */
+  digits: string | null;
+  national: string | null;
   owner_user_id: string | null;
   first_name_key: string;
   last_name_key: string;
+}
+
+/** The `loadInformation` each model's phones get (0009). */
+export interface FirmwareLoadsTable {
+  model: string;
+  load_name: string;
+  updated_at: string;
 }
 
 export interface PhoneServicesTable {

@@ -133,7 +133,17 @@ export function createPhoneXmlService(deps: PhoneXmlServiceDeps) {
         const service = (await deps.services.enabledFor(phone)).find((s) => s.id === id);
         if (!service) return textPage("Services", "This service is not available on this phone.");
         if (service.requiresLogin && !(await deps.sessions.current(ctx.mac))) return loginInput(ctx, service.id);
-        return textPage(service.name, `Opening ${service.name}…`, [], { seconds: 0, url: service.url });
+        // "Refresh: 0" means "wait for the user" to Cisco firmware (the phone stays on this page): follow after
+        // 1 s, and offer an Open key for firmware that ignores the header.
+        return textPage(
+          service.name,
+          `Opening ${service.name}...`,
+          [
+            { name: "Open", url: service.url },
+            { name: "Exit", url: "SoftKey:Exit" },
+          ],
+          { seconds: 1, url: service.url },
+        );
       }),
 
     personalDirectory: (req: PhoneRequest, q: { page?: string }) =>

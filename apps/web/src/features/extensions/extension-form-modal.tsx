@@ -131,14 +131,6 @@ function ExtensionForm({ extension, onDone }: { extension: Extension | null; onD
             label="Codecs"
             description="Comma-separated, in order; empty: ulaw,alaw,g722"
           />
-          <TextField
-            control={control}
-            name="transport"
-            label="Transport"
-            description={
-              technology === "PJSIP" ? "A pjsip.conf transport section, e.g. transport-tcp" : "udp, tcp or tls"
-            }
-          />
         </SimpleGrid>
         <Divider label={`${technology} settings`} labelPosition="left" />
         {technology === "SCCP" && <SccpOptions control={control} />}

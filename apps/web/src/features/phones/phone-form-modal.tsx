@@ -26,8 +26,9 @@ interface PhoneFormValues {
   location: string;
   label: string;
   userId: string;
+  firmwareLoad: string;
 }
-const FIELDS = ["mac", "model", "softwareType", "ip", "location", "label", "userId"] as const;
+const FIELDS = ["mac", "model", "softwareType", "ip", "location", "label", "userId", "firmwareLoad"] as const;
 type CreateBody = z.output<typeof createPhoneSchema>;
 type UpdateBody = z.output<typeof updatePhoneSchema>;
 
@@ -39,6 +40,7 @@ const toBody = (v: PhoneFormValues) => ({
   location: v.location,
   label: v.label,
   userId: v.userId || null,
+  firmwareLoad: v.firmwareLoad.trim() || null,
 });
 const createResolver = requestResolver(createPhoneSchema, (v: PhoneFormValues): CreatePhoneInput => toBody(v));
 const updateResolver = requestResolver(updatePhoneSchema, (v: PhoneFormValues): UpdatePhoneInput => toBody(v));
@@ -83,6 +85,7 @@ function PhoneForm({ phone, onDone }: { phone: Phone | null; onDone: () => void 
       location: phone?.location ?? "",
       label: phone?.label ?? "",
       userId: phone?.userId ?? "",
+      firmwareLoad: phone?.firmwareLoad ?? "",
     },
   });
   const model = useWatch({ control, name: "model" });
@@ -126,6 +129,13 @@ function PhoneForm({ phone, onDone }: { phone: Phone | null; onDone: () => void 
           <TextField control={control} name="ip" label="IP address" />
           <TextField control={control} name="label" label="Label" />
           <TextField control={control} name="location" label="Location" />
+          <TextField
+            control={control}
+            name="firmwareLoad"
+            label="Firmware load"
+            description="Empty: the model's load (Firmware tab)"
+            placeholder="e.g. sip88xx.14-2-1-0001-14"
+          />
           <SelectField
             control={control}
             name="userId"
