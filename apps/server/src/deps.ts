@@ -121,6 +121,8 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
   /** Stops the AMI connection and the realtime pool (main.ts and tests call it on shutdown). */
   const closeAdapters = async () => {
     await amiClient?.close();
+    // The last AMI status writes go to the database: they finish before it closes.
+    await amiStatusWrites;
     if (realtimeConnection) await (await realtimeConnection).close();
   };
 
@@ -134,6 +136,8 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
       extensions: extensions.count,
       phones: () => phones.count(),
       profiles: () => profiles.count(),
+      contacts: () => directory.count(),
+      services: () => services.count(),
     },
     extensionsStatus: extensions.registrationCounts,
     asteriskStatus: async () => ({
