@@ -9,13 +9,13 @@ import {
   type UpdatePhoneInput,
 } from "@cisisk/contract";
 import { Modal, SimpleGrid, Stack } from "@mantine/core";
-import { useForm, useWatch, type Resolver } from "react-hook-form";
+import { useWatch, type Resolver } from "react-hook-form";
 import type { z } from "zod";
 import { useUserOptions } from "../../lib/lookups";
 import { requestResolver } from "../../lib/request-resolver";
 import { SelectField } from "../../ui/fields/select-field";
 import { TextField } from "../../ui/fields/text-field";
-import { FormActions, FormErrorAlert, notifySaved, useServerErrors } from "../../ui/form-submit";
+import { FormActions, FormErrorAlert, notifySaved, useSaveForm } from "../../ui/form-submit";
 import { useCreatePhone, useUpdatePhone } from "./queries";
 
 interface PhoneFormValues {
@@ -70,13 +70,9 @@ function PhoneForm({ phone, onDone }: { phone: Phone | null; onDone: () => void 
   const create = useCreatePhone();
   const update = useUpdatePhone();
   const users = useUserOptions();
-  const {
-    control,
-    handleSubmit,
-    setError,
-    formState: { isSubmitting },
-  } = useForm<PhoneFormValues, unknown, CreateBody | UpdateBody>({
+  const { form, alert, handleSave } = useSaveForm({
     resolver: (phone ? updateResolver : createResolver) as Resolver<PhoneFormValues, unknown, CreateBody | UpdateBody>,
+    fields: FIELDS,
     defaultValues: {
       mac: phone?.mac ?? "",
       model: phone?.model ?? "",
@@ -87,13 +83,7 @@ function PhoneForm({ phone, onDone }: { phone: Phone | null; onDone: () => void 
       userId: phone?.userId ?? "",
       firmwareLoad: phone?.firmwareLoad ?? "",
     },
-  });
-  const model = useWatch({ control, name: "model" });
-  const protocols = findPhoneModel(model || "")?.protocols ?? ["SCCP", "SIP", "SIPE"];
-
-  const { alert, guard } = useServerErrors(setError, FIELDS);
-  const handleSave = handleSubmit(
-    guard(async (body) => {
+    save: async (body) => {
       if (phone) await update.mutateAsync({ id: phone.id, patch: body as UpdatePhoneInput });
       else await create.mutateAsync(body as CreatePhoneInput);
       notifySaved(
@@ -101,8 +91,11 @@ function PhoneForm({ phone, onDone }: { phone: Phone | null; onDone: () => void 
         `${(body as CreateBody).mac ?? phone?.mac} was ${phone ? "updated" : "added"}.`,
       );
       onDone();
-    }),
-  );
+    },
+  });
+  const { control } = form;
+  const model = useWatch({ control, name: "model" });
+  const protocols = findPhoneModel(model || "")?.protocols ?? ["SCCP", "SIP", "SIPE"];
 
   return (
     <form onSubmit={handleSave} noValidate>
@@ -146,7 +139,11 @@ function PhoneForm({ phone, onDone }: { phone: Phone | null; onDone: () => void 
             data={users.options}
           />
         </SimpleGrid>
-        <FormActions submitLabel={phone ? "Save phone" : "Add phone"} submitting={isSubmitting} onCancel={onDone} />
+        <FormActions
+          submitLabel={phone ? "Save phone" : "Add phone"}
+          submitting={form.formState.isSubmitting}
+          onCancel={onDone}
+        />
       </Stack>
     </form>
   );

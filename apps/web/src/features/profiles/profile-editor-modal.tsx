@@ -27,7 +27,7 @@ import {
 import { IconAlertCircle, IconAlertTriangle, IconEye } from "@tabler/icons-react";
 import CodeMirror, { EditorView } from "@uiw/react-codemirror";
 import { useState } from "react";
-import { Controller, useForm, type Resolver } from "react-hook-form";
+import { Controller, type Resolver } from "react-hook-form";
 import type { z } from "zod";
 import { api } from "../../lib/api-client";
 import { errorMessage } from "../../lib/form-errors";
@@ -37,7 +37,7 @@ import { requestResolver } from "../../lib/request-resolver";
 import { MultiSelectField } from "../../ui/fields/multi-select-field";
 import { SelectField } from "../../ui/fields/select-field";
 import { TextField } from "../../ui/fields/text-field";
-import { FormActions, FormErrorAlert, notifySaved, useServerErrors } from "../../ui/form-submit";
+import { FormActions, FormErrorAlert, notifySaved, useSaveForm } from "../../ui/form-submit";
 import { fetchRenderReport, useCreateProfile, useTemplates, useUpdateProfile } from "./queries";
 
 interface ProfileFormValues {
@@ -100,13 +100,7 @@ function ProfileEditor({ profile, onDone }: { profile: Profile | null; onDone: (
     error: string | null;
     loading: boolean;
   }>({ text: null, report: null, error: null, loading: false });
-  const {
-    control,
-    handleSubmit,
-    setError,
-    setValue,
-    formState: { errors, isSubmitting },
-  } = useForm<ProfileFormValues, unknown, CreateBody | UpdateBody>({
+  const { form, alert, handleSave } = useSaveForm({
     resolver: (profile ? updateResolver : createResolver) as Resolver<
       ProfileFormValues,
       unknown,
@@ -120,11 +114,8 @@ function ProfileEditor({ profile, onDone }: { profile: Profile | null; onDone: (
       compatibleModels: profile?.compatibleModels ?? [],
       cnfXml: profile?.cnfXml ?? "",
     },
-  });
-
-  const { alert, guard } = useServerErrors(setError, FIELDS);
-  const handleSave = handleSubmit(
-    guard(async (body) => {
+    fields: FIELDS,
+    save: async (body) => {
       const b = { ...body } as CreateBody;
       if (!profile && !b.cnfXml) delete b.cnfXml;
       const saved = profile
@@ -132,8 +123,10 @@ function ProfileEditor({ profile, onDone }: { profile: Profile | null; onDone: (
         : await create.mutateAsync(b);
       notifySaved("Profile saved", `${saved.name} was saved.`);
       onDone();
-    }),
-  );
+    },
+  });
+  const { control, setValue } = form;
+  const { errors, isSubmitting } = form.formState;
 
   const handlePreview = async () => {
     if (!profile || !previewPhone) return;
