@@ -231,6 +231,13 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock; log
       // Without base_url, assume the phones reach this server on the Asterisk host's address.
       baseUrl: config.phone_services.base_url ?? `http://${config.asterisk.host}:${config.server.port}`,
     },
+    // Built below; only asked when a profile is saved or rendered.
+    vendors: {
+      get all() {
+        return vendors.all;
+      },
+      driverFor: (phone) => vendors.driverFor(phone),
+    },
     clock,
   });
   const phoneFiles = createFtpPhoneFiles({

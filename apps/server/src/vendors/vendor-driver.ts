@@ -1,4 +1,4 @@
-import type { Phone } from "@cisisk/contract";
+import type { BuiltinTemplate, Phone, RenderWarning, SoftwareType } from "@cisisk/contract";
 import type { FastifyInstance } from "fastify";
 
 /**
@@ -17,6 +17,79 @@ export interface VendorDriver {
   restart(phone: Phone, lines: readonly DeployLine[]): Promise<StepOutcome>;
   /** Phone-facing endpoints the vendor's firmware calls back (no console auth), registered by app.ts. */
   routes?: (app: FastifyInstance) => Promise<void>;
+
+  /** The starting templates the console offers (`GET /profiles/templates`). */
+  readonly builtinTemplates: readonly BuiltinTemplate[];
+  /** The template a new profile gets when it brings none. */
+  builtinTemplate(softwareType: SoftwareType | null): string;
+  /**
+   * Save-time check of a profile's template (the vendor's language and file format, rendered for a sample
+   * phone of the profile's kind). Problems carry the template's line; empty when the template is fine.
+   */
+  checkTemplate(template: string, kind: ProfileKind, server: ServerFacts): TemplateProblem[];
+  /** The phone's config file from a profile's template (Cisco XML, Yealink `key = value` text, Fanvil XML). */
+  render(template: string, phone: RenderPhone, context: RenderContext): string;
+  /** Deploy-time check of a rendered file against the phone's firmware; empty when it may go to the phone. */
+  checkFile(file: string, phone: Pick<Phone, "softwareType">): TemplateProblem[];
+  /** What a rendered file means for the phone: which of its lines register, and what will not work. */
+  review(
+    file: string,
+    phone: Pick<Phone, "model" | "softwareType">,
+    lines: readonly RenderLine[],
+    server: ServerFacts,
+  ): FileReview;
+}
+
+/** What the server tells phones about itself, whatever their vendor. */
+export interface ServerFacts {
+  asteriskHost: string;
+  sipPort: number;
+  sccpPort: number;
+  /** `[sip] transport`. */
+  transport: "udp" | "tcp" | "tls";
+  /** How phones reach this server (`[phone_services] base_url`), no trailing slash. */
+  baseUrl: string;
+}
+
+/** A line of the phone as its file needs it, in button order. */
+export interface RenderLine {
+  button: number;
+  number: string;
+  displayName: string;
+  authName: string;
+  /** In clear: SIP phones need it in their file. Never logged. */
+  password: string;
+}
+
+/** The phone facts a file is rendered from. */
+export type RenderPhone = Pick<Phone, "mac" | "model" | "ip" | "label" | "location" | "softwareType" | "kems">;
+
+export interface RenderContext {
+  lines: readonly RenderLine[];
+  server: ServerFacts;
+  /** Passwords replaced by `********` (previews). */
+  maskSecrets: boolean;
+  /** Changes on every render, so phones see a new file. */
+  versionStamp: string;
+  /** The firmware load the phone gets, null for none. */
+  load: string | null;
+}
+
+/** What a profile is for, as far as a save-time check can know without a phone. */
+export interface ProfileKind {
+  softwareType: SoftwareType | null;
+  compatibleModels: readonly string[];
+}
+
+export interface TemplateProblem {
+  line: number;
+  column?: number;
+  message: string;
+}
+
+export interface FileReview {
+  lines: Array<{ button: number; number: string; registers: boolean }>;
+  warnings: RenderWarning[];
 }
 
 /** A line of the phone, in button order, as the restart needs it. */

@@ -1,13 +1,5 @@
 import type { PhoneLine } from "@cisisk/contract";
-
-export interface RenderLine {
-  button: number;
-  number: string;
-  displayName: string;
-  authName: string;
-  /** In clear: SIP phones need it in their file. Never logged. */
-  password: string;
-}
+import type { RenderLine } from "../../vendors/vendor-driver.js";
 
 /** Where a phone's lines come from: a port, so profiles never reach into the extensions module's tables. */
 export interface LineSource {

@@ -2,7 +2,7 @@ import { XMLParser } from "fast-xml-parser";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildTestApp, expectError, type TestApp } from "../../test/build-test-app.js";
 import { inventory } from "../../test/inventory-fixtures.js";
-import { SCCP_TEMPLATE, SIP_TEMPLATE } from "./builtin-templates.js";
+import { SCCP_TEMPLATE, SIP_TEMPLATE } from "../../vendors/cisco/builtin-templates.js";
 
 let t: TestApp;
 let h: Record<string, string>;

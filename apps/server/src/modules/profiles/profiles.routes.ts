@@ -13,7 +13,6 @@ import {
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { builtinTemplates } from "./builtin-templates.js";
 import type { ProfilesService } from "./profiles.service.js";
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema };
@@ -44,7 +43,7 @@ export function profilesRoutes(profiles: ProfilesService) {
           response: { 200: builtinTemplatesSchema },
         },
       },
-      async () => ({ data: builtinTemplates }),
+      async () => ({ data: profiles.builtinTemplates() }),
     );
     r.post(
       "/profiles",

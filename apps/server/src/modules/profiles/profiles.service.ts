@@ -1,6 +1,5 @@
 import {
   findPhoneModel,
-  phoneCatalogue,
   type ListQuery,
   type ListResponse,
   type Phone,
@@ -14,18 +13,16 @@ import { iso, type Clock } from "../../lib/time.js";
 import type { ResolvedLoad } from "../firmware/firmware.service.js";
 import type { PhonesService } from "../phones/phones.service.js";
 import { buttonCapacity } from "../phones/phones.service.js";
-import { builtinTemplateFor } from "./builtin-templates.js";
-import {
-  checkRenderedFile,
-  elementLineFinder,
-  renderTemplate,
-  unknownPlaceholders,
-  type TemplateProblem,
-} from "./cnf-template.js";
-import type { LineSource, RenderLine } from "./line-source.js";
+import type {
+  ProfileKind,
+  RenderLine,
+  ServerFacts,
+  TemplateProblem,
+  VendorDriver,
+  VendorDrivers,
+} from "../../vendors/vendor-driver.js";
+import type { LineSource } from "./line-source.js";
 import type { ProfilesRepository, ProfileWrite } from "./profiles.repository.js";
-import { buildContext, deviceName, type ServerFacts } from "./render-context.js";
-import { fillEmptyLoad, renderWarnings } from "./render-report.js";
 
 export interface CreateProfile {
   name: string;
@@ -35,9 +32,6 @@ export interface CreateProfile {
   compatibleModels: string[];
   softwareType: SoftwareType | null;
 }
-
-const protocolOf = (t: SoftwareType | null): "SCCP" | "SIP" | null =>
-  t === null ? null : t === "SCCP" ? "SCCP" : "SIP";
 
 function templateError(problems: TemplateProblem[]): ValidationFailed {
   const first = problems[0]!;
@@ -60,6 +54,8 @@ export function createProfilesService(deps: {
   firmware: { resolve(phone: Phone): Promise<ResolvedLoad> };
   users: { exists(id: string): Promise<boolean> };
   server: ServerFacts;
+  /** The phone vendors' drivers: file format, templates and checks are theirs. */
+  vendors: Pick<VendorDrivers, "all" | "driverFor">;
   clock: Clock;
 }) {
   const { repo, clock } = deps;
@@ -70,37 +66,26 @@ export function createProfilesService(deps: {
     return profile;
   }
 
-  /**
-   * Save-time check: placeholders known, then the template rendered for a sample phone of the profile's
-   * kind (values with `&` and `<` to prove escaping) must be a well-formed SEP file within Cisco limits.
-   * Blocks render on one line so reported lines are the template's.
-   */
-  function validateTemplate(cnfXml: string, softwareType: SoftwareType | null, compatibleModels: string[]): void {
-    const unknown = unknownPlaceholders(cnfXml);
-    if (unknown.length) throw templateError(unknown);
-    const protocol = protocolOf(softwareType);
-    const sampleModel =
-      compatibleModels
-        .map((m) => findPhoneModel(m))
-        .find((m) => m && (!softwareType || m.protocols.includes(softwareType))) ??
-      phoneCatalogue.find((m) => !softwareType || m.protocols.includes(softwareType))!;
-    const sampleType: SoftwareType = softwareType ?? (/<deviceProtocol>\s*SCCP/.test(cnfXml) ? "SCCP" : "SIP");
-    const ctx = buildContext(
-      {
-        mac: "0011223344AA",
-        model: sampleModel.model,
-        ip: "192.0.2.10",
-        label: "Desk",
-        location: "R&D <lab>",
-        softwareType: sampleType,
-        kems: [],
-      },
-      [{ button: 1, number: "1001", displayName: "Sample & <User>", authName: "1001", password: "sample&secret" }],
-      deps.server,
-      { maskSecrets: false, versionStamp: "0" },
-    );
-    const rendered = renderTemplate(cnfXml, ctx, { compact: true });
-    const problems = checkRenderedFile(rendered, { protocol }, elementLineFinder(cnfXml));
+  function driverOf(phone: Pick<Phone, "id" | "model">): VendorDriver {
+    const driver = deps.vendors.driverFor(phone);
+    if (!driver) throw new Conflict(`no phone vendor driver serves the model ${phone.model}`, { phoneId: phone.id });
+    return driver;
+  }
+
+  /** A profile's vendor is its first compatible model's (any model's driver when it names none). */
+  function profileDriver(kind: ProfileKind): VendorDriver {
+    const model = kind.compatibleModels[0] ?? "";
+    const driver = deps.vendors.driverFor({ model });
+    if (!driver)
+      throw new ValidationFailed(`no phone vendor driver serves the model ${model}`, [
+        { path: "body.compatibleModels", message: "no phone vendor driver serves this model" },
+      ]);
+    return driver;
+  }
+
+  /** Save-time check of the template, by the vendor's driver. */
+  function validateTemplate(cnfXml: string, kind: ProfileKind): void {
+    const problems = profileDriver(kind).checkTemplate(cnfXml, kind, deps.server);
     if (problems.length) throw templateError(problems);
   }
 
@@ -125,16 +110,19 @@ export function createProfilesService(deps: {
   const ownerOf = (profile: Profile, phone: Phone) => profile.userId ?? phone.userId;
 
   async function render(profile: Profile, phone: Phone, maskSecrets: boolean) {
+    const driver = driverOf(phone);
     const [lines, load] = await Promise.all([
       deps.lines.linesFor(phone.lines, ownerOf(profile, phone), buttonCapacity(phone)),
       deps.firmware.resolve(phone),
     ]);
-    const ctx = buildContext(phone, lines, deps.server, {
+    const xml = driver.render(profile.cnfXml, phone, {
+      lines,
+      server: deps.server,
       maskSecrets,
       versionStamp: String(clock().getTime()),
-      loadInformation: load.load,
+      load: load.load,
     });
-    return { xml: fillEmptyLoad(renderTemplate(profile.cnfXml, ctx), load.load), lines, load };
+    return { xml, lines, load, driver };
   }
 
   return {
@@ -144,9 +132,12 @@ export function createProfilesService(deps: {
     },
     get: getOrThrow,
 
+    /** Every vendor's starting templates. */
+    builtinTemplates: () => deps.vendors.all.flatMap((d) => d.builtinTemplates),
+
     async create(input: CreateProfile): Promise<Profile> {
-      const cnfXml = input.cnfXml ?? builtinTemplateFor(input.softwareType);
-      validateTemplate(cnfXml, input.softwareType, input.compatibleModels);
+      const cnfXml = input.cnfXml ?? profileDriver(input).builtinTemplate(input.softwareType);
+      validateTemplate(cnfXml, input);
       await checkUser(input.userId);
       const id = newId();
       await repo.insert(id, { ...input, cnfXml }, iso(clock()));
@@ -157,7 +148,7 @@ export function createProfilesService(deps: {
       const profile = await getOrThrow(id);
       const next = { ...profile, ...patch };
       if (patch.cnfXml !== undefined || patch.softwareType !== undefined || patch.compatibleModels !== undefined)
-        validateTemplate(next.cnfXml, next.softwareType, next.compatibleModels);
+        validateTemplate(next.cnfXml, next);
       await checkUser(patch.userId);
       await repo.update(id, patch, iso(clock()));
       return getOrThrow(id);
@@ -178,11 +169,11 @@ export function createProfilesService(deps: {
     /** What the preview means for the phone: where its load and lines come from, and what will not work. */
     async report(id: string, phoneId: string): Promise<RenderReport> {
       const [profile, phone] = await Promise.all([getOrThrow(id), deps.phones.get(phoneId)]);
-      const { xml, lines, load } = await render(profile, phone, true);
-      const sip = phone.softwareType !== "SCCP";
+      const { xml, lines, load, driver } = await render(profile, phone, true);
+      const review = driver.review(xml, phone, lines, deps.server);
       const owner = ownerOf(profile, phone);
       return {
-        fileName: `${deviceName(phone.mac)}.cnf.xml`,
+        fileName: driver.configFile(phone),
         loadInformation: {
           ...load,
           description:
@@ -190,9 +181,8 @@ export function createProfilesService(deps: {
         },
         linesFrom:
           phone.lines.length > 0 ? "phone" : !owner ? "none" : profile.userId ? "profile_owner" : "phone_owner",
-        // SIP: Cisco firmware registers line 1 only (stock Asterisk); SCCP lines come from chan_sccp.
-        lines: lines.map((l, i) => ({ button: l.button, number: l.number, registers: !sip || i === 0 })),
-        warnings: renderWarnings(xml, phone, lines, deps.server.transport),
+        lines: review.lines,
+        warnings: review.warnings,
       };
     },
 
@@ -203,15 +193,14 @@ export function createProfilesService(deps: {
     ): Promise<{ xml: string; lines: RenderLine[]; load: ResolvedLoad }> {
       const reason = incompatibility(profile, phone);
       if (reason) throw new Conflict(reason, { profileId: profile.id, phoneId: phone.id });
-      const rendered = await render(profile, phone, false);
-      const xml = rendered.xml;
-      const problems = checkRenderedFile(xml, { protocol: protocolOf(phone.softwareType) });
+      const { xml, lines, load, driver } = await render(profile, phone, false);
+      const problems = driver.checkFile(xml, phone);
       if (problems.length)
         throw new ValidationFailed(
           `the rendered file for ${phone.mac} is not acceptable: ${problems[0]!.message}`,
           problems,
         );
-      return rendered;
+      return { xml, lines, load };
     },
 
     incompatibility,

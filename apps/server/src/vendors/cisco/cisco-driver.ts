@@ -1,12 +1,13 @@
 import type { Throttle } from "../../throttle/throttle.js";
 import type { VendorDriver } from "../vendor-driver.js";
 import { ciscoAuthenticateRoutes } from "./cisco-authenticate.routes.js";
-import { createCiscoRestart, type CiscoRestartPorts, type CiscoRestartSettings } from "./cisco-restart.js";
+import { ciscoProfiles } from "./cisco-profile.js";
+import { createCiscoRestart, deviceName, type CiscoRestartPorts, type CiscoRestartSettings } from "./cisco-restart.js";
 
 /**
  * Cisco Enterprise (CUCM) firmware: `SEP<MAC>.cnf.xml` from the TFTP/FTP root, restarted by a SIP NOTIFY
  * (check-sync or service-control), chan_sccp's SCCPDeviceRestart, or `/CGI/Execute` key presses that the
- * phone authorises through `/cisco/authenticate`.
+ * phone authorises through `/cisco/authenticate`. Profiles are SEP templates (`cisco-profile.ts`).
  */
 export function createCiscoDriver(
   settings: CiscoRestartSettings,
@@ -20,8 +21,9 @@ export function createCiscoDriver(
     vendor: "cisco",
     // The only driver so far, so it serves every model; issue 11 gives the catalogue a vendor per model.
     handles: () => true,
-    configFile: (phone) => `SEP${phone.mac}.cnf.xml`,
+    configFile: (phone) => `${deviceName(phone.mac)}.cnf.xml`,
     restart: createCiscoRestart(settings, ports),
     routes: ciscoAuthenticateRoutes(credentials, guard.throttle, guard),
+    ...ciscoProfiles,
   };
 }

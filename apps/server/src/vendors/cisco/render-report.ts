@@ -1,6 +1,6 @@
 import { findPhoneModel, type Phone, type RenderWarning } from "@cisisk/contract";
 import { XMLParser } from "fast-xml-parser";
-import type { RenderLine } from "./line-source.js";
+import type { RenderLine } from "../vendor-driver.js";
 
 const parser = new XMLParser({ ignoreAttributes: false, parseTagValue: false, trimValues: true });
 
@@ -25,7 +25,7 @@ export function fillEmptyLoad(xml: string, load: string | null): string {
 export function renderWarnings(
   xml: string,
   phone: Pick<Phone, "model" | "softwareType">,
-  lines: RenderLine[],
+  lines: readonly RenderLine[],
   transport: "udp" | "tcp" | "tls",
 ): RenderWarning[] {
   const warnings: RenderWarning[] = [];

@@ -1,5 +1,6 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
 import { escapeXml } from "../../lib/xml-escape.js";
+import type { TemplateProblem } from "../vendor-driver.js";
 
 /**
  * The profile template language (documented in docs/profiles.md):
@@ -9,7 +10,7 @@ import { escapeXml } from "../../lib/xml-escape.js";
  */
 const PLACEHOLDER = /\{\{\s*(@?)([A-Za-z][A-Za-z0-9_.]*)\s*\}\}/g;
 
-export const templateVariables = [
+const templateVariables = [
   "mac",
   "deviceName",
   "model",
@@ -33,7 +34,7 @@ export const templateVariables = [
   "lineCount",
   "kemCount",
 ] as const;
-export const templateBlocks = ["sipLines", "addOnModules", "lineMode"] as const;
+const templateBlocks = ["sipLines", "addOnModules", "lineMode"] as const;
 /** Per line N (1-based): `lineN.number`, `lineN.displayName`, `lineN.authName`, `lineN.password`, `lineN.button`. */
 const LINE_VAR = /^line([1-9][0-9]?)\.(number|displayName|authName|password|button|label)$/;
 
@@ -41,14 +42,6 @@ export interface TemplateContext {
   values: Record<string, string>;
   blocks: Record<(typeof templateBlocks)[number], { pretty: string; compact: string }>;
 }
-
-export interface TemplateProblem {
-  line: number;
-  column?: number;
-  message: string;
-}
-
-export { escapeXml };
 
 function lineOf(text: string, index: number): number {
   let n = 1;

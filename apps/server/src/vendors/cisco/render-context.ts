@@ -1,36 +1,24 @@
 import { findPhoneModel, kemCatalogue, type KemModel, type Phone } from "@cisisk/contract";
-import { escapeXml, type TemplateContext } from "./cnf-template.js";
-import type { RenderLine } from "./line-source.js";
+import { escapeXml } from "../../lib/xml-escape.js";
+import type { TemplateContext } from "./cnf-template.js";
+import type { RenderLine, ServerFacts } from "../vendor-driver.js";
+import { deviceName } from "./cisco-restart.js";
 
-export interface ServerFacts {
-  asteriskHost: string;
-  sipPort: number;
-  sccpPort: number;
-  /** `[sip] transport`: Cisco's transportLayerProtocol 1 TCP, 2 UDP, 3 TLS (see TRANSPORT_LAYER). */
-  transport: "udp" | "tcp" | "tls";
-  /** How phones reach this server (`[phone_services] base_url`), no trailing slash. */
-  baseUrl: string;
-}
-
-export const MASK = "********";
+const MASK = "********";
 
 /**
  * `<transportLayerProtocol>`: 1 TCP, 2 UDP, 3 TLS (Cisco's values, usecallmanager's SEP reference). Cisco
  * firmware retransmits badly over UDP, so TCP is the recommended `[sip] transport`; TLS needs
  * `<deviceSecurityMode>` 3 (encrypted; 2 would be TLS with a NULL cipher), everything else 1 (non-secure).
  */
-export const TRANSPORT_LAYER = {
+const TRANSPORT_LAYER = {
   tcp: { transportLayerProtocol: "1", deviceSecurityMode: "1" },
   udp: { transportLayerProtocol: "2", deviceSecurityMode: "1" },
   tls: { transportLayerProtocol: "3", deviceSecurityMode: "3" },
 } as const;
 
-export function deviceName(mac: string): string {
-  return `SEP${mac}`;
-}
-
 /** The SIP `<sipLines>` block: featureID 9, proxy USECALLMANAGER; credentials on the primary line only. */
-function sipLinesBlock(lines: RenderLine[], sipPort: number, mask: boolean, indent: boolean): string {
+function sipLinesBlock(lines: readonly RenderLine[], sipPort: number, mask: boolean, indent: boolean): string {
   const nl = indent ? "\n" : "";
   const pad = (n: number) => (indent ? " ".repeat(n) : "");
   const el = (n: number, name: string, value: string | number) =>
@@ -93,7 +81,7 @@ const lineModeBlock = (model: string, indent: boolean) =>
 
 export function buildContext(
   phone: Pick<Phone, "mac" | "model" | "ip" | "label" | "location" | "softwareType" | "kems">,
-  lines: RenderLine[],
+  lines: readonly RenderLine[],
   server: ServerFacts,
   options: { maskSecrets: boolean; versionStamp: string; loadInformation?: string | null },
 ): TemplateContext {
