@@ -25,7 +25,13 @@ const stats = { requests: 0, byStatus: new Map<number, number>(), fiveHundreds: 
 
 // Tables that legitimately change on a refused request: failed-login throttling counts attempts, and a
 // session's last use is stamped by any authenticated request.
-const CHANGES_ON_4XX = new Set(["login_attempts", "phone_login_attempts", "auth_sessions", "refresh_tokens"]);
+const CHANGES_ON_4XX = new Set([
+  "login_attempts",
+  "phone_login_attempts",
+  "throttle_counters",
+  "auth_sessions",
+  "refresh_tokens",
+]);
 
 async function snapshot(): Promise<string> {
   const tables = (await t.db.kysely.introspection.getTables()).map((x) => x.name).filter((n) => !CHANGES_ON_4XX.has(n));
