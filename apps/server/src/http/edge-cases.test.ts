@@ -131,7 +131,7 @@ describe("service URLs", () => {
       url: `/cisco/services/open?mac=${phone.mac}&id=${created.json().id}`,
     });
     parseCiscoPage(res);
-    expect(res.headers.refresh).toBe("0; url=http://xn--caf-dma.example/men%C3%BC?q=%E6%97%A5%E6%9C%AC");
+    expect(res.headers.refresh).toBe("1; url=http://xn--caf-dma.example/men%C3%BC?q=%E6%97%A5%E6%9C%AC");
   });
 });
 
