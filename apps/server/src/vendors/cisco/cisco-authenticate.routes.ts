@@ -13,7 +13,8 @@ const same = (a: string, b: string) => {
  * The `authenticationURL` written into SEP files: a phone asked to run a `/CGI/Execute` push calls it with
  * `UserID` and `Password` and accepts the push only when the body is exactly `AUTHORIZED` (no newline).
  * Only the configured `[restart] cgi_username`/`cgi_password` pass; anything else gets `UN-AUTHORIZED`, and an
- * address past the limit of wrong attempts gets it too (with 429), whatever it sends.
+ * address past the limit of wrong attempts gets it too (with Retry-After), whatever it sends: phones read the
+ * body of a 200 only.
  */
 export function ciscoAuthenticateRoutes(
   credentials: { username: string; password: string | undefined },
@@ -39,7 +40,7 @@ export function ciscoAuthenticateRoutes(
         same(user, credentials.username) &&
         same(password, credentials.password ?? "");
       if (ok) await attempt.succeeded();
-      if (!attempt.ok) reply.code(429).header("retry-after", String(attempt.retryAfterSeconds));
+      if (!attempt.ok) reply.header("retry-after", String(attempt.retryAfterSeconds));
       return reply
         .type("text/plain; charset=utf-8")
         .header("cache-control", "no-store")
