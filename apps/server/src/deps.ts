@@ -28,6 +28,8 @@ import type { RealtimeDb } from "./adapters/asterisk/realtime-writer.js";
 import { createAsteriskChangesRepository } from "./modules/extensions/asterisk-changes.repository.js";
 import { createExtensionsRepository } from "./modules/extensions/extensions.repository.js";
 import { createHealthRepository } from "./modules/health/health.repository.js";
+import { createFailureReporter } from "./modules/health/failures.js";
+import type { Logger } from "./logger.js";
 import { createPhoneSessionsRepository } from "./modules/phone-sessions/phone-sessions.repository.js";
 import { createAsteriskSync } from "./modules/extensions/asterisk-sync.service.js";
 import { createExtensionsService } from "./modules/extensions/extensions.service.js";
@@ -39,8 +41,12 @@ import { createServicesRepository } from "./modules/services/services.repository
 import { createServicesService } from "./modules/services/services.service.js";
 
 /** The composition root: every service built once, from config and the database, passed down explicitly. */
-export function createDeps(config: Config, db: Db, options: { clock?: Clock } = {}) {
+export function createDeps(config: Config, db: Db, options: { log: Logger; clock?: Clock | undefined }) {
+  const { log } = options;
   const clock = options.clock ?? systemClock;
+  const healthRepo = createHealthRepository(db.kysely);
+  // Background work has no caller to fail to: its failures are logged and land on the dashboard.
+  const reportFailure = createFailureReporter({ repo: healthRepo, log: log.child({ module: "health" }), clock });
   const secretBox = createSecretBox(config.auth.secretKey);
   const authRepo = createAuthRepository(db.kysely);
   const users = createUsersService({
@@ -70,7 +76,7 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
         onStatus: (ok, error) => {
           amiStatusWrites = amiStatusWrites
             .then(() => health.recordComponent("ami", ok ? "ok" : "down", error))
-            .catch(() => undefined);
+            .catch((error: unknown) => reportFailure({ source: "component_status", subject: "ami", error }));
         },
       })
     : null;
@@ -91,6 +97,8 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
     manager: asteriskManager,
     lineOf: (record) => extensions.lineOf(record),
     clock,
+    log: log.child({ module: "asterisk-sync" }),
+    reportFailure,
   });
   const extensions = createExtensionsService({
     repo: extensionsRepo,
@@ -109,6 +117,7 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
           ? { kind: "ami", manager: asteriskManager }
           : null,
     users,
+    reportFailure,
   });
   /** Stops the AMI connection and the realtime pool (main.ts and tests call it on shutdown). */
   const closeAdapters = async () => {
@@ -117,7 +126,7 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
   };
 
   const health = createHealthService({
-    repo: createHealthRepository(db.kysely),
+    repo: healthRepo,
     config,
     clock,
     startedAt: clock(),
@@ -179,6 +188,7 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
     sip: createSipNotifier({ timeoutMs: config.restart.timeout_ms }),
     cgi: createCgiExecutor({ timeoutMs: config.restart.timeout_ms }),
     recordFtp: (ok, error) => health.recordComponent("ftp", ok ? "ok" : "down", error),
+    reportFailure,
     ami,
     settings: {
       sipMethod: config.restart.sip_method,
@@ -220,7 +230,9 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock } = 
   return {
     config,
     db,
+    log,
     clock,
+    reportFailure,
     secretBox,
     users,
     auth,

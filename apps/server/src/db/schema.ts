@@ -187,6 +187,17 @@ export interface AsteriskChangesTable {
   applied_at: string | null;
 }
 
+/** A failure of background work, shown on the dashboard (0011). */
+export interface BackgroundFailuresTable {
+  id: Generated<number>;
+  /** What failed: asterisk_sync, bulk_deploy, component_status, … */
+  source: string;
+  /** Which thing it was working on (a batch id, "outbox", a component name). */
+  subject: string;
+  error: string;
+  created_at: string;
+}
+
 export interface Database {
   users: UsersTable;
   auth_sessions: AuthSessionsTable;
@@ -203,6 +214,7 @@ export interface Database {
   deployment_batches: DeploymentBatchesTable;
   deployments: DeploymentsTable;
   asterisk_changes: AsteriskChangesTable;
+  background_failures: BackgroundFailuresTable;
   contacts: ContactsTable;
   contact_numbers: ContactNumbersTable;
   phone_services: PhoneServicesTable;

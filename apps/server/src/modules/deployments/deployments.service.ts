@@ -14,6 +14,7 @@ import type { SipNotifier } from "../../adapters/sip/sip-notify.js";
 import { Conflict, NotFound, UpstreamFailed, ValidationFailed } from "../../errors.js";
 import { newId } from "../../lib/ids.js";
 import { iso, type Clock } from "../../lib/time.js";
+import type { ReportFailure } from "../health/failures.js";
 import type { PhoneSessionsService } from "../phone-sessions/phone-sessions.service.js";
 import type { PhonesService } from "../phones/phones.service.js";
 import type { ProfilesService } from "../profiles/profiles.service.js";
@@ -63,9 +64,9 @@ export interface DeploymentsServiceDeps {
   settings: RestartSettings;
   clock: Clock;
   /** Records the FTP server's health for the dashboard (component `ftp`). */
-  recordFtp?: (ok: boolean, error: string | null) => Promise<void>;
-  /** Errors of background bulk deploys (never with secrets). */
-  onBackgroundError?: (error: unknown) => void;
+  recordFtp: (ok: boolean, error: string | null) => Promise<void>;
+  /** Failures of background bulk deploys (never with secrets): logged and shown on the dashboard. */
+  reportFailure: ReportFailure;
 }
 
 const fileNameOf = (mac: string) => `SEP${mac}.cnf.xml`;
@@ -159,7 +160,7 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
       if (!deps.ami) return { ok: false, detail: "sip_method is ami but AMI is not configured" };
       const endpoint = primaryLine ?? deviceName(phone.mac);
       await deps.ami.pjsipNotify(endpoint, { Event: settings.sipEvent });
-      // An AMI "NOTIFY sent" only means Asterisk queued it (reference §3.1).
+      // An AMI "NOTIFY sent" only means Asterisk queued it.
       return { ok: true, detail: `PJSIPNotify ${endpoint} queued by Asterisk` };
     }
     const r = await deps.sip.notify({
@@ -238,7 +239,10 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
       });
     } catch (error) {
       // The session itself failed (no FTP configured, connection refused): recorded as the backup step.
-      if (deps.files.configured) await deps.recordFtp?.(false, (error as Error).message).catch(() => undefined);
+      if (deps.files.configured)
+        await deps
+          .recordFtp(false, (error as Error).message)
+          .catch((err: unknown) => deps.reportFailure({ source: "component_status", subject: "ftp", error: err }));
       if (steps.length === 0) {
         const at = iso(clock());
         steps.push({
@@ -299,7 +303,13 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
     const beat = async () => {
       if (!(await repo.heartbeat(batchId, iso(clock())))) abandoned = true;
     };
-    const timer = setInterval(() => void beat().catch((error) => deps.onBackgroundError?.(error)), heartbeatMs);
+    const timer = setInterval(
+      () =>
+        void beat().catch((error: unknown) =>
+          deps.reportFailure({ source: "bulk_deploy", subject: `batch ${batchId} heartbeat`, error }),
+        ),
+      heartbeatMs,
+    );
     timer.unref();
     const worker = async () => {
       while (next < jobs.length && !abandoned) {
@@ -338,7 +348,7 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
       clearInterval(timer);
     }
     await repo.finishBatch(batchId, iso(clock()));
-    if (uploads > 0) await deps.recordFtp?.(true, null);
+    if (uploads > 0) await deps.recordFtp(true, null);
   }
 
   return {
@@ -361,7 +371,7 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
       });
       const { steps, result } = await deployPrepared(profile, phone, xml, lines[0]?.number);
       await repo.finish(id, { ...result, steps, finishedAt: iso(clock()) });
-      if (steps.some((s) => s.name === "upload" && s.status === "succeeded")) await deps.recordFtp?.(true, null);
+      if (steps.some((s) => s.name === "upload" && s.status === "succeeded")) await deps.recordFtp(true, null);
       return getOrThrow(id);
     },
 
@@ -401,7 +411,9 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
           startedAt: now,
         })),
       );
-      void runBatch(batchId, profile, jobs, byId).catch((error) => deps.onBackgroundError?.(error));
+      void runBatch(batchId, profile, jobs, byId).catch((error: unknown) =>
+        deps.reportFailure({ source: "bulk_deploy", subject: `batch ${batchId}`, error }),
+      );
       return (await repo.batch(batchId, true))!;
     },
 
@@ -482,7 +494,7 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
     /** Start-up sweep (and any caller): fails bulk deploys whose server stopped; returns how many. */
     failAbandoned,
 
-    /** For the dashboard (TODO lead: wire into health/dashboard). */
+    /** For the dashboard. */
     async recent(limit: number): Promise<RecentDeployment[]> {
       await failAbandoned();
       return repo.recent(limit);

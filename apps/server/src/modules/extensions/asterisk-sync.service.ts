@@ -5,6 +5,8 @@ import { confFileNames, renderers, writeFileAtomically } from "../../adapters/as
 import { removeRealtime, writeRealtime, type RealtimeDb } from "../../adapters/asterisk/realtime-writer.js";
 import { inTransaction, type TxHandle } from "../../db/transaction.js";
 import { UpstreamFailed } from "../../errors.js";
+import type { Logger } from "../../logger.js";
+import type { ReportFailure } from "../health/failures.js";
 import { newId } from "../../lib/ids.js";
 import { addSeconds, iso, type Clock } from "../../lib/time.js";
 import {
@@ -33,7 +35,8 @@ export interface AsteriskSyncDeps {
   clock: Clock;
   maxAttempts?: number;
   claimSeconds?: number;
-  log?: { warn(obj: object, msg: string): void };
+  log: Logger;
+  reportFailure: ReportFailure;
 }
 
 export interface ChangeRequest {
@@ -78,7 +81,7 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
         await writeFileAtomically(deps.configDir, confFileNames[tech], renderers[tech](lines));
       }
       if (!deps.manager) {
-        deps.log?.warn({ changes: batch.length }, "files written, but no AMI is configured to reload Asterisk");
+        deps.log.warn({ changes: batch.length }, "files written, but no AMI is configured to reload Asterisk");
         return;
       }
       const touched = new Set(batch.flatMap((r) => r.technologies.split(",")));
@@ -150,7 +153,7 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
             const attempts = row.attempts + 1;
             await changes.markAttemptFailed(row.id, attempts, attempts >= maxAttempts, message);
           }
-          deps.log?.warn({ changes: batch.map((r) => r.id), err: message }, "asterisk change not applied; will retry");
+          deps.log.warn({ changes: batch.map((r) => r.id), err: message }, "asterisk change not applied; will retry");
           break; // Asterisk is unreachable or refuses: keep the order, retry later.
         }
       }
@@ -179,7 +182,7 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
         running = true;
         sync
           .processPending()
-          .catch((err: unknown) => deps.log?.warn({ err: (err as Error).message }, "asterisk sync loop failed"))
+          .catch((error: unknown) => deps.reportFailure({ source: "asterisk_sync", subject: "outbox loop", error }))
           .finally(() => (running = false));
       }, intervalMs);
       timer.unref();

@@ -23,6 +23,8 @@ export interface HealthServiceDeps {
   recentDeployments?: (limit: number) => Promise<DeploymentSummary[]>;
 }
 
+const RECENT_FAILURES = 10;
+
 export function createHealthService(deps: HealthServiceDeps) {
   const { repo, config, clock } = deps;
 
@@ -85,13 +87,28 @@ export function createHealthService(deps: HealthServiceDeps) {
       const [users, extensions, phones, profiles, contacts, services] = await Promise.all(
         (["users", "extensions", "phones", "profiles", "contacts", "services"] as const).map(countOf),
       );
-      const [extensionsStatus, asteriskStatus, recentDeployments] = await Promise.all([
+      const [extensionsStatus, asteriskStatus, recentDeployments, backgroundFailures] = await Promise.all([
         dbCheck.ok && deps.extensionsStatus
           ? deps.extensionsStatus().catch(() => ({ configured: 0, registered: null }))
           : { configured: 0, registered: null },
         dbCheck.ok && deps.asteriskStatus ? deps.asteriskStatus().catch(() => null) : null,
         dbCheck.ok && deps.recentDeployments ? deps.recentDeployments(10).catch(() => []) : [],
+        dbCheck.ok ? repo.recentFailures(RECENT_FAILURES) : [],
       ]);
+      const recentFailures: AsteriskFailure[] = [
+        ...(asteriskStatus?.recentFailures ?? []),
+        ...backgroundFailures.map((f) => ({
+          id: f.id,
+          source: f.source,
+          extensionNumber: null,
+          status: "failed" as const,
+          attempts: 1,
+          lastError: `${f.subject}: ${f.error}`,
+          createdAt: f.createdAt,
+        })),
+      ]
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+        .slice(0, RECENT_FAILURES);
       return {
         counts: {
           users: users!,
@@ -111,7 +128,7 @@ export function createHealthService(deps: HealthServiceDeps) {
           failedChanges: asteriskStatus?.failedChanges ?? 0,
           lastError: asteriskStatus?.lastError ?? null,
         },
-        recentFailures: asteriskStatus?.recentFailures ?? [],
+        recentFailures,
         recentDeployments,
       };
     },

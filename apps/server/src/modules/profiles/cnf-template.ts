@@ -92,7 +92,7 @@ export function renderTemplate(template: string, ctx: TemplateContext, options: 
 
 const parser = new XMLParser({ ignoreAttributes: false, parseTagValue: false, trimValues: true });
 
-/** Cisco limits (reference §1.2, §1.4, issues #58/#242): checked on a rendered file. */
+/** Cisco limits: checked on a rendered file. */
 export function checkRenderedFile(
   xml: string,
   expected: { protocol: "SCCP" | "SIP" | null },
