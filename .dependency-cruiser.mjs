@@ -62,13 +62,11 @@ export default {
     {
       name: "modules-use-adapter-ports",
       comment:
-        "Network adapters (AMI, FTP, SIP, CGI) reach modules as types only; deps.ts picks the real one or a no-op. " +
-        "The SCCP key constant in cgi-execute moves to the Cisco driver with the vendor seam.",
+        "Network adapters (AMI, FTP, SIP, CGI) reach modules as types only; deps.ts picks the real one or a no-op.",
       severity: "error",
       from: { path: `${server}modules/`, pathNot: tests },
       to: {
         path: `${server}adapters/(ami|ftp|sip|cgi)/`,
-        pathNot: `${server}adapters/cgi/cgi-execute\\.ts$`,
         dependencyTypesNot: ["type-only"],
       },
     },
@@ -77,14 +75,21 @@ export default {
       comment: "Adapters speak a protocol; they know no feature module, no HTTP and no composition root.",
       severity: "error",
       from: { path: `${server}adapters/` },
-      to: { path: `${server}(modules|http)/|${server}(deps|app|main)\\.ts$` },
+      to: { path: `${server}(modules|http|vendors)/|${server}(deps|app|main)\\.ts$` },
+    },
+    {
+      name: "vendors-import-no-module",
+      comment: "A vendor driver knows its phones' files and restarts through adapter ports, and no feature module.",
+      severity: "error",
+      from: { path: `${server}vendors/` },
+      to: { path: `${server}modules/|${server}(deps|app|main)\\.ts$` },
     },
     {
       name: "foundations-import-no-feature",
       comment: "lib/, db/, errors.ts and config.ts sit below every module and adapter.",
       severity: "error",
       from: { path: `${server}(lib/|db/|errors\\.ts$|config\\.ts$)` },
-      to: { path: `${server}(modules|adapters|http)/` },
+      to: { path: `${server}(modules|adapters|http|vendors)/` },
     },
     {
       name: "production-code-not-to-tests",

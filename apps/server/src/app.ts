@@ -18,7 +18,6 @@ import { authRoutes } from "./modules/auth/auth.routes.js";
 import { extensionsRoutes } from "./modules/extensions/extensions.routes.js";
 import { dashboardRoutes, healthRoutes } from "./modules/health/health.routes.js";
 import { usersRoutes } from "./modules/users/users.routes.js";
-import { ciscoAuthenticateRoutes } from "./modules/deployments/cisco-authenticate.routes.js";
 import { deploymentsRoutes } from "./modules/deployments/deployments.routes.js";
 import { phonesRoutes } from "./modules/phones/phones.routes.js";
 import { profilesRoutes } from "./modules/profiles/profiles.routes.js";
@@ -86,10 +85,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     { prefix: API_PREFIX },
   );
 
-  // ── Phone-facing (no console auth).
-  await app.register(
-    ciscoAuthenticateRoutes({ username: deps.config.restart.cgi_username, password: deps.config.restart.cgi_password }),
-  );
+  // ── Phone-facing (no console auth): what each phone vendor's firmware calls back (Cisco: /cisco/authenticate).
+  for (const driver of deps.vendors.all) if (driver.routes) await app.register(driver.routes);
   app.addHook("onClose", async () => deps.phoneFiles.close());
 
   // ── Phone-facing XML services (no console auth: phones are identified by the MAC in the URL).

@@ -16,6 +16,7 @@ import { createDeploymentsRepository } from "./modules/deployments/deployments.r
 import { createDeploymentsService } from "./modules/deployments/deployments.service.js";
 import { createPhonesRepository } from "./modules/phones/phones.repository.js";
 import { createPhonesService } from "./modules/phones/phones.service.js";
+import { createSccpDevices } from "./modules/phones/sccp-devices.js";
 import { createLineSource } from "./modules/profiles/line-source.js";
 import { createProfilesRepository } from "./modules/profiles/profiles.repository.js";
 import { createProfilesService } from "./modules/profiles/profiles.service.js";
@@ -39,6 +40,8 @@ import { createPhoneLoginAttempts } from "./modules/services/phone-login-attempt
 import { createPhoneXmlService } from "./modules/services/phone-xml.service.js";
 import { createServicesRepository } from "./modules/services/services.repository.js";
 import { createServicesService } from "./modules/services/services.service.js";
+import { createCiscoDriver } from "./vendors/cisco/cisco-driver.js";
+import { vendorDrivers } from "./vendors/vendor-driver.js";
 
 /** The composition root: every service built once, from config and the database, passed down explicitly. */
 export function createDeps(config: Config, db: Db, options: { log: Logger; clock?: Clock | undefined }) {
@@ -96,6 +99,11 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
     configDir: a.config_dir ?? null,
     manager: asteriskManager,
     lineOf: (record) => extensions.lineOf(record),
+    // The phones' side owns the chan_sccp devices (built below; only called when a change is applied).
+    sccpDevices: {
+      all: () => sccpDevices.all(),
+      byName: (name) => sccpDevices.byName(name),
+    },
     clock,
     log: log.child({ module: "asterisk-sync" }),
     reportFailure,
@@ -151,14 +159,17 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
     ttlHours: config.phone_services.session_ttl_hours,
   });
 
+  const phonesRepo = createPhonesRepository(db.kysely);
   const phones = createPhonesService({
-    repo: createPhonesRepository(db.kysely),
+    repo: phonesRepo,
     clock,
     users,
     extensions,
     // Built below; only called when phones are read.
     profileNames: (ids) => profiles.namesOf(ids),
+    sccpDeviceChanged: (phoneId, name) => asteriskSync.recordDevice(phoneId, name),
   });
+  const sccpDevices = createSccpDevices(phonesRepo, extensions);
   const profiles = createProfilesService({
     repo: createProfilesRepository(db.kysely),
     phones,
@@ -179,30 +190,41 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
     timeoutMs: config.restart.timeout_ms,
     poolSize: config.ftp.pool_size,
   });
+  const r = config.restart;
+  const vendors = vendorDrivers([
+    createCiscoDriver(
+      {
+        sipMethod: r.sip_method,
+        sipEvent: r.sip_event,
+        sipPort: r.sip_port,
+        sipTransport: r.sip_transport,
+        sccpMethod: r.sccp_method,
+        cgiUsername: r.cgi_username,
+        cgiPassword: r.cgi_password ?? "",
+        cgiPort: r.cgi_port,
+        cgiKeyDelayMs: r.cgi_key_delay_ms,
+      },
+      {
+        sip: createSipNotifier({ timeoutMs: r.timeout_ms }),
+        cgi: createCgiExecutor({ timeoutMs: r.timeout_ms }),
+        ami,
+        lineRegistration: (number) => extensions.lineRegistration(number),
+      },
+    ),
+  ]);
   const deployments = createDeploymentsService({
     repo: createDeploymentsRepository(db.kysely),
     phones,
     profiles,
     phoneSessions,
     files: phoneFiles,
-    sip: createSipNotifier({ timeoutMs: config.restart.timeout_ms }),
-    cgi: createCgiExecutor({ timeoutMs: config.restart.timeout_ms }),
+    vendors,
     recordFtp: (ok, error) => health.recordComponent("ftp", ok ? "ok" : "down", error),
     reportFailure,
-    ami,
     settings: {
-      sipMethod: config.restart.sip_method,
-      sipEvent: config.restart.sip_event,
-      sipPort: config.restart.sip_port,
-      sipTransport: config.restart.sip_transport,
-      sccpMethod: config.restart.sccp_method,
-      cgiUsername: config.restart.cgi_username,
-      cgiPassword: config.restart.cgi_password ?? "",
-      cgiPort: config.restart.cgi_port,
-      cgiKeyDelayMs: config.restart.cgi_key_delay_ms,
       keepBackups: config.ftp.keep_backups,
-      concurrency: config.restart.concurrency,
-      staleAfterMs: config.restart.bulk_stale_after_seconds * 1000,
+      concurrency: r.concurrency,
+      staleAfterMs: r.bulk_stale_after_seconds * 1000,
     },
     clock,
   });
@@ -242,6 +264,7 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
     profiles,
     phoneFiles,
     deployments,
+    vendors,
     extensions,
     asteriskSync,
     ami,

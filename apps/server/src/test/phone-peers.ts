@@ -168,7 +168,12 @@ export async function startSipPhone(): Promise<TestSipPhone> {
     };
     udp.on("message", (buf, rinfo) => {
       const parsed = parseSipMessage(buf.toString());
-      if (!parsed || !parsed.message.startLine.startsWith("NOTIFY")) return;
+      if (!parsed || /^SIP\/2\.0/.test(parsed.message.startLine)) return;
+      // Asterisk qualifies a registered contact with OPTIONS: answered like a phone, not recorded.
+      if (!parsed.message.startLine.startsWith("NOTIFY")) {
+        udp.send(answer(parsed.message, 200, "OK"), rinfo.port, rinfo.address);
+        return;
+      }
       // Retransmissions carry the same Call-ID: record each request once.
       if (!state.received.some((r) => r.message.headers["call-id"] === parsed.message.headers["call-id"]))
         state.received.push({ transport: "udp", message: parsed.message, raw: buf.toString() });

@@ -111,11 +111,19 @@ describe("AMI client against a loopback AMI peer", () => {
   it("sends the phone-control actions with the exact fields", async () => {
     peer = await startAmiPeer();
     const control = createAsteriskPhoneControl(connect(peer));
-    await control.pjsipNotify("1001", { Event: "check-sync" });
-    await control.sipNotify("1002", { Event: "check-sync" });
+    await control.pjsipNotify("1001", [
+      ["Event", "service-control"],
+      ["Content", "action=restart"],
+      ["Content", ""],
+    ]);
+    await control.sipNotify("1002", [["Event", "check-sync"]]);
     await control.sccpDeviceRestart("SEP001122334455", "reset");
     const [n, s, r] = peer.actions.slice(1);
-    expect([n!.action, n!.get("Endpoint"), n!.all("Variable")]).toEqual(["PJSIPNotify", "1001", ["Event=check-sync"]]);
+    expect([n!.action, n!.get("Endpoint"), n!.all("Variable")]).toEqual([
+      "PJSIPNotify",
+      "1001",
+      ["Event=service-control", "Content=action=restart", "Content="],
+    ]);
     expect([s!.action, s!.get("Channel"), s!.all("Variable")]).toEqual(["SIPnotify", "1002", ["Event=check-sync"]]);
     expect([r!.action, r!.get("Devicename"), r!.get("Type")]).toEqual([
       "SCCPDeviceRestart",

@@ -9,6 +9,8 @@ export interface PjsipContact {
   uri: string;
   userAgent: string | null;
   viaAddr: string | null;
+  /** Call-ID of the REGISTER that made this contact (Cisco's service-control restart quotes it). */
+  callId: string | null;
   status: string | null;
   expiresAt: string | null;
 }
@@ -60,6 +62,7 @@ export function createAsteriskManager(ami: AmiClient): AsteriskManager {
             uri: field(e, "Uri") ?? "",
             userAgent: field(e, "UserAgent") || null,
             viaAddr: field(e, "ViaAddr") || null,
+            callId: field(e, "CallId") || null,
             status: field(e, "Status") || null,
             expiresAt: expirationOf(field(e, "RegExpire") ?? field(e, "ExpirationTime")),
           }));

@@ -2,15 +2,18 @@ import type { AmiClient } from "./ami-client.js";
 
 /** Restarts and re-syncs phones through Asterisk (used by the deploy pipeline). */
 export interface AsteriskPhoneControl {
-  /** AMI PJSIPNotify: Endpoint=<endpoint>, one Variable: line per entry (e.g. {Event: "check-sync"}). */
-  pjsipNotify(endpoint: string, variables: Record<string, string>): Promise<void>;
+  /**
+   * AMI PJSIPNotify: Endpoint=<endpoint>, one `Variable: name=value` line per pair, in order (a name may
+   * repeat: each `Content` pair is one body line once `Content-Type` is given).
+   */
+  pjsipNotify(endpoint: string, variables: ReadonlyArray<readonly [string, string]>): Promise<void>;
   /** AMI SIPnotify (chan_sip): Channel=<peer>, Variable lines likewise. */
-  sipNotify(peer: string, variables: Record<string, string>): Promise<void>;
+  sipNotify(peer: string, variables: ReadonlyArray<readonly [string, string]>): Promise<void>;
   /** AMI SCCPDeviceRestart: Devicename=SEP<MAC>, Type=restart|reset|full. */
   sccpDeviceRestart(deviceName: string, type: "restart" | "reset" | "full"): Promise<void>;
 }
 
-const variableLines = (variables: Record<string, string>) => Object.entries(variables).map(([k, v]) => `${k}=${v}`);
+const variableLines = (variables: ReadonlyArray<readonly [string, string]>) => variables.map(([k, v]) => `${k}=${v}`);
 
 /** Rejects with AmiError (code action_failed carries Asterisk's Message, e.g. "Device not registered"). */
 export function createAsteriskPhoneControl(ami: AmiClient): AsteriskPhoneControl {

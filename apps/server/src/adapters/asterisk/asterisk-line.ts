@@ -19,6 +19,22 @@ export interface AsteriskLine {
   pjsip: PjsipOptions | null;
 }
 
+/**
+ * A chan_sccp device: one per SCCP phone of the inventory. The phones' side owns it (its lines and KEMs);
+ * extensions only ever write their own `sccpline`.
+ */
+export interface SccpDevice {
+  /** `SEP<MAC>`. */
+  name: string;
+  /** chan_sccp's `devicetype` (the model, e.g. 7965). */
+  deviceType: string;
+  description: string;
+  /** Line numbers in button order (`button=line,<number>`). */
+  lines: string[];
+  /** chan_sccp add-on names (`7914`, `7915`, `7916`), at most two. */
+  addons: string[];
+}
+
 export const DEFAULT_CODECS = ["ulaw", "alaw", "g722"];
 
 /** A caller-id display name safe inside `"…"` of a .conf value or a realtime column. */

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, unlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { callerId, DEFAULT_CODECS, safeName, yesNo, type AsteriskLine } from "./asterisk-line.js";
+import { callerId, DEFAULT_CODECS, safeName, yesNo, type AsteriskLine, type SccpDevice } from "./asterisk-line.js";
 
 /** One file per channel driver, to be `#include`d from pjsip.conf / sip.conf / sccp.conf. */
 export const confFileNames = { PJSIP: "pjsip_cisisk.conf", SIP: "sip_cisisk.conf", SCCP: "sccp_cisisk.conf" } as const;
@@ -104,43 +104,39 @@ export function renderSipConf(lines: AsteriskLine[]): string {
   );
 }
 
-/** chan_sccp lines, then the devices they are buttons of (buttons in lineInstance order). */
-export function renderSccpConf(lines: AsteriskLine[]): string {
-  const sccp = lines.filter((x) => x.technology === "SCCP");
-  const sections: Section[] = sccp.map((l) => ({
-    name: l.number,
-    lines: [
-      ["type", "line"],
-      ["id", l.number],
-      ["label", l.sccp!.label ?? safeName(l.displayName, 45)],
-      ["description", safeName(l.displayName, 45)],
-      ["context", l.context],
-      ["cid_name", l.sccp!.cidName ?? safeName(l.displayName, 45)],
-      ["cid_num", l.sccp!.cidNum ?? l.number],
-      ["mailbox", l.voicemail],
-    ],
-  }));
-  const devices = new Map<string, AsteriskLine[]>();
-  for (const l of sccp) {
-    const d = l.sccp!.deviceName;
-    if (d) devices.set(d, [...(devices.get(d) ?? []), l]);
-  }
-  for (const [name, ls] of [...devices].sort(([a], [b]) => a.localeCompare(b))) {
-    ls.sort((a, b) => a.sccp!.lineInstance - b.sccp!.lineInstance);
+/** chan_sccp lines, then one device per SCCP phone: add-ons, then its line buttons in key order. */
+export function renderSccpConf(lines: AsteriskLine[], devices: readonly SccpDevice[] = []): string {
+  const sections: Section[] = lines
+    .filter((x) => x.technology === "SCCP")
+    .map((l) => ({
+      name: l.number,
+      lines: [
+        ["type", "line"],
+        ["id", l.number],
+        ["label", l.sccp!.label ?? safeName(l.displayName, 45)],
+        ["description", safeName(l.displayName, 45)],
+        ["context", l.context],
+        ["cid_name", l.sccp!.cidName ?? safeName(l.displayName, 45)],
+        ["cid_num", l.sccp!.cidNum ?? l.number],
+        ["mailbox", l.voicemail],
+      ],
+    }));
+  for (const d of [...devices].sort((a, b) => a.name.localeCompare(b.name))) {
     sections.push({
-      name,
+      name: d.name,
       lines: [
         ["type", "device"],
-        ["devicetype", ls.find((l) => l.sccp!.deviceType)?.sccp!.deviceType],
-        ["description", safeName(ls[0]!.displayName, 45)],
-        ...ls.map((l) => ["button", `line,${l.number},default`] as [string, string]),
+        ["devicetype", d.deviceType],
+        ["description", safeName(d.description, 45)],
+        ...d.addons.map((a) => ["addon", a] as [string, string]),
+        ...d.lines.map((n) => ["button", `line,${n}`] as [string, string]),
       ],
     });
   }
   return render(sections);
 }
 
-export const renderers = { PJSIP: renderPjsipConf, SIP: renderSipConf, SCCP: renderSccpConf } as const;
+export const renderers = { PJSIP: renderPjsipConf, SIP: renderSipConf } as const;
 
 /** Writes a file so Asterisk never reads half of it: temp file in the same directory, then rename. */
 export async function writeFileAtomically(dir: string, name: string, content: string): Promise<boolean> {

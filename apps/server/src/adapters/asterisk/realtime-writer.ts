@@ -1,5 +1,5 @@
 import type { Kysely } from "kysely";
-import { callerId, DEFAULT_CODECS, safeName, yesNo, type AsteriskLine } from "./asterisk-line.js";
+import { callerId, DEFAULT_CODECS, safeName, yesNo, type AsteriskLine, type SccpDevice } from "./asterisk-line.js";
 
 /**
  * Writes Asterisk's own realtime tables. Column names and sizes follow Asterisk's alembic scripts
@@ -24,7 +24,6 @@ export async function removeRealtime(db: AnyDb, number: string, technologies: re
     } else if (tech === "SIP") {
       await db.deleteFrom("sippeers").where("name", "=", number).execute();
     } else if (tech === "SCCP") {
-      await db.deleteFrom("buttonconfig").where("type", "=", "line").where("name", "=", number).execute();
       await db.deleteFrom("sccpline").where("name", "=", number).execute();
     }
   }
@@ -113,41 +112,58 @@ export async function writeRealtime(db: AnyDb, line: AsteriskLine): Promise<void
           cid_num: clip(o.cidNum ?? line.number, 45),
         })
         .execute();
-      if (o.deviceName) {
-        const device = await db
-          .selectFrom("sccpdevice")
-          .select("name")
-          .where("name", "=", o.deviceName)
-          .executeTakeFirst();
-        if (!device) {
-          await db
-            .insertInto("sccpdevice")
-            .values({
-              name: o.deviceName,
-              type: clip(o.deviceType, 45),
-              description: clip(safeName(line.displayName, 45), 45),
-            })
-            .execute();
-        }
-        await db
-          .deleteFrom("buttonconfig")
-          .where("device", "=", o.deviceName)
-          .where("instance", "=", o.lineInstance)
-          .execute();
-        await db
-          .insertInto("buttonconfig")
-          .values({
-            device: o.deviceName,
-            instance: o.lineInstance,
-            type: "line",
-            name: line.number,
-            options: "default",
-          })
-          .execute();
-      }
       return;
     }
   }
+}
+
+/** Removes a chan_sccp device and its buttons (idempotent). */
+export async function removeSccpDevice(db: AnyDb, name: string): Promise<void> {
+  await db.deleteFrom("buttonconfig").where("device", "=", name).execute();
+  await db.deleteFrom("sccpdevice").where("name", "=", name).execute();
+}
+
+/**
+ * Replaces a chan_sccp device: `sccpdevice` (devicetype in `type`; several add-ons joined with `;`, which
+ * Asterisk's realtime drivers split into repeated `addon` values) and one `buttonconfig` line row per key.
+ */
+export async function writeSccpDevice(db: AnyDb, device: SccpDevice): Promise<void> {
+  await removeSccpDevice(db, device.name);
+  await db
+    .insertInto("sccpdevice")
+    .values({
+      name: device.name,
+      type: clip(device.deviceType, 45),
+      addon: clip(device.addons.join(";"), 45),
+      description: clip(safeName(device.description, 45), 45),
+    })
+    .execute();
+  if (device.lines.length === 0) return;
+  await db
+    .insertInto("buttonconfig")
+    .values(
+      device.lines.map((number, i) => ({
+        device: device.name,
+        instance: i + 1,
+        type: "line",
+        name: number,
+        options: "default",
+      })),
+    )
+    .execute();
+}
+
+/** The devices whose buttons name one of these lines (to re-point them when a line is renamed or deleted). */
+export async function sccpDevicesWithLines(db: AnyDb, numbers: readonly string[]): Promise<string[]> {
+  if (numbers.length === 0) return [];
+  const rows = await db
+    .selectFrom("buttonconfig")
+    .select("device")
+    .distinct()
+    .where("type", "=", "line")
+    .where("name", "in", numbers)
+    .execute();
+  return rows.map((r) => String(r.device));
 }
 
 export interface RealtimeContact {
@@ -155,6 +171,8 @@ export interface RealtimeContact {
   uri: string;
   userAgent: string | null;
   viaAddr: string | null;
+  /** Call-ID of the REGISTER (ps_contacts.call_id; chan_sip's sippeers has none). */
+  callId: string | null;
   expiresAt: string | null;
 }
 
@@ -162,7 +180,7 @@ export interface RealtimeContact {
 export async function realtimeContacts(db: AnyDb): Promise<RealtimeContact[]> {
   const rows = await db
     .selectFrom("ps_contacts")
-    .select(["endpoint", "uri", "user_agent", "via_addr", "expiration_time"])
+    .select(["endpoint", "uri", "user_agent", "via_addr", "call_id", "expiration_time"])
     .where("endpoint", "is not", null)
     .execute();
   const now = Math.floor(Date.now() / 1000);
@@ -173,6 +191,7 @@ export async function realtimeContacts(db: AnyDb): Promise<RealtimeContact[]> {
       uri: String(r.uri ?? ""),
       userAgent: r.user_agent ? String(r.user_agent) : null,
       viaAddr: r.via_addr ? String(r.via_addr) : null,
+      callId: r.call_id ? String(r.call_id) : null,
       expiresAt: r.expiration_time ? new Date(Number(r.expiration_time) * 1000).toISOString() : null,
     }));
 }
@@ -192,6 +211,7 @@ export async function realtimeSipRegistrations(db: AnyDb): Promise<RealtimeConta
       uri: String(r.fullcontact ?? `sip:${r.name}@${r.ipaddr}:${r.port ?? 5060}`),
       userAgent: r.useragent ? String(r.useragent) : null,
       viaAddr: String(r.ipaddr),
+      callId: null,
       expiresAt: new Date(Number(r.regseconds) * 1000).toISOString(),
     }));
 }

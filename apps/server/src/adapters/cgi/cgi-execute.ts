@@ -81,13 +81,3 @@ export function createCgiExecutor(options: { timeoutMs: number }): CgiExecutor {
     },
   };
 }
-
-/**
- * CUCM firmware has no restart URI; tools press keys instead, one POST per group, about 1 s apart:
- * on 79xx, Settings then `**#**` restarts the phone.
- */
-export const SCCP_RESTART_KEYS: string[][] = [
-  ["Key:Settings"],
-  ["Key:KeyPadStar", "Key:KeyPadStar", "Key:KeyPadPound"],
-  ["Key:KeyPadStar", "Key:KeyPadStar"],
-];

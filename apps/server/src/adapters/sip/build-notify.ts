@@ -59,6 +59,28 @@ export function buildNotify(r: NotifyRequest): string {
   return `${headers.join("\r\n")}\r\n\r\n${body}`;
 }
 
+/** The parts of a registered contact URI a NOTIFY is sent to; null for what Cisisk cannot send over (TLS, WS). */
+export function parseContactUri(
+  uri: string,
+): { user: string; host: string; port: number; transport: SipTransport } | null {
+  const m = /^sips?:(?:([^@;]+)@)?(\[[^\]]+\]|[^:;>]+)(?::(\d+))?((?:;[^;>]*)*)/i.exec(
+    uri.trim().replace(/^<|>$/g, ""),
+  );
+  if (!m || uri.toLowerCase().startsWith("sips:")) return null;
+  const params = new Map(
+    (m[4] ?? "")
+      .split(";")
+      .filter(Boolean)
+      .map((p) => {
+        const [k, v = ""] = p.split("=");
+        return [k!.toLowerCase(), v.toLowerCase()] as const;
+      }),
+  );
+  const transport = params.get("transport") ?? "udp";
+  if (transport !== "udp" && transport !== "tcp") return null;
+  return { user: m[1] ?? "", host: m[2]!.replace(/^\[|\]$/g, ""), port: Number(m[3] ?? 5060), transport };
+}
+
 export interface SipMessage {
   /** Request line or status line. */
   startLine: string;

@@ -10,6 +10,8 @@ export interface NotifyTarget {
   transport: SipTransport;
   event: "check-sync" | "service-control";
   action?: "restart" | "reset";
+  /** service-control: the Call-ID of the phone's REGISTER, which the firmware checks. */
+  registerCallId?: string;
 }
 
 export interface NotifyResult {

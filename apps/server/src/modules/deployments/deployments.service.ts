@@ -7,10 +7,7 @@ import type {
   Profile,
   RecentDeployment,
 } from "@cisisk/contract";
-import type { CgiExecutor } from "../../adapters/cgi/cgi-execute.js";
-import { SCCP_RESTART_KEYS } from "../../adapters/cgi/cgi-execute.js";
 import type { PhoneFiles } from "../../adapters/ftp/ftp-files.js";
-import type { SipNotifier } from "../../adapters/sip/sip-notify.js";
 import { Conflict, NotFound, UpstreamFailed, ValidationFailed } from "../../errors.js";
 import { newId } from "../../lib/ids.js";
 import { iso, type Clock } from "../../lib/time.js";
@@ -18,30 +15,11 @@ import type { ReportFailure } from "../health/failures.js";
 import type { PhoneSessionsService } from "../phone-sessions/phone-sessions.service.js";
 import type { PhonesService } from "../phones/phones.service.js";
 import type { ProfilesService } from "../profiles/profiles.service.js";
-import { deviceName } from "../profiles/render-context.js";
+import type { VendorDrivers } from "../../vendors/vendor-driver.js";
 import type { DeploymentListQuery, DeploymentsRepository } from "./deployments.repository.js";
 
-/**
- * Restart through Asterisk instead of talking to the phone directly (`[restart] sip_method = "ami"` /
- * `sccp_method = "ami"`). The AMI client implements exactly this; null when AMI is not configured.
- */
-export interface AsteriskPhoneControl {
-  pjsipNotify(endpoint: string, variables: Record<string, string>): Promise<void>;
-  sipNotify(peer: string, variables: Record<string, string>): Promise<void>;
-  sccpDeviceRestart(deviceName: string, type: "restart" | "reset" | "full"): Promise<void>;
-}
-
-export interface RestartSettings {
-  sipMethod: "notify" | "ami";
-  sipEvent: "check-sync" | "service-control";
-  sipPort: number;
-  sipTransport: "udp" | "tcp";
-  sccpMethod: "cgi" | "ami";
-  cgiUsername: string;
-  cgiPassword: string;
-  cgiPort: number;
-  /** Pause between the key-press POSTs of a CGI restart (phones need about 1 s to act on a key). */
-  cgiKeyDelayMs: number;
+/** The pipeline's own settings; how a phone is restarted is its vendor driver's business. */
+export interface DeploySettings {
   keepBackups: number;
   /** Phones deployed at once in a bulk deploy. */
   concurrency: number;
@@ -58,18 +36,15 @@ export interface DeploymentsServiceDeps {
   profiles: ProfilesService;
   phoneSessions: PhoneSessionsService;
   files: PhoneFiles;
-  sip: SipNotifier;
-  cgi: CgiExecutor;
-  ami: AsteriskPhoneControl | null;
-  settings: RestartSettings;
+  /** One driver per phone vendor: the phone's file name and its restart. */
+  vendors: VendorDrivers;
+  settings: DeploySettings;
   clock: Clock;
   /** Records the FTP server's health for the dashboard (component `ftp`). */
   recordFtp: (ok: boolean, error: string | null) => Promise<void>;
   /** Failures of background bulk deploys (never with secrets): logged and shown on the dashboard. */
   reportFailure: ReportFailure;
 }
-
-const fileNameOf = (mac: string) => `SEP${mac}.cnf.xml`;
 
 const ABANDONED = "abandoned: the server running it stopped";
 /** What an abandoned deployment left on the phones' file server, by the step it was in. */
@@ -84,7 +59,6 @@ function abandonedDetail(step: string | null): string {
     return `${ABANDONED} during ${step}: the new config is on the file server, but the phone may not have been restarted`;
   return `${ABANDONED} before this phone's deploy began: its config on the file server was not touched`;
 }
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function createDeploymentsService(deps: DeploymentsServiceDeps) {
   const { repo, clock, settings } = deps;
@@ -129,49 +103,15 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
     return result.ok;
   }
 
+  /** The vendor's driver, or why there is none (a deploy fails at the step that needs it). */
+  function driverOf(phone: Phone) {
+    const driver = deps.vendors.driverFor(phone);
+    if (!driver) throw new Conflict(`no phone vendor driver serves the model ${phone.model}`, { phoneId: phone.id });
+    return driver;
+  }
+
   async function restart(phone: Phone, primaryLine: string | undefined): Promise<{ ok: boolean; detail: string }> {
-    if (
-      !phone.ip &&
-      !(deps.ami && (phone.softwareType === "SCCP" ? settings.sccpMethod : settings.sipMethod) === "ami")
-    )
-      return { ok: false, detail: "the phone has no IP address to send the restart to" };
-    if (phone.softwareType === "SCCP") {
-      if (settings.sccpMethod === "ami") {
-        if (!deps.ami) return { ok: false, detail: "sccp_method is ami but AMI is not configured" };
-        await deps.ami.sccpDeviceRestart(deviceName(phone.mac), "restart");
-        return { ok: true, detail: `SCCPDeviceRestart ${deviceName(phone.mac)} sent` };
-      }
-      const target = {
-        host: phone.ip!,
-        port: settings.cgiPort,
-        username: settings.cgiUsername,
-        password: settings.cgiPassword,
-      };
-      const answers: string[] = [];
-      for (const [i, keys] of SCCP_RESTART_KEYS.entries()) {
-        if (i > 0 && settings.cgiKeyDelayMs > 0) await sleep(settings.cgiKeyDelayMs);
-        const r = await deps.cgi.execute(target, keys);
-        if (!r.ok) return { ok: false, detail: `CGI/Execute ${keys.join(",")}: ${r.detail}` };
-        answers.push(r.detail);
-      }
-      return { ok: true, detail: `CGI/Execute key sequence accepted (${answers.length} pushes)` };
-    }
-    if (settings.sipMethod === "ami") {
-      if (!deps.ami) return { ok: false, detail: "sip_method is ami but AMI is not configured" };
-      const endpoint = primaryLine ?? deviceName(phone.mac);
-      await deps.ami.pjsipNotify(endpoint, { Event: settings.sipEvent });
-      // An AMI "NOTIFY sent" only means Asterisk queued it.
-      return { ok: true, detail: `PJSIPNotify ${endpoint} queued by Asterisk` };
-    }
-    const r = await deps.sip.notify({
-      host: phone.ip!,
-      port: settings.sipPort,
-      user: primaryLine ?? deviceName(phone.mac),
-      transport: settings.sipTransport,
-      event: settings.sipEvent,
-      ...(settings.sipEvent === "service-control" && { action: "restart" as const }),
-    });
-    return { ok: r.ok, detail: `NOTIFY ${settings.sipEvent} over ${settings.sipTransport.toUpperCase()}: ${r.detail}` };
+    return driverOf(phone).restart(phone, primaryLine ? [{ number: primaryLine }] : []);
   }
 
   async function restartAndClear(steps: DeployStep[], phone: Phone, primaryLine: string | undefined): Promise<boolean> {
@@ -191,7 +131,7 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
   ): Promise<DeployStep[]> {
     const steps: DeployStep[] = [];
     if (onStep) onStepOf.set(steps, onStep);
-    const file = fileNameOf(phone.mac);
+    const file = driverOf(phone).configFile(phone);
     const content = Buffer.from(xml, "utf8");
     let uploaded = false;
     try {
@@ -427,7 +367,7 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
     /** POST /phones/:id/rollback: the newest backup becomes the live file again, then restart + clear session. */
     async rollback(phoneId: string): Promise<Deployment> {
       const phone = await deps.phones.get(phoneId);
-      const file = fileNameOf(phone.mac);
+      const file = driverOf(phone).configFile(phone);
       const last = await repo.lastSucceeded(phone.id);
       const id = newId();
       const startedAt = iso(clock());
@@ -474,11 +414,11 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
       const phone = await deps.phones.get(phoneId);
       let content: Buffer | null;
       try {
-        content = await deps.files.session((ftp) => ftp.read(fileNameOf(phone.mac)));
+        content = await deps.files.session((ftp) => ftp.read(driverOf(phone).configFile(phone)));
       } catch (error) {
         throw new UpstreamFailed(`reading the config failed: ${(error as Error).message}`);
       }
-      if (!content) throw new NotFound("deployed config", { phoneId, file: fileNameOf(phone.mac) });
+      if (!content) throw new NotFound("deployed config", { phoneId, file: driverOf(phone).configFile(phone) });
       return content.toString("utf8");
     },
 

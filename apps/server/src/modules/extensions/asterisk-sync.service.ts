@@ -1,8 +1,15 @@
 import type { AsteriskFailure } from "@cisisk/contract";
 import type { AsteriskManager, Technology } from "../../adapters/ami/asterisk-manager.js";
-import type { AsteriskLine } from "../../adapters/asterisk/asterisk-line.js";
-import { confFileNames, renderers, writeFileAtomically } from "../../adapters/asterisk/conf-files.js";
-import { removeRealtime, writeRealtime, type RealtimeDb } from "../../adapters/asterisk/realtime-writer.js";
+import type { AsteriskLine, SccpDevice } from "../../adapters/asterisk/asterisk-line.js";
+import { confFileNames, renderers, renderSccpConf, writeFileAtomically } from "../../adapters/asterisk/conf-files.js";
+import {
+  removeRealtime,
+  removeSccpDevice,
+  sccpDevicesWithLines,
+  writeRealtime,
+  writeSccpDevice,
+  type RealtimeDb,
+} from "../../adapters/asterisk/realtime-writer.js";
 import { inTransaction, type TxHandle } from "../../db/transaction.js";
 import { UpstreamFailed } from "../../errors.js";
 import type { Logger } from "../../logger.js";
@@ -21,6 +28,9 @@ export type { ChangeState };
 
 export type AsteriskMode = "none" | "realtime" | "files";
 
+/** The outbox `technologies` of a chan_sccp device change. */
+const SCCP_DEVICE = "SCCP_DEVICE";
+
 export interface AsteriskSyncDeps {
   changes: AsteriskChangesRepository;
   extensions: Pick<ExtensionsRepository, "findById" | "all">;
@@ -32,6 +42,8 @@ export interface AsteriskSyncDeps {
   configDir: string | null;
   manager: AsteriskManager | null;
   lineOf(record: ExtensionRecord): AsteriskLine;
+  /** chan_sccp devices, owned by the phones' side: every SCCP phone's, or one by name (null once gone). */
+  sccpDevices: { all(): Promise<SccpDevice[]>; byName(name: string): Promise<SccpDevice | null> };
   clock: Clock;
   maxAttempts?: number;
   claimSeconds?: number;
@@ -56,11 +68,34 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
   const claimSeconds = deps.claimSeconds ?? 60;
   const sameDb = mode === "realtime" && deps.sameDatabase;
 
+  /** A pending device change, in our outbox (`outbox`: the open transaction when Asterisk's tables are ours). */
+  async function insertDeviceChange(outbox: AsteriskChangesRepository, ownerId: string, deviceName: string) {
+    await outbox.insert({
+      extension_id: ownerId,
+      extension_number: deviceName,
+      previous_number: null,
+      technologies: SCCP_DEVICE,
+      operation: "upsert",
+      mode,
+      created_at: iso(clock()),
+      status: "pending",
+      attempts: 0,
+    });
+  }
+
+  /**
+   * One extension's change. Devices whose buttons named the line (before a rename or delete) are queued
+   * for the phones' side to rewrite: it reads committed rows, outside this transaction.
+   */
   async function applyRealtime(target: RealtimeDb, row: AsteriskChangeRow, current?: ExtensionRecord) {
     const techs = row.technologies.split(",");
+    const numbers = [row.extension_number, ...(row.previous_number ? [row.previous_number] : [])];
+    const devices = techs.includes("SCCP") ? await sccpDevicesWithLines(target, numbers) : [];
     await removeRealtime(target, row.extension_number, techs);
     if (row.previous_number) await removeRealtime(target, row.previous_number, techs);
     if (current) await writeRealtime(target, deps.lineOf(current));
+    const outbox = sameDb ? createAsteriskChangesRepository(target as TxHandle) : changes;
+    for (const name of devices) await insertDeviceChange(outbox, row.extension_id, name);
   }
 
   type Row = AsteriskChangeRow;
@@ -70,6 +105,15 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
     const first = batch[0]!;
     if (first.mode === "realtime") {
       if (!deps.realtimeDb) throw new Error("realtime_database_url is not configured");
+      if (first.technologies === SCCP_DEVICE) {
+        // A device row names the device (SEP<MAC>), not a line; the phones' side says what it is now.
+        const name = first.extension_number;
+        const device = await deps.sccpDevices.byName(name);
+        await inTransaction(await deps.realtimeDb(), (trx) =>
+          device ? writeSccpDevice(trx, device) : removeSccpDevice(trx, name),
+        );
+        return;
+      }
       const current = await deps.extensions.findById(first.extension_id);
       await inTransaction(await deps.realtimeDb(), (trx) => applyRealtime(trx, first, current));
       return;
@@ -77,14 +121,19 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
     if (first.mode === "files") {
       if (!deps.configDir) throw new Error("[asterisk] config_dir is not configured");
       const lines = (await deps.extensions.all()).map((r) => deps.lineOf(r));
-      for (const tech of ["PJSIP", "SIP", "SCCP"] as const) {
+      for (const tech of ["PJSIP", "SIP"] as const) {
         await writeFileAtomically(deps.configDir, confFileNames[tech], renderers[tech](lines));
       }
+      await writeFileAtomically(
+        deps.configDir,
+        confFileNames.SCCP,
+        renderSccpConf(lines, await deps.sccpDevices.all()),
+      );
       if (!deps.manager) {
         deps.log.warn({ changes: batch.length }, "files written, but no AMI is configured to reload Asterisk");
         return;
       }
-      const touched = new Set(batch.flatMap((r) => r.technologies.split(",")));
+      const touched = new Set(batch.flatMap((r) => r.technologies.replace(SCCP_DEVICE, "SCCP").split(",")));
       await deps.manager.reload((["PJSIP", "SIP", "SCCP"] as const).filter((t) => touched.has(t)));
     }
   }
@@ -123,6 +172,13 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
         return;
       }
       await createAsteriskChangesRepository(trx).insert({ ...row, status: "pending", attempts: 0 });
+    },
+
+    /** Records that an SCCP phone's device changed (or is gone), then applies it like any change. */
+    async recordDevice(phoneId: string, deviceName: string): Promise<void> {
+      if (mode === "none") return;
+      await insertDeviceChange(changes, phoneId, deviceName);
+      await sync.processPending().catch(() => 0);
     },
 
     /** Applies pending changes in id order until none is left or Asterisk fails; returns how many were applied. */

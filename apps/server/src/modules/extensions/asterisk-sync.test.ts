@@ -162,7 +162,7 @@ describe("realtime mode, Asterisk's tables in our own database", () => {
     ]);
   });
 
-  it("writes chan_sccp sccpline, sccpdevice and the line button", async () => {
+  it("writes chan_sccp sccpline only: devices belong to the phones' side, not to a device named on the line", async () => {
     const res = await api("POST", "/extensions", {
       number: "2001",
       technology: "SCCP",
@@ -188,13 +188,8 @@ describe("realtime mode, Asterisk's tables in our own database", () => {
       cid_num: "2001",
       mailbox: "2001",
     });
-    expect(
-      await rt.selectFrom("sccpdevice").selectAll().where("name", "=", "SEP001122334455").executeTakeFirstOrThrow(),
-    ).toMatchObject({ type: "7960", description: "Reception" });
-    const buttons = await rt.selectFrom("buttonconfig").selectAll().where("device", "=", "SEP001122334455").execute();
-    expect(
-      buttons.map((b: { instance: number; type: string; name: string }) => [Number(b.instance), b.type, b.name]),
-    ).toEqual([[1, "line", "2001"]]);
+    expect(await rt.selectFrom("sccpdevice").select("name").execute()).toEqual([]);
+    expect(await rt.selectFrom("buttonconfig").select("name").execute()).toEqual([]);
     await api("DELETE", `/extensions/${res.json().id}`);
     expect(await rt.selectFrom("sccpline").select("name").execute()).toEqual([]);
     expect(await rt.selectFrom("buttonconfig").select("name").execute()).toEqual([]);
@@ -425,10 +420,8 @@ describe("files mode with reloads over AMI", () => {
     expect(section(sip, "1002", "friend")!.md5secret![0]).toMatch(/^[0-9a-f]{32}$/);
     const sccp = parseConf(await readFile(path.join(dir, "sccp_cisisk.conf"), "utf8"));
     expect(section(sccp, "1003", "line")).toMatchObject({ id: ["1003"], label: ["L1"], cid_num: ["1003"] });
-    expect(section(sccp, "SEP00AABBCCDDEE", "device")).toMatchObject({
-      devicetype: ["7962"],
-      button: ["line,1003,default"],
-    });
+    // No SCCP phone in the inventory: no device (the phones' side writes them, sccp-devices.test.ts).
+    expect(sccp.filter((s) => s.values.type?.[0] === "device")).toEqual([]);
     // No temp file is left behind by the atomic writes.
     expect((await readdir(dir)).some((f) => f.endsWith(".tmp"))).toBe(false);
   });
@@ -546,6 +539,7 @@ describe("files mode with reloads over AMI", () => {
       configDir: dir,
       manager: createAsteriskManager(ami),
       lineOf: (r) => t.deps.extensions.lineOf(r),
+      sccpDevices: { all: async () => [], byName: async () => null },
       clock: () => new Date(),
     });
     const [a, b] = await Promise.all([t.deps.asteriskSync.processPending(2), other.processPending(2)]);
@@ -569,7 +563,7 @@ describe("files mode with reloads over AMI", () => {
   });
 
   it("exposes the phone control on deps for the deploy pipeline", async () => {
-    await t.deps.ami!.pjsipNotify("1001", { Event: "check-sync" });
+    await t.deps.ami!.pjsipNotify("1001", [["Event", "check-sync"]]);
     const last = peer.actions.at(-1)!;
     expect([last.action, last.get("Endpoint"), last.all("Variable")]).toEqual([
       "PJSIPNotify",

@@ -73,7 +73,14 @@ export interface LineCredentials {
   voicemail: string | null;
 }
 
-type Contact = Registration["contacts"][number];
+type Contact = Registration["contacts"][number] & { callId: string | null };
+
+/** Where one line is registered now, as Asterisk says (restarts send to these contacts). */
+export interface LineRegistration {
+  technology: ExtensionTechnology;
+  state: "registered" | "unregistered";
+  contacts: Array<{ uri: string; ip: string | null; callId: string | null }>;
+}
 type Registrations = { map: Map<string, Contact[]>; known: Set<ExtensionTechnology> };
 const optionSchemas = { SCCP: sccpOptionsSchema, SIP: sipOptionsSchema, PJSIP: pjsipOptionsSchema } as const;
 const SIP_TRANSPORTS = ["udp", "tcp", "tls", "ws", "wss", "udp,tcp", "tcp,udp"];
@@ -136,6 +143,7 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
             uri: c.uri,
             userAgent: c.userAgent,
             ip: c.viaAddr,
+            callId: c.callId,
             status: c.status,
             expiresAt: c.expiresAt,
           });
@@ -151,6 +159,7 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
               ip: p.ip,
               status: p.status,
               expiresAt: null,
+              callId: null,
             });
           }
         }
@@ -162,6 +171,7 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
               uri: c.uri,
               userAgent: c.userAgent,
               ip: c.viaAddr,
+              callId: c.callId,
               status: null,
               expiresAt: c.expiresAt,
             });
@@ -181,7 +191,11 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
   function registrationOf(r: ExtensionRecord, contacts: Registrations | null): Registration {
     if (!contacts || !contacts.known.has(r.technology)) return { state: "unknown", contacts: [] };
     const mine = contacts.map.get(`${r.technology}:${r.number}`) ?? [];
-    return { state: mine.length > 0 ? "registered" : "unregistered", contacts: mine };
+    // The REGISTER's Call-ID is for restarts only, never shown.
+    return {
+      state: mine.length > 0 ? "registered" : "unregistered",
+      contacts: mine.map(({ callId: _callId, ...c }) => c),
+    };
   }
 
   function toDto(
@@ -445,6 +459,23 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
     /** The same for explicitly chosen extensions (a phone's button links), keyed by extension id. */
     async lineCredentialsByIds(ids: string[]): Promise<Map<string, LineCredentials>> {
       return new Map((await repo.findManyByIds(ids)).map((r) => [r.id, credentialsOf(r)]));
+    },
+
+    /**
+     * Where the line `number` is registered, with each contact's REGISTER Call-ID; null when there is no
+     * such line, or Asterisk cannot be asked about its technology (not configured, down, SCCP).
+     */
+    async lineRegistration(number: string): Promise<LineRegistration | null> {
+      const r = await repo.findByNumber(number);
+      if (!r) return null;
+      const contacts = await contactsByEndpoint();
+      if (!contacts || !contacts.known.has(r.technology)) return null;
+      const mine = contacts.map.get(`${r.technology}:${r.number}`) ?? [];
+      return {
+        technology: r.technology,
+        state: mine.length > 0 ? "registered" : "unregistered",
+        contacts: mine.map((c) => ({ uri: c.uri, ip: c.ip, callId: c.callId })),
+      };
     },
 
     lineOf,

@@ -114,6 +114,11 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
       return r && (await attach([r]))[0];
     },
 
+    /** Every phone running this firmware (the SCCP ones each get a chan_sccp device). */
+    async findBySoftwareType(softwareType: string): Promise<PhoneRecord[]> {
+      return attach(await base().where("phones.software_type", "=", softwareType).orderBy("phones.mac").execute());
+    },
+
     async findManyByIds(ids: string[]): Promise<PhoneRecord[]> {
       const out: PhoneRecord[] = [];
       for (let i = 0; i < ids.length; i += 500) {

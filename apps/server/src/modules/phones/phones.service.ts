@@ -87,10 +87,21 @@ export interface PhonesServiceDeps {
   extensions: { existingIds(ids: string[]): Promise<Set<string>> };
   /** Called only when phones are read, so the profiles service may be built after this one. */
   profileNames(ids: string[]): Promise<Map<string, string>>;
+  /**
+   * A SCCP phone's chan_sccp device must be (re)written or removed: the Asterisk outbox takes it
+   * (`asteriskSync.recordDevice`). Called after the phone's own row changed.
+   */
+  sccpDeviceChanged(phoneId: string, deviceName: string): Promise<void>;
 }
 
 export function createPhonesService(deps: PhonesServiceDeps) {
   const { repo, clock } = deps;
+
+  /** The devices a change touched: the phone's before and after (a new MAC or firmware drops the old one). */
+  async function syncDevices(id: string, ...versions: Array<Pick<Phone, "mac" | "softwareType"> | undefined>) {
+    const names = new Set(versions.filter((p) => p?.softwareType === "SCCP").map((p) => `SEP${p!.mac}`));
+    for (const name of names) await deps.sccpDeviceChanged(id, name);
+  }
 
   async function named(records: PhoneRecord[]): Promise<Phone[]> {
     const ids = records.flatMap((r) => (r.currentProfileId ? [r.currentProfileId] : []));
@@ -154,7 +165,9 @@ export function createPhonesService(deps: PhonesServiceDeps) {
       const id = newId();
       await repo.insert(id, { ...input, model: model.model }, iso(clock()));
       if (input.lines?.length) await repo.replaceLines(id, input.lines);
-      return getOrThrow(id);
+      const created = await getOrThrow(id);
+      await syncDevices(id, created);
+      return created;
     },
 
     async update(id: string, patch: UpdatePhone): Promise<Phone> {
@@ -171,12 +184,15 @@ export function createPhonesService(deps: PhonesServiceDeps) {
       const { lines, ...fields } = patch;
       await repo.update(id, { ...fields, ...(patch.model !== undefined && { model: model.model }) }, iso(clock()));
       if (lines) await repo.replaceLines(id, lines);
-      return getOrThrow(id);
+      const updated = await getOrThrow(id);
+      await syncDevices(id, phone, updated);
+      return updated;
     },
 
     async delete(id: string): Promise<void> {
-      await getOrThrow(id);
+      const phone = await getOrThrow(id);
       await repo.delete(id);
+      await syncDevices(id, phone);
     },
 
     async putKems(id: string, kems: { model: string }[]): Promise<Phone> {
@@ -186,7 +202,9 @@ export function createPhonesService(deps: PhonesServiceDeps) {
         kems.map((k) => k.model),
       );
       await repo.replaceKems(id, resolved, iso(clock()));
-      return getOrThrow(id);
+      const updated = await getOrThrow(id);
+      await syncDevices(id, updated);
+      return updated;
     },
 
     /** Only the deploy pipeline calls this, after every step succeeded (or a rollback restored a file). */

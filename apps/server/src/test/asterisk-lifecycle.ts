@@ -1,0 +1,64 @@
+import type { Extension } from "@cisisk/contract";
+import { expect, it } from "vitest";
+import type { TestApp } from "./build-test-app.js";
+import { sippRegister, type RealAsterisk } from "./real-asterisk.js";
+
+/**
+ * The extension lifecycle as the real Asterisk sees it, shared by the files and realtime test files:
+ * created through the API → loaded, REGISTER with its secret accepted and a wrong one refused, shown
+ * registered; a changed secret takes effect; a deleted extension disappears.
+ */
+export function extensionLifecycleTests(ctx: () => { t: TestApp; asterisk: RealAsterisk }, number: string): void {
+  const api = async (method: "GET" | "POST" | "PATCH" | "DELETE", url: string, payload?: object) => {
+    const { t } = ctx();
+    return t.app.inject({ method, url: `/api/v1${url}`, headers: await t.adminHeaders(), payload });
+  };
+  const register = (password: string) =>
+    sippRegister({ sipPort: ctx().asterisk.sipPort, user: number, password, expires: 600 });
+  let id = "";
+
+  it("an extension created through the API is loaded by Asterisk and registers with its secret only", async () => {
+    const res = await api("POST", "/extensions", {
+      technology: "PJSIP",
+      number,
+      displayName: "Real Asterisk",
+      secret: "first-Secret-11",
+      pjsip: { qualifyFrequency: 0 },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    id = res.json<Extension>().id;
+    expect(res.json<Extension>().asterisk.status).toBe("applied");
+    expect(await ctx().asterisk.cli(`pjsip show endpoint ${number}`)).toMatch(new RegExp(`Endpoint:\\s+${number}`));
+
+    const wrong = await register("not-the-secret");
+    expect(wrong.ok, wrong.output).toBe(false);
+    const right = await register("first-Secret-11");
+    expect(right.ok, right.output).toBe(true);
+  });
+
+  it("Cisisk shows the extension registered, with the contact Asterisk holds", async () => {
+    const res = await api("GET", `/extensions/${id}`);
+    expect(res.statusCode).toBe(200);
+    const reg = res.json<Extension>().registration;
+    expect(reg.state).toBe("registered");
+    expect(reg.contacts[0]!.uri).toContain(`sip:${number}@127.0.0.1:`);
+  });
+
+  it("a changed secret takes effect at once: the old one is refused, the new one accepted", async () => {
+    const res = await api("PATCH", `/extensions/${id}`, { secret: "second-Secret-22" });
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json<Extension>().asterisk.status).toBe("applied");
+    const old = await register("first-Secret-11");
+    expect(old.ok, old.output).toBe(false);
+    const fresh = await register("second-Secret-22");
+    expect(fresh.ok, fresh.output).toBe(true);
+  });
+
+  it("a deleted extension disappears from Asterisk and can no longer register", async () => {
+    const res = await api("DELETE", `/extensions/${id}`);
+    expect(res.statusCode).toBe(204);
+    expect(await ctx().asterisk.cli(`pjsip show endpoint ${number}`)).not.toMatch(new RegExp(`Endpoint:\\s+${number}`));
+    const gone = await register("second-Secret-22");
+    expect(gone.ok, gone.output).toBe(false);
+  });
+}

@@ -1,0 +1,21 @@
+import type { VendorDriver } from "../vendor-driver.js";
+import { ciscoAuthenticateRoutes } from "./cisco-authenticate.routes.js";
+import { createCiscoRestart, type CiscoRestartPorts, type CiscoRestartSettings } from "./cisco-restart.js";
+
+/**
+ * Cisco Enterprise (CUCM) firmware: `SEP<MAC>.cnf.xml` from the TFTP/FTP root, restarted by a SIP NOTIFY
+ * (check-sync or service-control), chan_sccp's SCCPDeviceRestart, or `/CGI/Execute` key presses that the
+ * phone authorises through `/cisco/authenticate`.
+ */
+export function createCiscoDriver(settings: CiscoRestartSettings, ports: CiscoRestartPorts): VendorDriver {
+  // The credentials a phone checks a /CGI/Execute push against (the key-press restart of SCCP phones).
+  const credentials = { username: settings.cgiUsername, password: settings.cgiPassword || undefined };
+  return {
+    vendor: "cisco",
+    // The only driver so far, so it serves every model; issue 11 gives the catalogue a vendor per model.
+    handles: () => true,
+    configFile: (phone) => `SEP${phone.mac}.cnf.xml`,
+    restart: createCiscoRestart(settings, ports),
+    routes: ciscoAuthenticateRoutes(credentials),
+  };
+}
