@@ -135,6 +135,7 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
 
   const health = createHealthService({
     repo: healthRepo,
+    log: log.child({ module: "health" }),
     config,
     clock,
     startedAt: clock(),

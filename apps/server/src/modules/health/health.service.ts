@@ -3,6 +3,7 @@ import type { AsteriskFailure, DeploymentSummary } from "@cisisk/contract";
 import type { Config } from "../../config.js";
 import { iso, type Clock } from "../../lib/time.js";
 import { VERSION } from "../../version.js";
+import type { Logger } from "../../logger.js";
 import type { HealthRepository } from "./health.repository.js";
 
 /** Counters other modules contribute to the dashboard (each module registers its own). */
@@ -11,6 +12,7 @@ export type DashboardCounts = Dashboard["counts"];
 
 export interface HealthServiceDeps {
   repo: HealthRepository;
+  log: Logger;
   config: Config;
   clock: Clock;
   startedAt: Date;
@@ -27,6 +29,14 @@ const RECENT_FAILURES = 10;
 
 export function createHealthService(deps: HealthServiceDeps) {
   const { repo, config, clock } = deps;
+
+  /** A dashboard part that cannot be read shows empty; why is logged, not hidden. */
+  const partMissing =
+    <T>(part: string, empty: T) =>
+    (err: unknown): T => {
+      deps.log.warn({ part, err }, "dashboard part unavailable");
+      return empty;
+    };
 
   async function pingDatabase(): Promise<{ ok: boolean; error: string | null }> {
     const error = await repo.ping();
@@ -89,10 +99,12 @@ export function createHealthService(deps: HealthServiceDeps) {
       );
       const [extensionsStatus, asteriskStatus, recentDeployments, backgroundFailures] = await Promise.all([
         dbCheck.ok && deps.extensionsStatus
-          ? deps.extensionsStatus().catch(() => ({ configured: 0, registered: null }))
+          ? deps.extensionsStatus().catch(partMissing("extensions", { configured: 0, registered: null }))
           : { configured: 0, registered: null },
-        dbCheck.ok && deps.asteriskStatus ? deps.asteriskStatus().catch(() => null) : null,
-        dbCheck.ok && deps.recentDeployments ? deps.recentDeployments(10).catch(() => []) : [],
+        dbCheck.ok && deps.asteriskStatus ? deps.asteriskStatus().catch(partMissing("asterisk", null)) : null,
+        dbCheck.ok && deps.recentDeployments
+          ? deps.recentDeployments(10).catch(partMissing("recentDeployments", []))
+          : [],
         dbCheck.ok ? repo.recentFailures(RECENT_FAILURES) : [],
       ]);
       const recentFailures: AsteriskFailure[] = [
