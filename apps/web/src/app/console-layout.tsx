@@ -19,7 +19,8 @@ import {
 import { IconDeviceLandlinePhone, IconLogout, IconMoon, IconSun } from "@tabler/icons-react";
 import { Suspense } from "react";
 import { Outlet, useLocation, useNavigate } from "react-router";
-import { useLogout, useMe } from "../features/auth/queries";
+import { useLogout } from "../features/auth/queries";
+import { useMe } from "../lib/session";
 import { ErrorBoundary } from "../ui/error-boundary";
 import classes from "./console-layout.module.css";
 import { tabOf, tabs } from "./tabs";

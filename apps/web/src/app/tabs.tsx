@@ -57,7 +57,7 @@ export const tabs: readonly ConsoleTab[] = [
     path: "/profiles",
     label: "Profiles",
     icon: IconFileSettings,
-    page: lazyPage(() => import("../features/profiles/profiles-page"), "ProfilesPage"),
+    page: lazyPage(() => import("./profiles-tab"), "ProfilesTab"),
   },
   {
     path: "/directory",

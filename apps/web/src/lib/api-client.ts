@@ -1,4 +1,5 @@
 import type { ErrorCode, FieldIssue } from "@cisisk/contract";
+import type { EventSourceMessage } from "eventsource-parser";
 import { tokenStore, type TokenStore } from "./token-store";
 
 /** Server codes, plus the two failures that never reach a server error body. */
@@ -50,17 +51,31 @@ export interface RequestOptions {
   auth?: boolean;
   /** Media type of a string body sent as is (file uploads such as text/csv); JSON otherwise. */
   contentType?: string;
-  /** "blob" for file downloads; JSON otherwise. */
-  as?: "json" | "blob";
+  /** "blob" for file downloads, "text" for XML and other text answers; JSON otherwise. */
+  as?: "json" | "blob" | "text";
 }
+
+/** One server-sent event; `event` is undefined for unnamed events. */
+export type ServerEvent = EventSourceMessage;
+
+type GetOptions = Omit<RequestOptions, "body" | "as">;
 
 export interface ApiClient {
   request<T>(method: string, path: string, options?: RequestOptions): Promise<T>;
   get<T>(path: string, options?: Omit<RequestOptions, "body">): Promise<T>;
+  /** GET of a text answer (rendered configs, previews). */
+  text(path: string, options?: GetOptions): Promise<string>;
+  /**
+   * GET of a `text/event-stream`, yielding each event until the server ends the stream. Sent with the
+   * bearer token like any call (EventSource cannot send one); a 401 before the stream starts refreshes.
+   */
+  events(path: string, options?: GetOptions): AsyncGenerator<ServerEvent, void, undefined>;
   post<T>(path: string, body?: unknown, options?: RequestOptions): Promise<T>;
   patch<T>(path: string, body: unknown, options?: RequestOptions): Promise<T>;
   delete<T = void>(path: string, options?: RequestOptions): Promise<T>;
 }
+
+const ACCEPT = { json: "application/json", text: "text/*, application/xml, */*;q=0.5", blob: "*/*" } as const;
 
 interface TokenPairResponse {
   accessToken: string;
@@ -71,10 +86,9 @@ interface TokenPairResponse {
  * One client for the whole console. On a 401 it refreshes the token pair once and retries the call
  * once; when that fails the tokens are cleared and the route guard sends the user to /login.
  */
-export function createApiClient(options: { baseUrl: string; tokens: TokenStore; fetch?: typeof fetch }): ApiClient {
+export function createApiClient(options: { baseUrl: string; tokens: TokenStore }): ApiClient {
   const { tokens } = options;
   const baseUrl = options.baseUrl.replace(/\/+$/, "");
-  const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
   let refreshInFlight: Promise<string | null> | null = null;
 
   async function send(
@@ -82,14 +96,15 @@ export function createApiClient(options: { baseUrl: string; tokens: TokenStore; 
     path: string,
     opts: RequestOptions,
     accessToken: string | undefined,
+    accept: string = ACCEPT[opts.as ?? "json"],
   ): Promise<Response> {
-    const headers: Record<string, string> = { accept: "application/json" };
+    const headers: Record<string, string> = { accept };
     if (accessToken) headers.authorization = `Bearer ${accessToken}`;
     // No content-type without a body: Fastify rejects an empty JSON body with 400.
     if (opts.body !== undefined) headers["content-type"] = opts.contentType ?? "application/json";
     const raw = opts.contentType !== undefined && typeof opts.body === "string";
     try {
-      return await doFetch(urlOf(path, opts.query), {
+      return await fetch(urlOf(path, opts.query), {
         method,
         headers,
         body: opts.body === undefined ? undefined : raw ? (opts.body as string) : JSON.stringify(opts.body),
@@ -144,26 +159,56 @@ export function createApiClient(options: { baseUrl: string; tokens: TokenStore; 
     throw await errorOf(res);
   }
 
-  async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+  /** The successful response, after one refresh and retry on a 401; any other failure as ApiError. */
+  async function respond(method: string, path: string, opts: RequestOptions, accept?: string): Promise<Response> {
     const auth = opts.auth ?? true;
     const usedToken = auth ? tokens.get()?.accessToken : undefined;
-    let res = await send(method, path, opts, usedToken);
+    let res = await send(method, path, opts, usedToken, accept);
     if (auth && res.status === 401) {
       // null: the refresh failed and the tokens are already gone (or were never there).
       const fresh = await refreshAfter(usedToken);
       if (!fresh) throw await errorOf(res);
-      res = await send(method, path, opts, fresh);
+      res = await send(method, path, opts, fresh, accept);
       if (res.status === 401 && tokens.get()?.accessToken === fresh) tokens.clear("expired");
     }
     if (!res.ok) throw await errorOf(res);
+    return res;
+  }
+
+  async function request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
+    const res = await respond(method, path, opts);
     if (res.status === 204) return undefined as T;
     if (opts.as === "blob") return (await res.blob()) as T;
+    if (opts.as === "text") return (await res.text()) as T;
     return (await res.json()) as T;
+  }
+
+  async function* events(path: string, opts: GetOptions = {}): AsyncGenerator<ServerEvent, void, undefined> {
+    const res = await respond("GET", path, opts, "text/event-stream");
+    if (!res.body) throw new ApiError(res.status, "bad_response", "the server sent no event stream");
+    // Loaded on first use: only the deploy dialog streams, and the login page should not carry the parser.
+    const { EventSourceParserStream } = await import("eventsource-parser/stream");
+    const reader = res.body.pipeThrough(new TextDecoderStream()).pipeThrough(new EventSourceParserStream()).getReader();
+    try {
+      for (;;) {
+        const { value, done } = await reader.read().catch((error: unknown) => {
+          if (opts.signal?.aborted) throw error;
+          throw new ApiError(0, "network_error", "the connection to the Cisisk server was cut");
+        });
+        if (done) return;
+        yield value;
+      }
+    } finally {
+      // The caller stopped early (return, throw, abort): close the connection, not just the loop.
+      await reader.cancel().catch(() => undefined);
+    }
   }
 
   return {
     request,
     get: (path, opts) => request("GET", path, opts),
+    text: (path, opts) => request<string>("GET", path, { ...opts, as: "text" }),
+    events,
     post: (path, body, opts) => request("POST", path, { ...opts, body }),
     patch: (path, body, opts) => request("PATCH", path, { ...opts, body }),
     delete: (path, opts) => request("DELETE", path, opts),

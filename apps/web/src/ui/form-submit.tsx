@@ -1,4 +1,4 @@
-import { Alert } from "@mantine/core";
+import { Alert, Button, Group } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconAlertCircle, IconCheck } from "@tabler/icons-react";
 import { useState } from "react";
@@ -37,4 +37,28 @@ export function FormErrorAlert({ title, alert }: { title: string; alert: string 
 /** The green notification after a save, e.g. notifySaved("User created", "jdoe was added."). */
 export function notifySaved(title: string, message: string) {
   notifications.show({ color: "green", icon: <IconCheck size={18} />, title, message });
+}
+
+/** Cancel and submit at the foot of a form dialog. */
+export function FormActions({
+  submitLabel,
+  submitting,
+  disabled,
+  onCancel,
+}: {
+  submitLabel: string;
+  submitting: boolean;
+  disabled?: boolean;
+  onCancel: () => void;
+}) {
+  return (
+    <Group justify="flex-end" mt="sm">
+      <Button variant="default" onClick={onCancel}>
+        Cancel
+      </Button>
+      <Button type="submit" loading={submitting} disabled={disabled}>
+        {submitLabel}
+      </Button>
+    </Group>
+  );
 }

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSipPhone, type TestSipPhone } from "../../test/phone-peers.js";
-import { buildNotify, parseSipMessage, statusOf } from "./build-notify.js";
+import { buildNotify, parseContactUri, parseSipMessage, statusOf } from "./build-notify.js";
 import { createSipNotifier } from "./sip-notify.js";
 
 describe("buildNotify", () => {
@@ -62,6 +62,31 @@ describe("buildNotify", () => {
     expect(m.headers["call-id"]).toBe("x@y");
     expect(statusOf(m)).toEqual({ code: 486, reason: "Busy Here" });
     expect(parseSipMessage("SIP/2.0 200 OK\r\nContent-Length: 5\r\n\r\nab")).toBeNull();
+  });
+});
+
+describe("parseContactUri", () => {
+  it("takes user, host, port and transport from a registered contact as Asterisk reports it", () => {
+    expect(parseContactUri("sip:7001@127.0.0.1:25999;transport=UDP")).toEqual({
+      user: "7001",
+      host: "127.0.0.1",
+      port: 25999,
+      transport: "udp",
+    });
+    expect(parseContactUri("<sip:1001@[2001:db8::5]:5062;transport=tcp;x-cisco=1>")).toEqual({
+      user: "1001",
+      host: "2001:db8::5",
+      port: 5062,
+      transport: "tcp",
+    });
+    expect(parseContactUri("sip:10.0.0.5")).toEqual({ user: "", host: "10.0.0.5", port: 5060, transport: "udp" });
+  });
+
+  it("refuses what Cisisk cannot send a NOTIFY over (TLS, WebSocket, not SIP)", () => {
+    expect(parseContactUri("sips:1001@10.0.0.5:5061")).toBeNull();
+    expect(parseContactUri("sip:1001@10.0.0.5:5061;transport=tls")).toBeNull();
+    expect(parseContactUri("sip:1001@10.0.0.5;transport=ws")).toBeNull();
+    expect(parseContactUri("tel:+3512100000")).toBeNull();
   });
 });
 

@@ -30,7 +30,8 @@ import { DEFAULT_TAB_PATH } from "../../app/tabs";
 import { isApiError } from "../../lib/api-client";
 import { errorMessage } from "../../lib/form-errors";
 import { sentence } from "../../lib/format";
-import { useLogin, useTokens } from "./queries";
+import { useTokens } from "../../lib/session";
+import { useLogin } from "./queries";
 import classes from "./login-page.module.css";
 import type { LoginRedirectState } from "./require-auth";
 
@@ -39,7 +40,7 @@ export function LoginPage() {
   const location = useLocation();
   const redirect = (location.state ?? {}) as LoginRedirectState;
   const login = useLogin();
-  const retryAt = useRetryDeadline(login.error);
+  const [retryAt, noteFailure] = useRetryDeadline();
   const {
     register,
     handleSubmit,
@@ -55,8 +56,9 @@ export function LoginPage() {
   const handleLogin = handleSubmit(async (values) => {
     try {
       await login.mutateAsync(values);
-    } catch {
-      // Shown from login.error below.
+    } catch (error) {
+      // Shown from login.error below; a 429 also holds the button until its Retry-After has passed.
+      noteFailure(error);
     }
   });
 
@@ -162,17 +164,19 @@ function LoginError({ error, retryAt }: { error: Error; retryAt: number | null }
   );
 }
 
-/** While a 429's Retry-After runs, the deadline (ms); null otherwise. */
-function useRetryDeadline(error: Error | null): number | null {
+/** While a 429's Retry-After runs, the deadline (ms); null otherwise. `noteFailure` takes each failed login. */
+function useRetryDeadline(): [number | null, (error: unknown) => void] {
   const [deadline, setDeadline] = useState<number | null>(null);
   useEffect(() => {
-    const seconds = isApiError(error, "rate_limited") ? error.retryAfterSeconds : undefined;
-    if (!seconds) return setDeadline(null);
-    setDeadline(Date.now() + seconds * 1000);
-    const timer = window.setTimeout(() => setDeadline(null), seconds * 1000);
+    if (deadline === null) return;
+    const timer = window.setTimeout(() => setDeadline(null), deadline - Date.now());
     return () => window.clearTimeout(timer);
-  }, [error]);
-  return deadline;
+  }, [deadline]);
+  const noteFailure = (error: unknown) => {
+    const seconds = isApiError(error, "rate_limited") ? error.retryAfterSeconds : undefined;
+    setDeadline(seconds ? Date.now() + seconds * 1000 : null);
+  };
+  return [deadline, noteFailure];
 }
 
 function useSecondsUntil(deadline: number | null): number {

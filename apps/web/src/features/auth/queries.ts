@@ -1,26 +1,8 @@
-import type { LoginRequest, LoginResponse, User } from "@cisisk/contract";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useSyncExternalStore } from "react";
+import type { LoginRequest, LoginResponse } from "@cisisk/contract";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../lib/api-client";
+import { authKeys } from "../../lib/query-keys";
 import { tokenStore } from "../../lib/token-store";
-
-export const authKeys = {
-  all: ["auth"] as const,
-  me: () => [...authKeys.all, "me"] as const,
-};
-
-/** The stored token pair; null once logged out or the session could not be refreshed. */
-export function useTokens() {
-  return useSyncExternalStore(tokenStore.subscribe, tokenStore.get);
-}
-
-export function useMe() {
-  return useQuery({
-    queryKey: authKeys.me(),
-    queryFn: ({ signal }) => api.get<User>("/auth/me", { signal }),
-    staleTime: 60_000,
-  });
-}
 
 export function useLogin() {
   const queryClient = useQueryClient();

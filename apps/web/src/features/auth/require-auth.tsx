@@ -1,6 +1,6 @@
 import { Navigate, Outlet, useLocation } from "react-router";
 import { tokenStore } from "../../lib/token-store";
-import { useTokens } from "./queries";
+import { useTokens } from "../../lib/session";
 
 export interface LoginRedirectState {
   from?: string;

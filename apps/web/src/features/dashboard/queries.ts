@@ -1,11 +1,7 @@
 import type { Dashboard } from "@cisisk/contract";
 import { useQuery } from "@tanstack/react-query";
 import { api } from "../../lib/api-client";
-
-export const dashboardKeys = {
-  all: ["dashboard"] as const,
-  summary: () => [...dashboardKeys.all, "summary"] as const,
-};
+import { dashboardKeys } from "../../lib/query-keys";
 
 export const DASHBOARD_REFRESH_MS = 10_000;
 

@@ -6,12 +6,12 @@ import {
   type CreateContactInput,
   type UpdateContactInput,
 } from "@cisisk/contract";
-import { Button, Group, Modal, SimpleGrid, Stack, TextInput } from "@mantine/core";
+import { Modal, SimpleGrid, Stack } from "@mantine/core";
 import { useForm, type Resolver } from "react-hook-form";
 import type { z } from "zod";
-import { sentence } from "../../lib/format";
 import { requestResolver } from "../../lib/request-resolver";
-import { FormErrorAlert, notifySaved, useServerErrors } from "../../ui/form-submit";
+import { TextField } from "../../ui/fields/text-field";
+import { FormActions, FormErrorAlert, notifySaved, useServerErrors } from "../../ui/form-submit";
 import { useCreateContact, useUpdateContact } from "./queries";
 
 const FIELDS = [
@@ -71,10 +71,10 @@ function ContactForm({ contact, onDone }: { contact: Contact | null; onDone: () 
   const create = useCreateContact();
   const update = useUpdateContact();
   const {
-    register,
+    control,
     handleSubmit,
     setError,
-    formState: { errors, isSubmitting, dirtyFields },
+    formState: { isSubmitting, dirtyFields },
   } = useForm<ContactFormValues, unknown, Body>({
     resolver: (contact ? updateResolver : createResolver) as Resolver<ContactFormValues, unknown, Body>,
     defaultValues: Object.fromEntries(FIELDS.map((f) => [f, contact?.[f] ?? ""])) as ContactFormValues,
@@ -104,25 +104,17 @@ function ContactForm({ contact, onDone }: { contact: Contact | null; onDone: () 
         <FormErrorAlert title="Could not save the contact" alert={alert} />
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
           {FIELDS.map((f, i) => (
-            <TextInput
+            <TextField
               key={f}
+              control={control}
+              name={f}
               label={LABELS[f]}
-              autoComplete="off"
               data-autofocus={i === 0 || undefined}
               description={f === "workNumber" ? "A name and at least one number are required" : undefined}
-              error={sentence(errors[f]?.message)}
-              {...register(f)}
             />
           ))}
         </SimpleGrid>
-        <Group justify="flex-end" mt="sm">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={isSubmitting}>
-            {contact ? "Save" : "Create contact"}
-          </Button>
-        </Group>
+        <FormActions submitLabel={contact ? "Save" : "Create contact"} submitting={isSubmitting} onCancel={onDone} />
       </Stack>
     </form>
   );

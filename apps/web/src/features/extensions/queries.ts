@@ -1,7 +1,7 @@
-import type { CreateExtensionInput, Extension, ListResponse, UpdateExtensionInput, User } from "@cisisk/contract";
+import type { CreateExtensionInput, Extension, ListResponse, UpdateExtensionInput } from "@cisisk/contract";
 import { keepPreviousData, useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { api } from "../../lib/api-client";
-import { dashboardKeys } from "../dashboard/queries";
+import { dashboardKeys } from "../../lib/query-keys";
 
 export interface ExtensionListParams {
   page: number;
@@ -15,7 +15,6 @@ export const extensionKeys = {
   all: ["extensions"] as const,
   lists: () => [...extensionKeys.all, "list"] as const,
   list: (params: ExtensionListParams) => [...extensionKeys.lists(), params] as const,
-  userOptions: () => [...extensionKeys.all, "user-options"] as const,
 };
 
 /** Registration state comes from Asterisk: refresh the table on its own. */
@@ -27,17 +26,6 @@ export function useExtensionList(params: ExtensionListParams) {
     queryFn: ({ signal }) => api.get<ListResponse<Extension>>("/extensions", { query: { ...params }, signal }),
     placeholderData: keepPreviousData,
     refetchInterval: EXTENSIONS_REFRESH_MS,
-  });
-}
-
-/** Users a line can be linked to (the first 500 by username). */
-export function useUserOptions(enabled: boolean) {
-  return useQuery({
-    queryKey: extensionKeys.userOptions(),
-    queryFn: ({ signal }) =>
-      api.get<ListResponse<User>>("/users", { query: { pageSize: 500, sort: "username" }, signal }),
-    enabled,
-    select: (list) => list.data.map((u) => ({ value: u.id, label: `${u.username} · ${u.displayName}` })),
   });
 }
 

@@ -8,13 +8,14 @@ import {
   type Phone,
   type UpdatePhoneInput,
 } from "@cisisk/contract";
-import { Button, Group, Modal, Select, SimpleGrid, Stack, TextInput } from "@mantine/core";
-import { Controller, useForm, type Resolver } from "react-hook-form";
+import { Modal, SimpleGrid, Stack } from "@mantine/core";
+import { useForm, useWatch, type Resolver } from "react-hook-form";
 import type { z } from "zod";
-import { sentence } from "../../lib/format";
+import { useUserOptions } from "../../lib/lookups";
 import { requestResolver } from "../../lib/request-resolver";
-import { FormErrorAlert, notifySaved, useServerErrors } from "../../ui/form-submit";
-import { useUserOptions } from "../profiles/queries";
+import { SelectField } from "../../ui/fields/select-field";
+import { TextField } from "../../ui/fields/text-field";
+import { FormActions, FormErrorAlert, notifySaved, useServerErrors } from "../../ui/form-submit";
 import { useCreatePhone, useUpdatePhone } from "./queries";
 
 interface PhoneFormValues {
@@ -68,12 +69,10 @@ function PhoneForm({ phone, onDone }: { phone: Phone | null; onDone: () => void 
   const update = useUpdatePhone();
   const users = useUserOptions();
   const {
-    register,
     control,
     handleSubmit,
     setError,
-    watch,
-    formState: { errors, isSubmitting },
+    formState: { isSubmitting },
   } = useForm<PhoneFormValues, unknown, CreateBody | UpdateBody>({
     resolver: (phone ? updateResolver : createResolver) as Resolver<PhoneFormValues, unknown, CreateBody | UpdateBody>,
     defaultValues: {
@@ -86,7 +85,8 @@ function PhoneForm({ phone, onDone }: { phone: Phone | null; onDone: () => void 
       userId: phone?.userId ?? "",
     },
   });
-  const protocols = findPhoneModel(watch("model") || "")?.protocols ?? ["SCCP", "SIP", "SIPE"];
+  const model = useWatch({ control, name: "model" });
+  const protocols = findPhoneModel(model || "")?.protocols ?? ["SCCP", "SIP", "SIPE"];
 
   const { alert, guard } = useServerErrors(setError, FIELDS);
   const handleSave = handleSubmit(
@@ -106,78 +106,37 @@ function PhoneForm({ phone, onDone }: { phone: Phone | null; onDone: () => void 
       <Stack gap="sm">
         <FormErrorAlert title="Could not save the phone" alert={alert} />
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-          <TextInput
+          <TextField
+            control={control}
+            name="mac"
             label="MAC address"
             description="Any spelling: 805ec0123456, 80:5E:C0:12:34:56, 80-5e-c0-12-34-56"
             withAsterisk
             data-autofocus
-            autoComplete="off"
-            error={sentence(errors.mac?.message)}
-            {...register("mac")}
           />
-          <Controller
-            control={control}
-            name="model"
-            render={({ field }) => (
-              <Select
-                label="Model"
-                withAsterisk
-                searchable
-                data={modelOptions}
-                value={field.value || null}
-                onChange={(v) => field.onChange(v ?? "")}
-                error={sentence(errors.model?.message)}
-              />
-            )}
-          />
-          <Controller
+          <SelectField control={control} name="model" label="Model" withAsterisk searchable data={modelOptions} />
+          <SelectField
             control={control}
             name="softwareType"
-            render={({ field }) => (
-              <Select
-                label="Software"
-                placeholder="Unknown"
-                clearable
-                data={protocols.map((p) => ({ value: p, label: p }))}
-                value={field.value || null}
-                onChange={(v) => field.onChange(v ?? "")}
-                error={sentence(errors.softwareType?.message)}
-              />
-            )}
+            label="Software"
+            placeholder="Unknown"
+            clearable
+            data={protocols.map((p) => ({ value: p, label: p }))}
           />
-          <TextInput label="IP address" autoComplete="off" error={sentence(errors.ip?.message)} {...register("ip")} />
-          <TextInput label="Label" autoComplete="off" error={sentence(errors.label?.message)} {...register("label")} />
-          <TextInput
-            label="Location"
-            autoComplete="off"
-            error={sentence(errors.location?.message)}
-            {...register("location")}
-          />
-          <Controller
+          <TextField control={control} name="ip" label="IP address" />
+          <TextField control={control} name="label" label="Label" />
+          <TextField control={control} name="location" label="Location" />
+          <SelectField
             control={control}
             name="userId"
-            render={({ field }) => (
-              <Select
-                label="Owner"
-                placeholder="Nobody"
-                clearable
-                searchable
-                data={(users.data?.data ?? []).map((u) => ({ value: u.id, label: `${u.displayName} (${u.username})` }))}
-                value={field.value || null}
-                onChange={(v) => field.onChange(v ?? "")}
-                error={sentence(errors.userId?.message)}
-              />
-            )}
+            label="Owner"
+            placeholder="Nobody"
+            clearable
+            searchable
+            data={users.options}
           />
         </SimpleGrid>
-        <Group justify="flex-end" mt="sm">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={isSubmitting}>
-            {phone ? "Save phone" : "Add phone"}
-          </Button>
-        </Group>
+        <FormActions submitLabel={phone ? "Save phone" : "Add phone"} submitting={isSubmitting} onCancel={onDone} />
       </Stack>
     </form>
   );

@@ -15,10 +15,10 @@ import {
 import type { DataTableColumn } from "mantine-datatable";
 import { useState } from "react";
 import { errorMessage } from "../../lib/form-errors";
+import { useProfileOptions } from "../../lib/lookups";
 import { useListState } from "../../ui/list-state";
 import { ListCount, ListSearch, ListTable } from "../../ui/list-table";
 import { PageHeader } from "../../ui/page-header";
-import { useProfileList } from "../profiles/queries";
 import { ConfigModal } from "./config-modal";
 import { KemsModal } from "./kems-modal";
 import { modelOptions, PhoneFormModal } from "./phone-form-modal";
@@ -36,7 +36,7 @@ export function PhonesPage() {
   const [software, setSoftware] = useState<string | null>(null);
   const [profileId, setProfileId] = useState<string | null>(null);
   const state = useListState<Phone>({ columnAccessor: "mac", direction: "asc" }, [model, software, profileId]);
-  const profiles = useProfileList({ page: 1, pageSize: 500, sort: "name" });
+  const profiles = useProfileOptions();
   const list = usePhoneList({
     ...state.query,
     ...(model && { model }),
@@ -207,7 +207,7 @@ export function PhonesPage() {
             placeholder="All profiles"
             clearable
             searchable
-            data={(profiles.data?.data ?? []).map((p) => ({ value: p.id, label: p.name }))}
+            data={profiles.options}
             value={profileId}
             onChange={setProfileId}
             w={200}

@@ -18,24 +18,26 @@ import {
   Group,
   Input,
   Modal,
-  MultiSelect,
   ScrollArea,
   Select,
   Stack,
   Text,
-  TextInput,
 } from "@mantine/core";
-import { notifications } from "@mantine/notifications";
-import { IconAlertCircle, IconCheck, IconEye } from "@tabler/icons-react";
+import { IconAlertCircle, IconEye } from "@tabler/icons-react";
 import CodeMirror, { EditorView } from "@uiw/react-codemirror";
 import { useState } from "react";
 import { Controller, useForm, type Resolver } from "react-hook-form";
 import type { z } from "zod";
-import { applyServerErrors, errorMessage } from "../../lib/form-errors";
+import { api } from "../../lib/api-client";
+import { errorMessage } from "../../lib/form-errors";
 import { sentence } from "../../lib/format";
+import { useAllPhones, useUserOptions } from "../../lib/lookups";
 import { requestResolver } from "../../lib/request-resolver";
-import { fetchText, useAllPhones } from "../phones/queries";
-import { useCreateProfile, useTemplates, useUpdateProfile, useUserOptions } from "./queries";
+import { MultiSelectField } from "../../ui/fields/multi-select-field";
+import { SelectField } from "../../ui/fields/select-field";
+import { TextField } from "../../ui/fields/text-field";
+import { FormActions, FormErrorAlert, notifySaved, useServerErrors } from "../../ui/form-submit";
+import { useCreateProfile, useTemplates, useUpdateProfile } from "./queries";
 
 interface ProfileFormValues {
   name: string;
@@ -89,7 +91,6 @@ function ProfileEditor({ profile, onDone }: { profile: Profile | null; onDone: (
   const users = useUserOptions();
   const templates = useTemplates();
   const phones = useAllPhones();
-  const [alert, setAlert] = useState<string | null>(null);
   const [previewPhone, setPreviewPhone] = useState<string | null>(null);
   const [showSecrets, setShowSecrets] = useState(false);
   const [preview, setPreview] = useState<{ text: string | null; error: string | null; loading: boolean }>({
@@ -98,7 +99,6 @@ function ProfileEditor({ profile, onDone }: { profile: Profile | null; onDone: (
     loading: false,
   });
   const {
-    register,
     control,
     handleSubmit,
     setError,
@@ -120,33 +120,26 @@ function ProfileEditor({ profile, onDone }: { profile: Profile | null; onDone: (
     },
   });
 
-  const handleSave = handleSubmit(async (body) => {
-    setAlert(null);
-    try {
+  const { alert, guard } = useServerErrors(setError, FIELDS);
+  const handleSave = handleSubmit(
+    guard(async (body) => {
       const b = { ...body } as CreateBody;
       if (!profile && !b.cnfXml) delete b.cnfXml;
       const saved = profile
         ? await update.mutateAsync({ id: profile.id, patch: body as UpdateProfileInput })
         : await create.mutateAsync(b);
-      notifications.show({
-        color: "green",
-        icon: <IconCheck size={18} />,
-        title: "Profile saved",
-        message: `${saved.name} was saved.`,
-      });
+      notifySaved("Profile saved", `${saved.name} was saved.`);
       onDone();
-    } catch (error) {
-      setAlert(applyServerErrors(error, setError, FIELDS));
-    }
-  });
+    }),
+  );
 
   const handlePreview = async () => {
     if (!profile || !previewPhone) return;
     setPreview({ text: null, error: null, loading: true });
     try {
-      const text = await fetchText(
-        `/profiles/${profile.id}/render?phoneId=${previewPhone}${showSecrets ? "&showSecrets=true" : ""}`,
-      );
+      const text = await api.text(`/profiles/${profile.id}/render`, {
+        query: { phoneId: previewPhone, showSecrets: showSecrets || undefined },
+      });
       setPreview({ text, error: null, loading: false });
     } catch (error) {
       setPreview({ text: null, error: errorMessage(error), loading: false });
@@ -156,75 +149,37 @@ function ProfileEditor({ profile, onDone }: { profile: Profile | null; onDone: (
   return (
     <form onSubmit={handleSave} noValidate>
       <Stack gap="sm">
-        {alert && (
-          <Alert color="red" icon={<IconAlertCircle />} title="Could not save the profile" role="alert">
-            {alert}
-          </Alert>
-        )}
+        <FormErrorAlert title="Could not save the profile" alert={alert} />
         <Grid>
           <Grid.Col span={{ base: 12, md: 4 }}>
             <Stack gap="sm">
-              <TextInput
-                label="Name"
-                withAsterisk
-                data-autofocus
-                error={sentence(errors.name?.message)}
-                {...register("name")}
-              />
-              <TextInput
-                label="Description"
-                error={sentence(errors.description?.message)}
-                {...register("description")}
-              />
-              <Controller
+              <TextField control={control} name="name" label="Name" withAsterisk data-autofocus />
+              <TextField control={control} name="description" label="Description" />
+              <SelectField
                 control={control}
                 name="userId"
-                render={({ field }) => (
-                  <Select
-                    label="Owner"
-                    description="Lines come from the owner's extensions"
-                    clearable
-                    searchable
-                    data={(users.data?.data ?? []).map((u) => ({
-                      value: u.id,
-                      label: `${u.displayName} (${u.username})`,
-                    }))}
-                    value={field.value || null}
-                    onChange={(v) => field.onChange(v ?? "")}
-                    error={sentence(errors.userId?.message)}
-                  />
-                )}
+                label="Owner"
+                description="Lines come from the owner's extensions"
+                clearable
+                searchable
+                data={users.options}
               />
-              <Controller
+              <SelectField
                 control={control}
                 name="softwareType"
-                render={({ field }) => (
-                  <Select
-                    label="Software type"
-                    placeholder="All"
-                    clearable
-                    data={[...softwareTypes]}
-                    value={field.value || null}
-                    onChange={(v) => field.onChange(v ?? "")}
-                    error={sentence(errors.softwareType?.message)}
-                  />
-                )}
+                label="Software type"
+                placeholder="All"
+                clearable
+                data={[...softwareTypes]}
               />
-              <Controller
+              <MultiSelectField
                 control={control}
                 name="compatibleModels"
-                render={({ field }) => (
-                  <MultiSelect
-                    label="Compatible models"
-                    description="Empty: every model"
-                    searchable
-                    clearable
-                    data={phoneModelNames}
-                    value={field.value}
-                    onChange={field.onChange}
-                    error={sentence(errors.compatibleModels?.message)}
-                  />
-                )}
+                label="Compatible models"
+                description="Empty: every model"
+                searchable
+                clearable
+                data={phoneModelNames}
               />
               <Select
                 label="Start from a built-in template"
@@ -306,14 +261,11 @@ function ProfileEditor({ profile, onDone }: { profile: Profile | null; onDone: (
             )}
           </Stack>
         )}
-        <Group justify="flex-end">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={isSubmitting}>
-            {profile ? "Save profile" : "Create profile"}
-          </Button>
-        </Group>
+        <FormActions
+          submitLabel={profile ? "Save profile" : "Create profile"}
+          submitting={isSubmitting}
+          onCancel={onDone}
+        />
       </Stack>
     </form>
   );

@@ -5,17 +5,24 @@ import { modals } from "@mantine/modals";
 import { notifications } from "@mantine/notifications";
 import { IconFileSettings, IconPencil, IconPlus, IconRocket, IconTrash } from "@tabler/icons-react";
 import type { DataTableColumn } from "mantine-datatable";
-import { useState } from "react";
+import { useState, type ComponentType } from "react";
 import { errorMessage } from "../../lib/form-errors";
 import { formatDateTime } from "../../lib/format";
 import { useListState } from "../../ui/list-state";
 import { ListSearch, ListTable } from "../../ui/list-table";
 import { PageHeader } from "../../ui/page-header";
-import { DeployModal } from "./deploy-modal";
 import { ProfileEditorModal } from "./profile-editor-modal";
 import { useDeleteProfile, useProfileList } from "./queries";
 
-export function ProfilesPage() {
+/**
+ * The deploy dialog comes from the deployments feature, handed in by the app (features never import
+ * each other).
+ */
+export function ProfilesPage({
+  DeployModal,
+}: {
+  DeployModal: ComponentType<{ profile: Profile | null; onClose: () => void }>;
+}) {
   const state = useListState<Profile>({ columnAccessor: "name", direction: "asc" });
   const list = useProfileList(state.query);
   state.keepPageInRange(list);

@@ -1,30 +1,9 @@
-import type {
-  BuiltinTemplate,
-  CreateProfileInput,
-  ListResponse,
-  Profile,
-  UpdateProfileInput,
-  User,
-} from "@cisisk/contract";
+import type { BuiltinTemplate, CreateProfileInput, ListResponse, Profile, UpdateProfileInput } from "@cisisk/contract";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../lib/api-client";
-import { dashboardKeys } from "../dashboard/queries";
+import { dashboardKeys, profileKeys, type PageParams } from "../../lib/query-keys";
 
-export interface ProfileListParams {
-  page: number;
-  pageSize: number;
-  sort?: string;
-  q?: string;
-}
-
-export const profileKeys = {
-  all: ["profiles"] as const,
-  lists: () => [...profileKeys.all, "list"] as const,
-  list: (params: ProfileListParams) => [...profileKeys.lists(), params] as const,
-  templates: () => [...profileKeys.all, "templates"] as const,
-};
-
-export function useProfileList(params: ProfileListParams) {
+export function useProfileList(params: PageParams) {
   return useQuery({
     queryKey: profileKeys.list(params),
     queryFn: ({ signal }) => api.get<ListResponse<Profile>>("/profiles", { query: { ...params }, signal }),
@@ -37,14 +16,6 @@ export function useTemplates() {
     queryKey: profileKeys.templates(),
     queryFn: ({ signal }) => api.get<{ data: BuiltinTemplate[] }>("/profiles/templates", { signal }),
     staleTime: Infinity,
-  });
-}
-
-/** Owners to choose from (the first 500 users). */
-export function useUserOptions() {
-  return useQuery({
-    queryKey: ["users", "options"],
-    queryFn: ({ signal }) => api.get<ListResponse<User>>("/users", { query: { page: 1, pageSize: 500 }, signal }),
   });
 }
 

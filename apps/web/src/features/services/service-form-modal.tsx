@@ -6,16 +6,17 @@ import {
   type PhoneService,
   type UpdateServiceInput,
 } from "@cisisk/contract";
-import { Alert, Button, Group, Modal, MultiSelect, Stack, Switch, Textarea, TextInput } from "@mantine/core";
-import { notifications } from "@mantine/notifications";
-import { IconAlertCircle, IconCheck } from "@tabler/icons-react";
-import { useState } from "react";
-import { Controller, useForm, type Resolver } from "react-hook-form";
+import { Modal, Stack } from "@mantine/core";
+import { useForm, useWatch, type Resolver } from "react-hook-form";
 import type { z } from "zod";
-import { applyServerErrors } from "../../lib/form-errors";
-import { sentence } from "../../lib/format";
+import { usePhoneOptions, useProfileOptions, withSelected } from "../../lib/lookups";
 import { requestResolver } from "../../lib/request-resolver";
-import { useCreateService, usePhoneOptions, useProfileOptions, useUpdateService, withSelected } from "./queries";
+import { MultiSelectField } from "../../ui/fields/multi-select-field";
+import { SwitchField } from "../../ui/fields/switch-field";
+import { TextField } from "../../ui/fields/text-field";
+import { TextareaField } from "../../ui/fields/textarea-field";
+import { FormActions, FormErrorAlert, notifySaved, useServerErrors } from "../../ui/form-submit";
+import { useCreateService, useUpdateService } from "./queries";
 
 interface ServiceFormValues {
   name: string;
@@ -52,15 +53,13 @@ export function ServiceFormModal({
 function ServiceForm({ service, onDone }: { service: PhoneService | null; onDone: () => void }) {
   const create = useCreateService();
   const update = useUpdateService();
-  const [alert, setAlert] = useState<string | null>(null);
   const phones = usePhoneOptions();
   const profiles = useProfileOptions();
   const {
-    register,
     control,
     handleSubmit,
     setError,
-    formState: { errors, isSubmitting },
+    formState: { isSubmitting },
   } = useForm<ServiceFormValues, unknown, Body>({
     resolver: (service ? updateResolver : createResolver) as Resolver<ServiceFormValues, unknown, Body>,
     defaultValues: {
@@ -73,121 +72,66 @@ function ServiceForm({ service, onDone }: { service: PhoneService | null; onDone
       profileIds: service?.profileIds ?? [],
     },
   });
+  const [phoneIds, profileIds] = useWatch({ control, name: ["phoneIds", "profileIds"] });
 
-  const handleSave = handleSubmit(async (body) => {
-    setAlert(null);
-    try {
+  const { alert, guard } = useServerErrors(setError, FIELDS);
+  const handleSave = handleSubmit(
+    guard(async (body) => {
       const saved = service
         ? await update.mutateAsync({ id: service.id, patch: body as UpdateServiceInput })
         : await create.mutateAsync(body as CreateServiceInput);
-      notifications.show({
-        color: "green",
-        icon: <IconCheck size={18} />,
-        title: service ? "Service saved" : "Service created",
-        message: `${saved.name} was ${service ? "updated" : "added"}.`,
-      });
+      notifySaved(service ? "Service saved" : "Service created", `${saved.name} was ${service ? "updated" : "added"}.`);
       onDone();
-    } catch (error) {
-      setAlert(applyServerErrors(error, setError, FIELDS));
-    }
-  });
+    }),
+  );
 
   return (
     <form onSubmit={handleSave} noValidate>
       <Stack gap="sm">
-        {alert && (
-          <Alert color="red" icon={<IconAlertCircle />} title="Could not save the service" role="alert">
-            {alert}
-          </Alert>
-        )}
-        <TextInput
-          label="Name"
-          withAsterisk
-          data-autofocus
-          error={sentence(errors.name?.message)}
-          {...register("name")}
-        />
-        <TextInput
+        <FormErrorAlert title="Could not save the service" alert={alert} />
+        <TextField control={control} name="name" label="Name" withAsterisk data-autofocus />
+        <TextField
+          control={control}
+          name="url"
           label="URL"
           withAsterisk
           description="http(s) URL of the XML service, at most 256 characters (a Cisco phone limit)"
-          error={sentence(errors.url?.message)}
-          {...register("url")}
         />
-        <Textarea
-          label="Description"
-          autosize
-          minRows={2}
-          error={sentence(errors.description?.message)}
-          {...register("description")}
-        />
-        <Controller
-          control={control}
-          name="enabled"
-          render={({ field }) => (
-            <Switch label="Enabled" checked={field.value} onChange={(e) => field.onChange(e.currentTarget.checked)} />
-          )}
-        />
-        <Controller
+        <TextareaField control={control} name="description" label="Description" autosize minRows={2} />
+        <SwitchField control={control} name="enabled" label="Enabled" />
+        <SwitchField
           control={control}
           name="requiresLogin"
-          render={({ field }) => (
-            <Switch
-              label="Requires phone-service login"
-              description="The phone asks for user and PIN first"
-              checked={field.value}
-              onChange={(e) => field.onChange(e.currentTarget.checked)}
-            />
-          )}
+          label="Requires phone-service login"
+          description="The phone asks for user and PIN first"
         />
-        <Controller
+        <MultiSelectField
           control={control}
           name="phoneIds"
-          render={({ field }) => (
-            <MultiSelect
-              label="Phones"
-              description="Phones offering this service; leave phones and profiles empty to offer it to every phone"
-              placeholder={phones.isLoading ? "Loading phones…" : "Search by MAC, model or label"}
-              data={withSelected(phones.options, field.value, (id) => `Unknown phone ${id}`)}
-              value={field.value}
-              onChange={field.onChange}
-              searchable
-              clearable
-              hidePickedOptions
-              nothingFoundMessage="No such phone"
-              error={sentence(errors.phoneIds?.message) ?? (phones.error ? "Could not load the phones" : undefined)}
-            />
-          )}
+          label="Phones"
+          description="Phones offering this service; leave phones and profiles empty to offer it to every phone"
+          placeholder={phones.isLoading ? "Loading phones…" : "Search by MAC, model or label"}
+          data={withSelected(phones.options, phoneIds, (id) => `Unknown phone ${id}`)}
+          searchable
+          clearable
+          hidePickedOptions
+          nothingFoundMessage="No such phone"
+          error={phones.error ? "Could not load the phones" : undefined}
         />
-        <Controller
+        <MultiSelectField
           control={control}
           name="profileIds"
-          render={({ field }) => (
-            <MultiSelect
-              label="Profiles"
-              description="Phones using these profiles offer the service"
-              placeholder={profiles.isLoading ? "Loading profiles…" : "Search by name"}
-              data={withSelected(profiles.options, field.value, (id) => `Unknown profile ${id}`)}
-              value={field.value}
-              onChange={field.onChange}
-              searchable
-              clearable
-              hidePickedOptions
-              nothingFoundMessage="No such profile"
-              error={
-                sentence(errors.profileIds?.message) ?? (profiles.error ? "Could not load the profiles" : undefined)
-              }
-            />
-          )}
+          label="Profiles"
+          description="Phones using these profiles offer the service"
+          placeholder={profiles.isLoading ? "Loading profiles…" : "Search by name"}
+          data={withSelected(profiles.options, profileIds, (id) => `Unknown profile ${id}`)}
+          searchable
+          clearable
+          hidePickedOptions
+          nothingFoundMessage="No such profile"
+          error={profiles.error ? "Could not load the profiles" : undefined}
         />
-        <Group justify="flex-end" mt="sm">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={isSubmitting}>
-            {service ? "Save" : "Create service"}
-          </Button>
-        </Group>
+        <FormActions submitLabel={service ? "Save" : "Create service"} submitting={isSubmitting} onCancel={onDone} />
       </Stack>
     </form>
   );

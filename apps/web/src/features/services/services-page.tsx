@@ -8,9 +8,10 @@ import { IconAlertCircle, IconDeviceMobile, IconLock, IconPencil, IconPlus, Icon
 import { DataTable, type DataTableColumn } from "mantine-datatable";
 import { useState } from "react";
 import { errorMessage } from "../../lib/form-errors";
+import { usePhoneOptions, useProfileOptions } from "../../lib/lookups";
 import { PageHeader } from "../../ui/page-header";
 import { PhonePreviewModal } from "./phone-preview";
-import { useDeleteService, usePhoneOptions, useProfileOptions, useServiceList } from "./queries";
+import { useDeleteService, useServiceList } from "./queries";
 import { ServiceFormModal } from "./service-form-modal";
 
 /** Phones and profiles by name; an id the lists do not hold (deleted, or beyond the first 500) shows as such. */

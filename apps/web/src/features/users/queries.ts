@@ -1,26 +1,9 @@
 import type { CreateUserInput, ListResponse, UpdateUserInput, User } from "@cisisk/contract";
 import { keepPreviousData, useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { api } from "../../lib/api-client";
-import { authKeys } from "../auth/queries";
-import { dashboardKeys } from "../dashboard/queries";
+import { authKeys, dashboardKeys, userKeys, type PageParams } from "../../lib/query-keys";
 
-export interface UserListParams {
-  page: number;
-  pageSize: number;
-  /** `field` or `-field`. */
-  sort?: string;
-  q?: string;
-}
-
-export const userKeys = {
-  all: ["users"] as const,
-  lists: () => [...userKeys.all, "list"] as const,
-  list: (params: UserListParams) => [...userKeys.lists(), params] as const,
-  details: () => [...userKeys.all, "detail"] as const,
-  detail: (id: string) => [...userKeys.details(), id] as const,
-};
-
-export function useUserList(params: UserListParams) {
+export function useUserList(params: PageParams) {
   return useQuery({
     queryKey: userKeys.list(params),
     queryFn: ({ signal }) => api.get<ListResponse<User>>("/users", { query: { ...params }, signal }),

@@ -8,25 +8,17 @@ import {
   type UpdateUserInput,
   type User,
 } from "@cisisk/contract";
-import {
-  Alert,
-  Button,
-  Group,
-  Modal,
-  PasswordInput,
-  Select,
-  SimpleGrid,
-  Stack,
-  Switch,
-  TextInput,
-} from "@mantine/core";
+import { Alert, Modal, SimpleGrid, Stack } from "@mantine/core";
 import { IconInfoCircle } from "@tabler/icons-react";
-import { Controller, useForm, type Resolver } from "react-hook-form";
+import { useForm, useWatch, type Resolver } from "react-hook-form";
 import type { z } from "zod";
 import { requestResolver } from "../../lib/request-resolver";
-import { sentence } from "../../lib/format";
-import { FormErrorAlert, notifySaved, useServerErrors } from "../../ui/form-submit";
-import { useMe } from "../auth/queries";
+import { useMe } from "../../lib/session";
+import { PasswordField } from "../../ui/fields/password-field";
+import { SelectField } from "../../ui/fields/select-field";
+import { SwitchField } from "../../ui/fields/switch-field";
+import { TextField } from "../../ui/fields/text-field";
+import { FormActions, FormErrorAlert, notifySaved, useServerErrors } from "../../ui/form-submit";
 import { useCreateUser, useUpdateUser } from "./queries";
 
 /** What the inputs hold; "" means empty. Same field names as the request bodies. */
@@ -35,7 +27,8 @@ interface UserFormValues {
   displayName: string;
   email: string;
   phone: string;
-  level: number;
+  /** The level as the select holds it: "0" to "9". */
+  level: string;
   activated: boolean;
   password: string;
   /** Phone-service login PIN; "" keeps the current one. */
@@ -52,7 +45,7 @@ const createResolver = requestResolver(createUserSchema, (v: UserFormValues): Cr
   displayName: v.displayName.trim() || undefined,
   email: v.email,
   phone: v.phone,
-  level: v.level,
+  level: Number(v.level),
   activated: v.activated,
   password: v.password || undefined,
   pin: v.pin || undefined,
@@ -63,7 +56,7 @@ const updateResolver = requestResolver(updateUserSchema, (v: UserFormValues): Up
   displayName: v.displayName.trim() || v.username.trim(),
   email: v.email,
   phone: v.phone,
-  level: v.level,
+  level: Number(v.level),
   activated: v.activated,
   ...(v.password ? { password: v.password } : {}),
   ...(v.pin ? { pin: v.pin } : {}),
@@ -101,12 +94,10 @@ function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
   const createUser = useCreateUser();
   const updateUser = useUpdateUser();
   const {
-    register,
     control,
     handleSubmit,
     setError,
-    watch,
-    formState: { errors, isDirty, isSubmitting },
+    formState: { isDirty, isSubmitting },
   } = useForm<UserFormValues, unknown, CreateBody | UpdateBody>({
     resolver: (user ? updateResolver : createResolver) as Resolver<UserFormValues, unknown, CreateBody | UpdateBody>,
     defaultValues: {
@@ -114,15 +105,16 @@ function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
       displayName: user?.displayName ?? "",
       email: user?.email ?? "",
       phone: user?.phone ?? "",
-      level: user?.level ?? 1,
+      level: String(user?.level ?? 1),
       activated: user?.activated ?? true,
       password: "",
       pin: "",
     },
   });
+  const [level, activated] = useWatch({ control, name: ["level", "activated"] });
 
   const isSelf = user !== null && me.data?.id === user.id;
-  const losesConsole = isSelf && (watch("level") !== SUPERADMIN_LEVEL || !watch("activated"));
+  const losesConsole = isSelf && (Number(level) !== SUPERADMIN_LEVEL || !activated);
 
   const { alert, guard } = useServerErrors(setError, FIELDS);
   const handleSave = handleSubmit(
@@ -145,55 +137,34 @@ function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
       <Stack gap="sm">
         <FormErrorAlert title={user ? "Could not save the user" : "Could not create the user"} alert={alert} />
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
-          <TextInput
+          <TextField
+            control={control}
+            name="username"
             label="Username"
             description="Letters, digits, '.', '_' and '-'"
             withAsterisk
-            autoComplete="off"
             data-autofocus
-            error={sentence(errors.username?.message)}
-            {...register("username")}
           />
-          <TextInput
+          <TextField
+            control={control}
+            name="displayName"
             label="Display name"
             description="Empty: the username is used"
-            autoComplete="off"
-            error={sentence(errors.displayName?.message)}
-            {...register("displayName")}
           />
-          <TextInput
-            label="Email"
-            type="email"
-            autoComplete="off"
-            error={sentence(errors.email?.message)}
-            {...register("email")}
-          />
-          <TextInput
-            label="Phone"
-            placeholder="+41 44 123 45 67"
-            autoComplete="off"
-            error={sentence(errors.phone?.message)}
-            {...register("phone")}
-          />
+          <TextField control={control} name="email" label="Email" type="email" />
+          <TextField control={control} name="phone" label="Phone" placeholder="+41 44 123 45 67" />
         </SimpleGrid>
-        <Controller
+        <SelectField
           control={control}
           name="level"
-          render={({ field }) => (
-            <Select
-              label="Level"
-              description="0 = superadmin: may log in to this console and manage everything. 1–9: no console access; a higher number means fewer privileges."
-              data={levelOptions}
-              allowDeselect={false}
-              value={String(field.value)}
-              onChange={(value) => field.onChange(value === null ? field.value : Number(value))}
-              onBlur={field.onBlur}
-              ref={field.ref}
-              error={sentence(errors.level?.message)}
-            />
-          )}
+          label="Level"
+          description="0 = superadmin: may log in to this console and manage everything. 1–9: no console access; a higher number means fewer privileges."
+          data={levelOptions}
+          allowDeselect={false}
         />
-        <PasswordInput
+        <PasswordField
+          control={control}
+          name="password"
           label="Password"
           description={
             user
@@ -205,10 +176,10 @@ function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
               : "At least 8 characters. Leave empty to create the account without a password (it cannot log in until one is set)."
           }
           autoComplete="new-password"
-          error={sentence(errors.password?.message)}
-          {...register("password")}
         />
-        <PasswordInput
+        <PasswordField
+          control={control}
+          name="pin"
           label="Service PIN"
           description={
             user?.hasPin
@@ -217,37 +188,24 @@ function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
           }
           inputMode="numeric"
           autoComplete="off"
-          error={sentence(errors.pin?.message)}
-          {...register("pin")}
         />
-        <Controller
+        <SwitchField
           control={control}
           name="activated"
-          render={({ field }) => (
-            <Switch
-              label="Active"
-              description="Deactivated users cannot log in anywhere."
-              checked={field.value}
-              onChange={(event) => field.onChange(event.currentTarget.checked)}
-              onBlur={field.onBlur}
-              ref={field.ref}
-              error={sentence(errors.activated?.message)}
-            />
-          )}
+          label="Active"
+          description="Deactivated users cannot log in anywhere."
         />
         {losesConsole && (
           <Alert color="yellow" icon={<IconInfoCircle />}>
             This is your own account: with this change you lose console access, and your session ends once it is saved.
           </Alert>
         )}
-        <Group justify="flex-end" mt="sm">
-          <Button variant="default" onClick={onDone}>
-            Cancel
-          </Button>
-          <Button type="submit" loading={isSubmitting} disabled={user !== null && !isDirty}>
-            {user ? "Save" : "Create user"}
-          </Button>
-        </Group>
+        <FormActions
+          submitLabel={user ? "Save" : "Create user"}
+          submitting={isSubmitting}
+          disabled={user !== null && !isDirty}
+          onCancel={onDone}
+        />
       </Stack>
     </form>
   );

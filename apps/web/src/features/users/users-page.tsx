@@ -6,7 +6,7 @@ import { useState } from "react";
 import { useListState } from "../../ui/list-state";
 import { ListCount, ListSearch, ListTable } from "../../ui/list-table";
 import { PageHeader } from "../../ui/page-header";
-import { useMe } from "../auth/queries";
+import { useMe } from "../../lib/session";
 import { useDeleteUserConfirmation } from "./delete-user-confirmation";
 import { useUserList } from "./queries";
 import { userColumns } from "./user-columns";
