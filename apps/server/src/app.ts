@@ -12,7 +12,7 @@ import {
 } from "fastify-type-provider-zod";
 import type { Deps } from "./deps.js";
 import { requireConsoleUser } from "./http/authenticate.js";
-import { errorBody, registerErrorHandler } from "./http/error-handler.js";
+import { clientErrorHandler, errorBody, frameworkErrorHandler, registerErrorHandler } from "./http/error-handler.js";
 import { registerNulGuard } from "./http/reject-nul.js";
 import { authRoutes } from "./modules/auth/auth.routes.js";
 import { extensionsRoutes } from "./modules/extensions/extensions.routes.js";
@@ -22,7 +22,9 @@ import { deploymentsRoutes } from "./modules/deployments/deployments.routes.js";
 import { phonesRoutes } from "./modules/phones/phones.routes.js";
 import { profilesRoutes } from "./modules/profiles/profiles.routes.js";
 import { directoryRoutes } from "./modules/directory/directory.routes.js";
+import { CISCO_CONTENT_TYPE, renderCiscoXml } from "./modules/services/cisco-xml.js";
 import { ciscoRoutes } from "./modules/services/cisco.routes.js";
+import { errorPage } from "./modules/services/phone-pages.js";
 import { servicesRoutes } from "./modules/services/services.routes.js";
 import { VERSION } from "./version.js";
 
@@ -38,11 +40,14 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     // Behind a reverse proxy the operator configures trusted proxies; directly exposed, the socket address is the truth.
     trustProxy: false,
     bodyLimit: 5 * 1024 * 1024,
+    // Errors before routing (bad URL, oversized parameter or headers) answer the one error shape too.
+    frameworkErrors: frameworkErrorHandler(phoneErrorXml),
+    clientErrorHandler,
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest("principal", null);
-  registerErrorHandler(app);
+  registerErrorHandler(app, phoneErrorXml);
   registerNulGuard(app);
 
   await app.register(fastifySwagger, {
@@ -98,6 +103,9 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   return app;
 }
 
+/** The phone-facing error page (any family renders the same Text object). */
+const phoneErrorXml = (message: string) => renderCiscoXml(errorPage(message).object, "79xx");
+
 /** Serves the built console and answers deep links (/users, /phones…) with index.html. */
 async function registerConsole(app: FastifyInstance, distDir: string): Promise<void> {
   const indexHtml = path.join(distDir, "index.html");
@@ -123,6 +131,7 @@ async function registerConsole(app: FastifyInstance, distDir: string): Promise<v
       !NON_SPA_PREFIXES.some((p) => urlPath.startsWith(p)) &&
       !path.extname(urlPath);
     if (isSpaRoute) return reply.type("text/html; charset=utf-8").sendFile("index.html");
+    if (urlPath.startsWith("/cisco/")) return reply.code(200).type(CISCO_CONTENT_TYPE).send(phoneErrorXml("Not found"));
     return reply.code(404).send(errorBody("not_found", `no route ${request.method} ${urlPath}`));
   });
 }

@@ -130,6 +130,8 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
   /** Stops the AMI connection and the realtime pool (main.ts and tests call it on shutdown). */
   const closeAdapters = async () => {
     await amiClient?.close();
+    // The last AMI status writes go to the database: they finish before it closes.
+    await amiStatusWrites;
     if (realtimeConnection) await (await realtimeConnection).close();
   };
 
@@ -144,6 +146,8 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
       extensions: extensions.count,
       phones: () => phones.count(),
       profiles: () => profiles.count(),
+      contacts: () => directory.count(),
+      services: () => services.count(),
     },
     extensionsStatus: extensions.registrationCounts,
     asteriskStatus: async () => ({

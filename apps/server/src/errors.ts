@@ -52,3 +52,9 @@ export class UpstreamFailed extends DomainError {
     super("upstream_failed", message, details);
   }
 }
+/** A dependency the request cannot do without (the database) did not answer in time or at all. */
+export class DatabaseUnavailable extends DomainError {
+  constructor(message: string) {
+    super("unavailable", message);
+  }
+}

@@ -18,8 +18,20 @@ async function main(): Promise<void> {
     throw err;
   }
 
-  const db = await connectDatabase(config.server.databaseUrl);
-  const applied = await migrateToLatest(db.kysely);
+  const db = await connectDatabase(config.server.databaseUrl, {
+    onIdleError: (err) => process.stderr.write(`cisisk: an idle database connection failed: ${err.message}\n`),
+  });
+  let applied: string[];
+  try {
+    applied = await migrateToLatest(db.kysely);
+  } catch (err) {
+    // A database that is down or never answers ends the start-up with one clear line, never a hang.
+    process.stderr.write(
+      `cisisk: cannot use the database ${describeDatabase(config.server.databaseUrl)}: ${(err as Error).message}\n`,
+    );
+    await Promise.race([db.close().catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
+    process.exit(1);
+  }
   const deps = createDeps(config, db, { log: createLogger(config.server.logLevel) });
   const app = await buildApp(deps);
   if (applied.length > 0) app.log.info({ migrations: applied }, "database migrated");
@@ -53,7 +65,7 @@ async function main(): Promise<void> {
 
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, "shutting down");
-    stopAsteriskSync();
+    await stopAsteriskSync();
     await app.close();
     await deps.closeAdapters();
     await db.close();
@@ -66,6 +78,13 @@ async function main(): Promise<void> {
   app.log.info(
     `console: http://localhost:${config.server.port}/  API: http://localhost:${config.server.port}/api/v1  docs: /api/docs`,
   );
+}
+
+/** The database URL without its password, for messages. */
+function describeDatabase(url: string): string {
+  if (url.startsWith("sqlite:")) return url;
+  const u = new URL(url);
+  return `${u.protocol}//${u.host}${u.pathname}`;
 }
 
 void main().catch((err) => {

@@ -10,6 +10,7 @@ export const errorCodes = [
   "conflict",
   "rate_limited",
   "upstream_failed",
+  "unavailable",
   "internal_error",
 ] as const;
 export type ErrorCode = (typeof errorCodes)[number];

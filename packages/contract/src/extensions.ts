@@ -10,6 +10,7 @@ export const SECRET_MAX = 30;
 export const extensionNumberSchema = z
   .string()
   .trim()
+  .max(32)
   .regex(/^[0-9]{1,32}$/, "must be 1 to 32 digits");
 
 /** Printable ASCII without spaces, quotes, ';' or '\\' so it survives .conf files and phone XML. */
@@ -19,14 +20,23 @@ export const extensionSecretSchema = z
   .max(SECRET_MAX, `must be at most ${SECRET_MAX} characters (Cisco phones accept no more)`)
   .regex(/^[A-Za-z0-9!#$%()*+,\-./:=?@[\]^_{|}~]+$/, "letters, digits and !#$%()*+,-./:=?@[]^_{|}~ only");
 
-/** Asterisk dialplan context / voicemail box / transport names: the characters .conf files accept. */
-const contextSchema = z
-  .string()
-  .trim()
-  .regex(/^[A-Za-z0-9_.-]{1,40}$/, "1-40 letters, digits, '_', '.' or '-'");
+/**
+ * Asterisk dialplan context / voicemail box / transport names: the characters .conf files accept. Each
+ * maximum is its column's size (a longer value would fail on PostgreSQL and MySQL).
+ */
+const confName = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .regex(new RegExp(`^[A-Za-z0-9_.-]{1,${max}}$`), `1-${max} letters, digits, '_', '.' or '-'`);
+// Asterisk keeps context names in 80-byte buffers (AST_MAX_CONTEXT), the column's size too.
+const contextSchema = confName(79);
+const transportSchema = confName(32);
 const mailboxSchema = z
   .string()
   .trim()
+  .max(64)
   .regex(/^[0-9A-Za-z_.-]{1,32}(@[A-Za-z0-9_.-]{1,40})?$/, "a mailbox like 1001 or 1001@default");
 const codecSchema = z.string().regex(/^[a-z0-9_]{2,16}$/, "a codec name such as ulaw, alaw, g722");
 
@@ -79,7 +89,7 @@ const baseFields = {
   context: contextSchema.optional().meta({ description: "default: [asterisk] default_context" }),
   voicemail: mailboxSchema.nullish().or(z.literal("").transform(() => null)),
   codecs: z.array(codecSchema).max(10).nullish(),
-  transport: contextSchema.nullish().or(z.literal("").transform(() => null)),
+  transport: transportSchema.nullish().or(z.literal("").transform(() => null)),
 };
 
 export const createExtensionSchema = z

@@ -3,6 +3,8 @@ import { z } from "zod";
 export const healthSchema = z.object({
   status: z.enum(["ok", "degraded"]),
   db: z.enum(["ok", "down"]),
+  /** Why the database is down (e.g. it did not answer in time); absent when it is up. */
+  reason: z.string().optional(),
   version: z.string(),
 });
 export type Health = z.infer<typeof healthSchema>;

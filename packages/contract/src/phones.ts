@@ -26,6 +26,7 @@ export const softwareTypeSchema = z.enum(softwareTypes);
 export const phoneModelSchema = z
   .string()
   .trim()
+  .max(32)
   // Accept the names phones and price lists use: "Cisco 8845", "CP-8845-K9", "CP-7965G".
   .transform((v) =>
     v

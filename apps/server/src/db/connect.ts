@@ -1,6 +1,12 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import { Kysely, MysqlDialect, PostgresDialect, SqliteDialect, type Dialect } from "kysely";
+import {
+  boundedMysqlPool,
+  boundedPostgresPool,
+  defaultDatabaseTimeouts,
+  type DatabaseTimeouts,
+} from "./bounded-pools.js";
 import type { Database } from "./schema.js";
 
 export type DialectName = "sqlite" | "postgres" | "mysql";
@@ -18,14 +24,27 @@ export function dialectOf(databaseUrl: string): DialectName {
   throw new Error(`unsupported DATABASE_URL scheme: ${databaseUrl.split(":")[0]}`);
 }
 
+export interface ConnectOptions {
+  cwd?: string;
+  timeouts?: DatabaseTimeouts;
+  /**
+   * A pooled connection failed outside a statement (the server restarted or ended it): the pool drops it
+   * and opens a new one when needed. Without a listener the `error` event would crash the process.
+   */
+  onIdleError?: (error: Error) => void;
+}
+
 /** `sqlite:./data/x.db`, `sqlite::memory:`, `postgres://…`, `mysql://…` (MariaDB too). */
-export async function connectDatabase(databaseUrl: string, cwd = process.cwd()): Promise<Db> {
+export async function connectDatabase(databaseUrl: string, options: ConnectOptions = {}): Promise<Db> {
   const dialect = dialectOf(databaseUrl);
-  const kysely = new Kysely<Database>({ dialect: await createDialect(dialect, databaseUrl, cwd) });
+  const kysely = new Kysely<Database>({ dialect: await createDialect(dialect, databaseUrl, options) });
   return { kysely, dialect, close: () => kysely.destroy() };
 }
 
-async function createDialect(dialect: DialectName, url: string, cwd: string): Promise<Dialect> {
+async function createDialect(dialect: DialectName, url: string, options: ConnectOptions): Promise<Dialect> {
+  const cwd = options.cwd ?? process.cwd();
+  const timeouts = options.timeouts ?? defaultDatabaseTimeouts;
+  const onIdleError = options.onIdleError ?? (() => undefined);
   switch (dialect) {
     case "sqlite": {
       const { default: SQLite } = await import("better-sqlite3");
@@ -41,7 +60,15 @@ async function createDialect(dialect: DialectName, url: string, cwd: string): Pr
     }
     case "postgres": {
       const { default: pg } = await import("pg");
-      return new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 10 }) });
+      const pool = new pg.Pool({
+        connectionString: url,
+        max: 10,
+        connectionTimeoutMillis: timeouts.connectMs,
+        // The server cancels a runaway statement itself, before the client-side bound gives up on it.
+        statement_timeout: timeouts.statementMs,
+      });
+      pool.on("error", onIdleError);
+      return new PostgresDialect({ pool: boundedPostgresPool(pool, timeouts, onIdleError) });
     }
     case "mysql": {
       const { createPool } = await import("mysql2");
@@ -53,8 +80,10 @@ async function createDialect(dialect: DialectName, url: string, cwd: string): Pr
         supportBigNumbers: true,
         bigNumberStrings: false,
         charset: "utf8mb4",
+        connectTimeout: timeouts.connectMs,
       });
-      return new MysqlDialect({ pool });
+      // mysql2's pooled connections drop themselves from the pool on error; nothing reaches the pool.
+      return new MysqlDialect({ pool: boundedMysqlPool(pool, timeouts) });
     }
   }
 }

@@ -21,9 +21,15 @@ export interface TestApp {
 
 /** The real buildApp on a fresh real database, with the superadmin seeded. */
 export async function buildTestApp(
-  options: { toml?: LoadConfigOptions["toml"]; env?: Record<string, string>; clock?: Clock } = {},
+  options: {
+    toml?: LoadConfigOptions["toml"];
+    env?: Record<string, string>;
+    clock?: Clock;
+    /** A migrated database to use instead of a fresh one (closed with the app). */
+    db?: Db;
+  } = {},
 ): Promise<TestApp> {
-  const db = await createTestDatabase();
+  const db = options.db ?? (await createTestDatabase());
   const config = loadConfig(
     {
       JWT_SECRET: "test-secret-test-secret-test-secret-0123456789",

@@ -1,3 +1,5 @@
+import { escapeXml } from "../../lib/xml-escape.js";
+
 /**
  * Pushes to a Cisco phone's `/CGI/Execute`: a form POST with one field `XML=`,
  * at most 512 bytes and 3 ExecuteItems, HTTP Basic credentials that the phone checks against its
@@ -28,12 +30,9 @@ const cgiErrors: Record<string, string> = {
   "4": "authentication error",
 };
 
-const escapeAttr = (v: string) =>
-  v.replace(/[&<>"]/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" })[c]!);
-
 export function buildExecuteXml(urls: string[], priority: 0 | 1 | 2 = 0): string {
   if (urls.length === 0 || urls.length > 3) throw new Error("CiscoIPPhoneExecute takes 1 to 3 ExecuteItems");
-  const items = urls.map((u) => `<ExecuteItem Priority="${priority}" URL="${escapeAttr(u)}"/>`).join("");
+  const items = urls.map((u) => `<ExecuteItem Priority="${priority}" URL="${escapeXml(u)}"/>`).join("");
   const xml = `<CiscoIPPhoneExecute>${items}</CiscoIPPhoneExecute>`;
   if (Buffer.byteLength(xml) > CGI_XML_MAX) throw new Error(`CiscoIPPhoneExecute is over ${CGI_XML_MAX} bytes`);
   return xml;

@@ -98,36 +98,94 @@ export function createFtpPhoneFiles(settings: FtpSettings): PhoneFiles {
     }
   }
 
+  /** Serves the longest-waiting caller: a connection, or null to say "a slot is free, open your own". */
+  function serveWaiter(c: Client | null): boolean {
+    const w = waiters.shift();
+    if (!w) return false;
+    w(c);
+    return true;
+  }
+
+  /** When a slot last changed hands (a release or a new connection): waiting is bounded from there. */
+  let lastProgress = Date.now();
+
+  /**
+   * Waits for a slot. Resolves "timeout" once no slot has changed hands for the timeout: a busy pool that
+   * keeps serving makes everyone wait their turn, a stuck one (hung server) fails its waiters.
+   */
+  function waitForSlot(): Promise<Client | null | "timeout"> {
+    const started = Date.now();
+    // Quiet time counts from the later of the last progress and the start of this wait.
+    const quietFor = () => Date.now() - Math.max(lastProgress, started);
+    return new Promise((resolve) => {
+      let timer: NodeJS.Timeout;
+      const waiter = (c: Client | null) => {
+        clearTimeout(timer);
+        resolve(c);
+      };
+      const arm = () => {
+        timer = setTimeout(
+          () => {
+            if (quietFor() < settings.timeoutMs) return arm();
+            const i = waiters.indexOf(waiter);
+            if (i >= 0) waiters.splice(i, 1);
+            resolve("timeout");
+          },
+          Math.max(settings.timeoutMs - quietFor(), 10),
+        );
+      };
+      arm();
+      waiters.push(waiter);
+    });
+  }
+
+  // Every caller gets a connection or an FtpFailure in bounded time: waiting ends when the pool has made
+  // no progress for the timeout, connecting has the timeout too. A deploy never hangs on a full pool.
   async function acquire(): Promise<Client> {
-    while (idle.length > 0) {
-      const c = idle.pop()!;
-      if (!c.closed) return c;
-      open--;
-    }
-    if (open < settings.poolSize) {
-      open++;
-      try {
-        return await connect();
-      } catch (error) {
+    for (;;) {
+      if (closed) throw new FtpFailure("the FTP pool is closed", null);
+      while (idle.length > 0) {
+        const c = idle.pop()!;
+        if (!c.closed) return c;
         open--;
-        throw error;
+      }
+      if (open < settings.poolSize) {
+        open++;
+        try {
+          const c = await connect();
+          lastProgress = Date.now();
+          return c;
+        } catch (error) {
+          // The slot is free again: the next waiter tries for itself rather than waiting for ever.
+          open--;
+          lastProgress = Date.now();
+          serveWaiter(null);
+          throw error;
+        }
+      }
+      const got = await waitForSlot();
+      if (got === "timeout")
+        throw new FtpFailure(
+          `connecting to ${settings.host}:${settings.port}: no FTP connection became free within ${settings.timeoutMs} ms`,
+          null,
+        );
+      if (got && !got.closed) return got;
+      if (got) {
+        // Handed over but closed meanwhile (the server hung up while it sat idle): its slot is free.
+        open--;
       }
     }
-    const c = await new Promise<Client | null>((resolve) => waiters.push(resolve));
-    return c && !c.closed ? c : acquire();
   }
 
   function release(c: Client, broken: boolean): void {
-    if (broken || closed) {
+    lastProgress = Date.now();
+    if (broken || closed || c.closed) {
       c.close();
       open--;
-      const w = waiters.shift();
-      if (w) w(null);
+      serveWaiter(null);
       return;
     }
-    const w = waiters.shift();
-    if (w) w(c);
-    else idle.push(c);
+    if (!serveWaiter(c)) idle.push(c);
   }
 
   function sessionOf(client: Client): PhoneFileSession {

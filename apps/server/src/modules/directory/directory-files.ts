@@ -79,17 +79,33 @@ export function parseDirectoryCsv(text: string): RawRecord[] {
   return data.map((cells, i) => {
     const fields: Record<string, string> = {};
     columns.forEach((c, j) => {
-      if (c && cells[j] !== undefined && cells[j] !== "") fields[c] = cells[j]!;
+      const cell = cells[j]?.replace(APOSTROPHED, "");
+      if (c && cell !== undefined && cell !== "") fields[c] = cell;
     });
     if (cells.length > columns.length) fields["_extra"] = `${cells.length - columns.length} cell(s) beyond the header`;
     return { row: i + 2, fields };
   });
 }
 
+// CSV injection (OWASP): a spreadsheet runs a cell starting with = + - @ (or tab/CR before one) as a
+// formula. Such cells are exported with a leading apostrophe, which spreadsheets show as text and hide;
+// numbers like "+351 21 000 005" stay readable and dialable. The import removes that apostrophe again.
+const FORMULA_START = /^[=+\-@\t\r]/;
+const APOSTROPHED = /^'(?=[=+\-@\t\r])/;
+
+export const neutraliseCell = (value: string) => (FORMULA_START.test(value) ? `'${value}` : value);
+
 export function writeDirectoryCsv(contacts: Contact[]): string {
   return stringify(
-    contacts.map((c) => directoryCsvColumns.map((col) => c[col] ?? "")),
-    { header: true, columns: [...directoryCsvColumns], bom: true, record_delimiter: "\r\n" },
+    contacts.map((c) => directoryCsvColumns.map((col) => neutraliseCell(c[col] ?? ""))),
+    {
+      header: true,
+      columns: [...directoryCsvColumns],
+      bom: true,
+      record_delimiter: "\r\n",
+      // A lone CR ends a row in some readers: any cell holding one is quoted.
+      quoted_match: /\r/,
+    },
   );
 }
 

@@ -229,20 +229,26 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
     /** Changes that failed for good, or are still waiting after at least one failed attempt. */
     recentFailures: (limit = 10): Promise<AsteriskFailure[]> => changes.recentFailures(limit),
 
-    /** The retry loop (every server may run one: rows are claimed). Returns a stop function. */
-    start(intervalMs = 5000): () => void {
-      if (mode === "none") return () => undefined;
-      let running = false;
+    /**
+     * The retry loop (every server may run one: rows are claimed). Returns a stop function that also
+     * waits for a round in progress, so nothing touches the database after shutdown closes it.
+     */
+    start(intervalMs = 5000): () => Promise<void> {
+      if (mode === "none") return async () => undefined;
+      let running: Promise<void> | null = null;
       const timer = setInterval(() => {
         if (running) return;
-        running = true;
-        sync
+        running = sync
           .processPending()
+          .then(() => undefined)
           .catch((error: unknown) => deps.reportFailure({ source: "asterisk_sync", subject: "outbox loop", error }))
-          .finally(() => (running = false));
+          .finally(() => (running = null));
       }, intervalMs);
       timer.unref();
-      return () => clearInterval(timer);
+      return async () => {
+        clearInterval(timer);
+        await running;
+      };
     },
   };
   return sync;

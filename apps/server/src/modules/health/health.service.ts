@@ -60,10 +60,11 @@ export function createHealthService(deps: HealthServiceDeps) {
 
   return {
     async health() {
-      const { ok } = await pingDatabase();
+      const { ok, error } = await pingDatabase();
       return {
         status: ok ? ("ok" as const) : ("degraded" as const),
         db: ok ? ("ok" as const) : ("down" as const),
+        ...(error !== null && { reason: error }),
         version: VERSION,
       };
     },

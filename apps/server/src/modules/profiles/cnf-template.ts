@@ -1,4 +1,5 @@
 import { XMLParser, XMLValidator } from "fast-xml-parser";
+import { escapeXml } from "../../lib/xml-escape.js";
 
 /**
  * The profile template language (documented in docs/profiles.md):
@@ -45,12 +46,7 @@ export interface TemplateProblem {
   message: string;
 }
 
-export function escapeXml(value: string): string {
-  return value.replace(
-    /[&<>"']/g,
-    (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" })[c]!,
-  );
-}
+export { escapeXml };
 
 function lineOf(text: string, index: number): number {
   let n = 1;
@@ -90,7 +86,13 @@ export function renderTemplate(template: string, ctx: TemplateContext, options: 
   });
 }
 
-const parser = new XMLParser({ ignoreAttributes: false, parseTagValue: false, trimValues: true });
+// Entities are never expanded: a profile has no use for them, and expansion is how XML bombs work.
+const parser = new XMLParser({
+  ignoreAttributes: false,
+  parseTagValue: false,
+  trimValues: true,
+  processEntities: false,
+});
 
 /** Cisco limits: checked on a rendered file. */
 export function checkRenderedFile(
@@ -98,6 +100,10 @@ export function checkRenderedFile(
   expected: { protocol: "SCCP" | "SIP" | null },
   lineHint: (element: string) => number = () => 1,
 ): TemplateProblem[] {
+  // A DTD could declare entities (billion laughs, external files); phones' files never carry one.
+  const doctype = /<!DOCTYPE/i.exec(xml);
+  if (doctype)
+    return [{ line: lineOf(xml, doctype.index), message: "a DOCTYPE (DTD or entity declarations) is not allowed" }];
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
     return [{ line: valid.err.line, column: valid.err.col, message: `not well-formed XML: ${valid.err.msg}` }];

@@ -1,4 +1,5 @@
 import type { ScreenFamily } from "@cisisk/contract";
+import { escapeXml, INVALID_XML_CHARS } from "../../lib/xml-escape.js";
 
 /**
  * Cisco IP Phone XML objects as data, and the one renderer that turns them into what a phone accepts.
@@ -64,14 +65,7 @@ export interface CiscoPage {
 
 export const CISCO_CONTENT_TYPE = "text/xml; charset=utf-8";
 
-// XML 1.0 forbids most C0 controls even as character references; phones would reject the whole page.
-// eslint-disable-next-line no-control-regex
-const INVALID_XML_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/g;
-
-export function escapeXml(value: string): string {
-  return value.replace(INVALID_XML_CHARS, "").replace(/[&<>"']/g, (c) => XML_ENTITIES[c]!);
-}
-const XML_ENTITIES: Record<string, string> = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;" };
+export { escapeXml };
 
 /** Cuts to `max` characters (code points, so a letter outside the BMP is never split). */
 export function clip(value: string, max: number): string {
@@ -133,7 +127,21 @@ export function renderCiscoXml(object: CiscoObject, family: ScreenFamily): strin
   return `<?xml version="1.0" encoding="UTF-8"?>\n<${object.type}>${parts.join("")}</${object.type}>\n`;
 }
 
-/** The Refresh header value: `<seconds>` or `<seconds>; url=<URL>`. */
+/**
+ * The Refresh header value: `<seconds>` or `<seconds>; url=<URL>`. Header values must be Latin-1 (Node
+ * refuses anything else), so the URL goes in its ASCII form: punycode host, percent-encoded path and query.
+ */
 export function refreshHeader(refresh: NonNullable<CiscoPage["refresh"]>): string {
-  return refresh.url ? `${refresh.seconds}; url=${refresh.url}` : String(refresh.seconds);
+  return refresh.url ? `${refresh.seconds}; url=${asciiUrl(refresh.url)}` : String(refresh.seconds);
+}
+
+function asciiUrl(url: string): string {
+  // eslint-disable-next-line no-control-regex
+  const safe = (s: string) => s.replace(/[\u0000-\u001F\u007F]/g, "");
+  if (URL.canParse(url)) return safe(new URL(url).href);
+  try {
+    return safe(encodeURI(url));
+  } catch {
+    return ""; // a lone surrogate: nothing a phone could follow
+  }
 }

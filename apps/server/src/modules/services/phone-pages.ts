@@ -168,3 +168,8 @@ export function loginInput(ctx: PageContext, next: string | undefined, prompt = 
     },
   };
 }
+
+/** What a phone gets when its request failed (bad input, a database that does not answer, a bug). */
+export function errorPage(message: string): CiscoPage {
+  return textPage("Error", message);
+}

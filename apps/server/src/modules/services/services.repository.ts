@@ -69,6 +69,14 @@ export function createServicesRepository(db: ServicesDb) {
   }
 
   return {
+    async count(): Promise<number> {
+      const r = await db
+        .selectFrom("phone_services")
+        .select((eb) => eb.fn.countAll().as("n"))
+        .executeTakeFirstOrThrow();
+      return Number(r.n);
+    },
+
     async list(): Promise<PhoneService[]> {
       const rows = await db.selectFrom("phone_services").selectAll().orderBy("position").orderBy("name_key").execute();
       return withAssignments(rows);

@@ -60,6 +60,8 @@ export function createServicesService(deps: ServicesServiceDeps) {
   }
 
   return {
+    count: () => repo.count(),
+
     async list(): Promise<ListResponse<PhoneService>> {
       const data = await repo.list();
       return { data, total: data.length, page: 1, pageSize: Math.max(data.length, 1) };
