@@ -178,7 +178,9 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
     async recordDevice(phoneId: string, deviceName: string): Promise<void> {
       if (mode === "none") return;
       await insertDeviceChange(changes, phoneId, deviceName);
-      await sync.processPending().catch(() => 0);
+      await sync
+        .processPending()
+        .catch((error: unknown) => deps.reportFailure({ source: "asterisk_sync", subject: "outbox", error }));
     },
 
     /** Applies pending changes in id order until none is left or Asterisk fails; returns how many were applied. */
