@@ -29,10 +29,12 @@ export default {
     },
     {
       name: "repositories-built-in-deps",
-      comment: "Outside its own module, only the composition root (deps.ts) and tests build a repository.",
+      comment:
+        "A repository is used by its own folder (a module, jobs/, throttle/); elsewhere only the composition " +
+        "root (deps.ts) and tests build one.",
       severity: "error",
-      from: { path: server, pathNot: [`${server}modules/`, `${server}deps\\.ts$`, ...tests] },
-      to: { path: "\\.repository\\.ts$" },
+      from: { path: `(${server}(?:modules/[^/]+|[^/]+)/)`, pathNot: [`${server}deps\\.ts$`, ...tests] },
+      to: { path: "\\.repository\\.ts$", pathNot: "^$1" },
     },
     {
       name: "only-repositories-build-queries",
@@ -46,6 +48,8 @@ export default {
           "\\.repository\\.ts$",
           `${server}db/`,
           `${server}lib/list-query\\.ts$`,
+          // The lease SQL shared by the tables that hold work (jobs, the Asterisk outbox).
+          `${server}jobs/lease-table\\.ts$`,
           `${server}adapters/asterisk/realtime-writer\\.ts$`,
           ...tests,
         ],
@@ -54,10 +58,10 @@ export default {
     },
     {
       name: "services-without-http",
-      comment: "Services are plain factories: no Fastify, no HTTP plugins.",
+      comment: "Services are plain factories: no Fastify, no HTTP plugins (the principal types excepted).",
       severity: "error",
       from: { path: `${server}modules/.+\\.(service|repository)\\.ts$` },
-      to: { path: ["node_modules/(fastify|@fastify)/", `${server}http/`] },
+      to: { path: ["node_modules/(fastify|@fastify)/", `${server}http/`], pathNot: `${server}http/principals\\.ts$` },
     },
     {
       name: "modules-use-adapter-ports",

@@ -15,6 +15,7 @@ import type { ContactNumbersTable, ContactsTable } from "../src/db/schema.js";
 import { createDeps } from "../src/deps.js";
 import { createLogger } from "../src/logger.js";
 import { newId } from "../src/lib/ids.js";
+import { keypadForms } from "../src/lib/keypad-number.js";
 import { createTestDatabase } from "../src/test/test-database.js";
 
 const CONTACTS = 100_000;
@@ -125,7 +126,15 @@ async function seedContacts(db: Db): Promise<{ lastNames: string[]; dials: strin
         updated_at: now,
       });
       const keys = { owner_user_id: null, first_name_key: first.toLowerCase(), last_name_key: last.toLowerCase() };
-      numbers.push({ contact_id: id, kind: "work", rank: 1, display, dial: dialNumber(display), ...keys });
+      numbers.push({
+        contact_id: id,
+        kind: "work",
+        rank: 1,
+        display,
+        dial: dialNumber(display),
+        ...keypadForms(dialNumber(display)),
+        ...keys,
+      });
       if (i % 3 === 0)
         numbers.push({
           contact_id: id,
@@ -133,6 +142,7 @@ async function seedContacts(db: Db): Promise<{ lastNames: string[]; dials: strin
           rank: 2,
           display: `079 ${String(1_000_000 + i).slice(1)}`,
           dial: `079${String(1_000_000 + i).slice(1)}`,
+          ...keypadForms(`079${String(1_000_000 + i).slice(1)}`),
           ...keys,
         });
       lastNames.push(last);
@@ -197,11 +207,10 @@ async function benchOn(url: string): Promise<void> {
           kind: "last name",
           url: `/cisco/directory/results?mac=${MAC}&l=${encodeURIComponent(name.slice(0, 3 + (i % 3)))}`,
         });
-        const dial = pick(dials);
-        queries.push({
-          kind: "number",
-          url: `/cisco/directory/results?mac=${MAC}&n=${encodeURIComponent(dial.slice(0, 9 + (i % 4)))}`,
-        });
+        // As a keypad types them (no "+"): international digits, with "00", or the national part.
+        const digits = pick(dials).slice(1, 9 + (i % 4));
+        const typed = i % 3 === 0 ? digits : i % 3 === 1 ? `00${digits}` : digits.slice(2);
+        queries.push({ kind: "number", url: `/cisco/directory/results?mac=${MAC}&n=${typed}` });
       }
       for (const q of queries.slice(0, 50)) await app.inject({ method: "GET", url: q.url }); // warm-up
       const times: Record<string, number[]> = { "last name": [], number: [] };

@@ -156,6 +156,9 @@ describe("the bundled console", () => {
     expect(res.headers["cache-control"]).toContain("immutable");
     // Missing files and non-console paths are JSON 404s, not index.html.
     expectError(await t.app.inject({ method: "GET", url: "/assets/nope.js" }), 404, "not_found");
-    expectError(await t.app.inject({ method: "GET", url: "/cisco/unknown" }), 404, "not_found");
+    // Phone-facing paths answer a Cisco XML error page, which a phone can show (issue 14).
+    const phone = await t.app.inject({ method: "GET", url: "/cisco/unknown" });
+    expect(phone.headers["content-type"]).toBe("text/xml; charset=utf-8");
+    expect(phone.body).toContain("<CiscoIPPhoneText>");
   });
 });

@@ -11,7 +11,8 @@ import {
   validatorCompiler,
 } from "fastify-type-provider-zod";
 import type { Deps } from "./deps.js";
-import { requireConsoleUser } from "./http/authenticate.js";
+import { bearerToken, createRequirePrincipal } from "./http/authenticate.js";
+import { registerClientIp } from "./http/client-ip.js";
 import { clientErrorHandler, errorBody, frameworkErrorHandler, registerErrorHandler } from "./http/error-handler.js";
 import { registerNulGuard } from "./http/reject-nul.js";
 import { authRoutes } from "./modules/auth/auth.routes.js";
@@ -20,6 +21,7 @@ import { dashboardRoutes, healthRoutes } from "./modules/health/health.routes.js
 import { usersRoutes } from "./modules/users/users.routes.js";
 import { deploymentsRoutes } from "./modules/deployments/deployments.routes.js";
 import { phonesRoutes } from "./modules/phones/phones.routes.js";
+import { firmwareRoutes } from "./modules/firmware/firmware.routes.js";
 import { profilesRoutes } from "./modules/profiles/profiles.routes.js";
 import { directoryRoutes } from "./modules/directory/directory.routes.js";
 import { CISCO_CONTENT_TYPE, renderCiscoXml } from "./modules/services/cisco-xml.js";
@@ -47,6 +49,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest("principal", null);
+  registerClientIp(app, deps.config.server.trustedProxies);
   registerErrorHandler(app, phoneErrorXml);
   registerNulGuard(app);
 
@@ -69,17 +72,26 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     transformObject: jsonSchemaTransformObject,
   });
 
+  // How each kind of principal is recognised (only console sessions are issued today).
+  const requirePrincipal = createRequirePrincipal({
+    admin_session: async (request) => {
+      const token = bearerToken(request);
+      return token ? deps.auth.authenticate(token) : null;
+    },
+  });
+
   // ── /api/v1: one list of every module, public first, then the console behind the auth hook.
   await app.register(
     async (api) => {
       api.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
       await api.register(healthRoutes(deps.health));
-      await api.register(authRoutes(deps.auth));
+      await api.register(authRoutes(deps.auth, requirePrincipal));
       await api.register(async (consoleApi) => {
-        consoleApi.addHook("onRequest", requireConsoleUser(deps.auth));
+        consoleApi.addHook("onRequest", requirePrincipal("admin_session"));
         await consoleApi.register(dashboardRoutes(deps.health));
         await consoleApi.register(usersRoutes(deps.users));
         await consoleApi.register(phonesRoutes(deps.phones));
+        await consoleApi.register(firmwareRoutes(deps.firmware));
         await consoleApi.register(profilesRoutes(deps.profiles));
         await consoleApi.register(deploymentsRoutes(deps.deployments));
         await consoleApi.register(extensionsRoutes(deps.extensions));

@@ -47,7 +47,18 @@ describe("loadConfig", () => {
     const cwd = tmp();
     writeFileSync(
       path.join(cwd, "cisisk.toml"),
-      ["[asterisk]", 'mode = "magic"', "[ftp]", "port = 99999", "[bogus]", "x = 1"].join("\n"),
+      [
+        "[server]",
+        'trusted_proxies = ["10.0.0.0/8", "300.1.2.3", "::1/129"]',
+        "[asterisk]",
+        'mode = "magic"',
+        "[ftp]",
+        "port = 99999",
+        "[jobs]",
+        "lease_seconds = 0",
+        "[bogus]",
+        "x = 1",
+      ].join("\n"),
     );
     let error: unknown;
     try {
@@ -57,8 +68,19 @@ describe("loadConfig", () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     const problems = (error as ConfigError).problems.join("\n");
-    for (const needle of ["PORT", "DATABASE_URL", "JWT_SECRET", "asterisk.mode", "ftp.port", "bogus"])
+    for (const needle of [
+      "PORT",
+      "DATABASE_URL",
+      "JWT_SECRET",
+      "server.trusted_proxies.1",
+      "server.trusted_proxies.2",
+      "asterisk.mode",
+      "ftp.port",
+      "jobs.lease_seconds",
+      "bogus",
+    ])
       expect(problems).toContain(needle);
+    expect(problems).not.toContain("trusted_proxies.0");
   });
 
   it("reports a TOML syntax error with the file name", () => {

@@ -3,6 +3,7 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "n
 import path from "node:path";
 import { parse as parseToml } from "smol-toml";
 import { z } from "zod";
+import { parseNetwork } from "./lib/ip-networks.js";
 
 /**
  * The only reader of process.env. Settings come from env (highest priority), then the optional
@@ -23,9 +24,13 @@ const tomlSchema = z
         data_dir: z.string().optional(),
         log_level: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
         web_dist_dir: z.string().optional(),
+        /** Proxies whose X-Forwarded-For is believed (addresses or CIDR ranges, IPv4 or IPv6). */
+        trusted_proxies: z
+          .array(z.string().refine((s) => parseNetwork(s) !== null, "must be an IP address or CIDR range"))
+          .default([]),
       })
       .strict()
-      .default({}),
+      .default({ trusted_proxies: [] }),
     auth: z
       .object({
         admin_username: z.string().optional(),
@@ -102,7 +107,8 @@ const tomlSchema = z
         cgi_port: port.default(80),
         cgi_key_delay_ms: z.number().int().min(0).max(10_000).default(1000),
         concurrency: z.number().int().min(1).max(64).default(8),
-        bulk_stale_after_seconds: z.number().min(1).max(3600).default(60),
+        /** Deprecated: [jobs] lease_seconds (used when that is not set). */
+        bulk_stale_after_seconds: z.number().min(1).max(3600).optional(),
       })
       .strict()
       .default({
@@ -116,8 +122,17 @@ const tomlSchema = z
         cgi_port: 80,
         cgi_key_delay_ms: 1000,
         concurrency: 8,
-        bulk_stale_after_seconds: 60,
       }),
+    jobs: z
+      .object({
+        lease_seconds: z.number().min(0.5).max(3600).optional(),
+        poll_seconds: z.number().min(0.1).max(3600).default(5),
+        backoff_seconds: z.number().min(0).max(3600).default(5),
+        max_backoff_seconds: z.number().min(0).max(86_400).default(300),
+        max_attempts: z.number().int().min(1).max(100).default(8),
+      })
+      .strict()
+      .default({ poll_seconds: 5, backoff_seconds: 5, max_backoff_seconds: 300, max_attempts: 8 }),
     phone_services: z
       .object({
         base_url: z.url().optional(),
@@ -141,7 +156,13 @@ const tomlSchema = z
       .strict()
       .default({ allowed_networks: [], auth: "none", miss_limit_per_minute: 30 }),
     mail: z
-      .object({ smtp_url: z.string().optional(), from: z.string().default("Cisisk <cisisk@localhost>") })
+      .object({
+        smtp_url: z
+          .string()
+          .regex(/^smtps?:\/\/[^\s/]+/, "must be smtp://[user:pass@]host[:port] or smtps://…")
+          .optional(),
+        from: z.string().min(3).default("Cisisk <cisisk@localhost>"),
+      })
       .strict()
       .default({ from: "Cisisk <cisisk@localhost>" }),
     sms: z
@@ -164,7 +185,9 @@ export type TomlConfig = z.infer<typeof tomlSchema>;
 
 export type DatabaseUrl = string;
 
-export interface Config extends Omit<TomlConfig, "server" | "auth"> {
+export interface Config extends Omit<TomlConfig, "server" | "auth" | "jobs"> {
+  /** Leases, heartbeats and retries of work any server may do (jobs/). */
+  readonly jobs: TomlConfig["jobs"] & { readonly lease_seconds: number };
   readonly server: {
     readonly port: number;
     readonly host: string;
@@ -172,6 +195,7 @@ export interface Config extends Omit<TomlConfig, "server" | "auth"> {
     readonly dataDir: string;
     readonly logLevel: string;
     readonly webDistDir: string;
+    readonly trustedProxies: readonly string[];
   };
   readonly auth: {
     readonly adminUsername: string;
@@ -268,6 +292,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
 
   return deepFreeze({
     ...t,
+    jobs: { ...t.jobs, lease_seconds: t.jobs.lease_seconds ?? t.restart.bulk_stale_after_seconds ?? 60 },
     sip: { ...t.sip, realm: t.sip.realm ?? t.sip.domain },
     server: {
       port: e.PORT ?? t.server.port ?? 3000,
@@ -276,6 +301,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       dataDir,
       logLevel: e.LOG_LEVEL ?? t.server.log_level ?? "info",
       webDistDir,
+      trustedProxies: t.server.trusted_proxies,
     },
     auth: {
       adminUsername: e.CISISK_ADMIN_USERNAME ?? t.auth.admin_username ?? "admin",

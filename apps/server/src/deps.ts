@@ -1,4 +1,11 @@
 import type { Config } from "./config.js";
+import { createJobsRepository } from "./jobs/jobs.repository.js";
+import { createJobs } from "./jobs/jobs.service.js";
+import { createSmtpMailer } from "./adapters/smtp/smtp-mailer.js";
+import { createHttpSms } from "./adapters/sms/http-sms.js";
+import { createNotificationsService } from "./modules/notifications/notifications.service.js";
+import { createThrottleRepository } from "./throttle/throttle.repository.js";
+import { createThrottle } from "./throttle/throttle.js";
 import type { Db } from "./db/connect.js";
 import { createSecretBox } from "./lib/secret-box.js";
 import { systemClock, type Clock } from "./lib/time.js";
@@ -36,10 +43,11 @@ import { createAsteriskSync } from "./modules/extensions/asterisk-sync.service.j
 import { createExtensionsService } from "./modules/extensions/extensions.service.js";
 import { createDirectoryRepository } from "./modules/directory/directory.repository.js";
 import { createDirectoryService } from "./modules/directory/directory.service.js";
-import { createPhoneLoginAttempts } from "./modules/services/phone-login-attempts.repository.js";
 import { createPhoneXmlService } from "./modules/services/phone-xml.service.js";
 import { createServicesRepository } from "./modules/services/services.repository.js";
 import { createServicesService } from "./modules/services/services.service.js";
+import { createFirmwareRepository } from "./modules/firmware/firmware.repository.js";
+import { createFirmwareService } from "./modules/firmware/firmware.service.js";
 import { createCiscoDriver } from "./vendors/cisco/cisco-driver.js";
 import { vendorDrivers } from "./vendors/vendor-driver.js";
 
@@ -50,8 +58,22 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
   const healthRepo = createHealthRepository(db.kysely);
   // Background work has no caller to fail to: its failures are logged and land on the dashboard.
   const reportFailure = createFailureReporter({ repo: healthRepo, log: log.child({ module: "health" }), clock });
+  // Work that must outlive the server that started it (deploys, mail, SMS), and the outbox's leases.
+  const leaseMs = config.jobs.lease_seconds * 1000;
+  const backoffMs = (attempt: number) =>
+    Math.min(config.jobs.max_backoff_seconds, config.jobs.backoff_seconds * 2 ** (attempt - 1)) * 1000;
+  const jobs = createJobs({
+    repo: createJobsRepository(db.kysely),
+    clock,
+    log: log.child({ module: "jobs" }),
+    leaseMs,
+    backoffMs: config.jobs.backoff_seconds * 1000,
+    maxBackoffMs: config.jobs.max_backoff_seconds * 1000,
+  });
   const secretBox = createSecretBox(config.auth.secretKey);
   const authRepo = createAuthRepository(db.kysely);
+  const throttle = createThrottle({ repo: createThrottleRepository(db.kysely), clock });
+
   const users = createUsersService({
     repo: createUsersRepository(db.kysely),
     clock,
@@ -61,6 +83,7 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
     repo: authRepo,
     users,
     accessTokens: createAccessTokens(config.auth.jwtSecret, config.auth.accessTokenTtlSeconds),
+    throttle,
     clock,
     settings: config.auth,
   });
@@ -105,6 +128,8 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
       byName: (name) => sccpDevices.byName(name),
     },
     clock,
+    leaseMs,
+    backoffMs,
     log: log.child({ module: "asterisk-sync" }),
     reportFailure,
   });
@@ -132,6 +157,7 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
     await amiClient?.close();
     // The last AMI status writes go to the database: they finish before it closes.
     await amiStatusWrites;
+    mailer?.close();
     if (realtimeConnection) await (await realtimeConnection).close();
   };
 
@@ -156,6 +182,28 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
     }),
     // Built below; only called when the dashboard is read.
     recentDeployments: (limit) => deployments.recent(limit),
+    sendFailures: (limit) => notifications.recentFailures(limit),
+  });
+
+  // Mail and SMS: sent as jobs (retried with backoff); unconfigured → the send call refuses at once.
+  const mailer = config.mail.smtp_url
+    ? createSmtpMailer({ url: config.mail.smtp_url, from: config.mail.from, timeoutMs: config.restart.timeout_ms })
+    : null;
+  const notifications = createNotificationsService({
+    jobs,
+    mailer,
+    sms: config.sms.url
+      ? createHttpSms({
+          url: config.sms.url,
+          method: config.sms.method,
+          headers: config.sms.headers,
+          bodyTemplate: config.sms.body_template,
+          timeoutMs: config.restart.timeout_ms,
+        })
+      : null,
+    maxAttempts: config.jobs.max_attempts,
+    recordComponent: (name, status, error) => health.recordComponent(name, status, error),
+    log: log.child({ module: "notifications" }),
   });
 
   const phoneSessions = createPhoneSessionsService({
@@ -174,11 +222,13 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
     profileNames: (ids) => profiles.namesOf(ids),
     sccpDeviceChanged: (phoneId, name) => asteriskSync.recordDevice(phoneId, name),
   });
+  const firmware = createFirmwareService({ repo: createFirmwareRepository(db.kysely), clock });
   const sccpDevices = createSccpDevices(phonesRepo, extensions);
   const profiles = createProfilesService({
     repo: createProfilesRepository(db.kysely),
     phones,
     lines: createLineSource(extensions),
+    firmware,
     users,
     server: {
       asteriskHost: config.asterisk.host,
@@ -215,6 +265,7 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
         ami,
         lineRegistration: (number) => extensions.lineRegistration(number),
       },
+      { throttle, attempts: config.auth.loginMaxFailuresPerIp, windowSeconds: config.auth.loginWindowSeconds },
     ),
   ]);
   const deployments = createDeploymentsService({
@@ -229,8 +280,9 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
     settings: {
       keepBackups: config.ftp.keep_backups,
       concurrency: r.concurrency,
-      staleAfterMs: r.bulk_stale_after_seconds * 1000,
+      leaseMs,
     },
+    jobs,
     clock,
   });
   const directory = createDirectoryService({
@@ -250,7 +302,7 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
     services,
     users,
     sessions: phoneSessions,
-    attempts: createPhoneLoginAttempts(db.kysely),
+    throttle,
     clock,
   });
 
@@ -260,12 +312,16 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
     log,
     clock,
     reportFailure,
+    jobs,
+    throttle,
+    notifications,
     secretBox,
     users,
     auth,
     health,
     phoneSessions,
     phones,
+    firmware,
     profiles,
     phoneFiles,
     deployments,

@@ -56,15 +56,18 @@ async function main(): Promise<void> {
     );
   }
 
-  // Bulk deploys left running by a server that stopped (readers fail them too, whenever they look).
+  // Deploys left running by a server that stopped (readers and the job loop fail them too, whenever they look).
   const abandoned = await deps.deployments.failAbandoned();
-  if (abandoned > 0) app.log.warn({ batches: abandoned }, "bulk deploys abandoned by a stopped server marked failed");
+  if (abandoned > 0) app.log.warn({ deploys: abandoned }, "deploys abandoned by a stopped server marked failed");
 
-  // Applies Asterisk changes that could not be applied at once (every server runs it; rows are claimed).
-  const stopAsteriskSync = deps.asteriskSync.start();
+  // Every server runs both loops; rows are leased, so each piece of work is done by one server at a time.
+  const pollMs = config.jobs.poll_seconds * 1000;
+  const stopJobs = deps.jobs.start(pollMs);
+  const stopAsteriskSync = deps.asteriskSync.start(pollMs);
 
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, "shutting down");
+    stopJobs();
     await stopAsteriskSync();
     await app.close();
     await deps.closeAdapters();

@@ -32,6 +32,7 @@ describe.skipIf(!hasChromium)("logging in and sessions", () => {
       "Profiles",
       "Corporate Directory",
       "Services",
+      "Firmware",
     ]);
 
     // A count card leads to its tab.

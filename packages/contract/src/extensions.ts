@@ -58,7 +58,23 @@ export const sccpOptionsSchema = z.object({
 });
 export type SccpOptions = z.infer<typeof sccpOptionsSchema>;
 
+/** chan_sip `transport=`: protocols the peer may use, the first for calls to it ("tcp" or "tcp,udp"). */
+const sipTransportSchema = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .regex(
+    /^(udp|tcp|tls|ws|wss)(,(udp|tcp|tls|ws|wss)){0,4}$/,
+    "udp, tcp, tls, ws or wss, comma-separated (first = default)",
+  )
+  .refine((v) => new Set(v.split(",")).size === v.split(",").length, "each protocol once");
+
 export const sipOptionsSchema = z.object({
+  transport: sipTransportSchema
+    .nullish()
+    .or(z.literal("").transform(() => null))
+    .transform((v) => v ?? null)
+    .meta({ description: "chan_sip protocols (transport=), e.g. tcp or tcp,udp; null = sip.conf's default" }),
   nat: z.enum(["no", "force_rport", "comedia", "force_rport,comedia", "yes"]).default("force_rport,comedia"),
   dtmfMode: z.enum(["rfc2833", "info", "inband", "auto"]).default("rfc2833"),
   directMedia: z.boolean().default(false),
@@ -66,6 +82,11 @@ export const sipOptionsSchema = z.object({
 export type SipOptions = z.infer<typeof sipOptionsSchema>;
 
 export const pjsipOptionsSchema = z.object({
+  transport: transportSchema
+    .nullish()
+    .or(z.literal("").transform(() => null))
+    .transform((v) => v ?? null)
+    .meta({ description: "the pjsip.conf transport section the endpoint uses, e.g. transport-tcp; null = any" }),
   authType: z
     .enum(["md5", "userpass"])
     .default("md5")
@@ -89,7 +110,6 @@ const baseFields = {
   context: contextSchema.optional().meta({ description: "default: [asterisk] default_context" }),
   voicemail: mailboxSchema.nullish().or(z.literal("").transform(() => null)),
   codecs: z.array(codecSchema).max(10).nullish(),
-  transport: transportSchema.nullish().or(z.literal("").transform(() => null)),
 };
 
 export const createExtensionSchema = z
@@ -125,7 +145,6 @@ export const updateExtensionSchema = z
     context: contextSchema,
     voicemail: baseFields.voicemail,
     codecs: z.array(codecSchema).max(10).nullable(),
-    transport: baseFields.transport,
     sccp: sccpOptionsSchema,
     sip: sipOptionsSchema,
     pjsip: pjsipOptionsSchema,
@@ -146,11 +165,13 @@ export const sccpOptionsOutSchema = z.object({
   lineInstance: z.number().int(),
 });
 export const sipOptionsOutSchema = z.object({
+  transport: z.string().nullable(),
   nat: z.string(),
   dtmfMode: z.string(),
   directMedia: z.boolean(),
 });
 export const pjsipOptionsOutSchema = z.object({
+  transport: z.string().nullable(),
   authType: z.enum(["md5", "userpass"]),
   maxContacts: z.number().int(),
   removeExisting: z.boolean(),
@@ -191,7 +212,6 @@ export const extensionSchema = z
     context: z.string(),
     voicemail: z.string().nullable(),
     codecs: z.array(z.string()).nullable(),
-    transport: z.string().nullable(),
     sccp: sccpOptionsOutSchema.nullable(),
     sip: sipOptionsOutSchema.nullable(),
     pjsip: pjsipOptionsOutSchema.nullable(),

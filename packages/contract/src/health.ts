@@ -48,6 +48,18 @@ export const asteriskFailureSchema = z.object({
 });
 export type AsteriskFailure = z.infer<typeof asteriskFailureSchema>;
 
+/** A mail or SMS that failed for good, or waits for a retry after a failure. */
+export const sendFailureSchema = z.object({
+  id: z.string(),
+  kind: z.enum(["mail", "sms"]),
+  to: z.string(),
+  status: z.enum(["pending", "failed"]),
+  attempts: z.number().int(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+});
+export type SendFailure = z.infer<typeof sendFailureSchema>;
+
 export const dashboardSchema = z
   .object({
     counts: z.object({
@@ -69,6 +81,8 @@ export const dashboardSchema = z
       lastError: z.string().nullable(),
     }),
     recentFailures: z.array(asteriskFailureSchema),
+    /** Mail and SMS sends that failed (the jobs behind them). */
+    recentSendFailures: z.array(sendFailureSchema),
     recentDeployments: z.array(deploymentSummarySchema),
   })
   .meta({ id: "Dashboard" });

@@ -10,3 +10,4 @@ export * from "./deployments.js";
 export * from "./extensions.js";
 export * from "./directory.js";
 export * from "./services.js";
+export * from "./firmware.js";

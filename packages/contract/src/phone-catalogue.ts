@@ -36,7 +36,13 @@ export interface PhoneModel {
   /** CUCM model name, as in XMLDefault `model=` ("Cisco 8845"). */
   productName: string;
   protocols: readonly SoftwareType[];
+  /** Line keys, KEMs not counted (88xx: with `<lineMode>1</lineMode>`, which the built-in SIP template writes). */
   lineKeys: number;
+  /**
+   * 88xx: line keys without line mode (session line mode: only the keys left of the display; the right ones
+   * are session keys). Undefined for models without that setting.
+   */
+  sessionModeLineKeys?: number;
   /** Modules that fit the KEM port, empty when the phone has none. */
   kems: readonly KemModel[];
   maxKems: number;
@@ -63,6 +69,7 @@ const sipOnly = (
   productName: `Cisco ${model}`,
   protocols: ["SIP", "SIPE"],
   lineKeys,
+  ...(family === "88xx" && { sessionModeLineKeys: lineKeys / 2 }),
   kems,
   maxKems,
 });
@@ -107,6 +114,16 @@ export const phoneCatalogue: readonly PhoneModel[] = [
 ];
 
 export const phoneModelNames = phoneCatalogue.map((m) => m.model) as [string, ...string[]];
+
+/** The names phones and price lists use ("Cisco 8845", "CP-8845-K9", "CP-7965G") → the catalogue's ("8845"). */
+export function canonicalModelName(name: string): string {
+  return name
+    .trim()
+    .toUpperCase()
+    .replace(/^(CISCO\s+|CP-)/, "")
+    .replace(/-K9$/, "")
+    .replace(/^(79\d\d)GE?$/, "$1");
+}
 
 export function findPhoneModel(model: string): PhoneModel | undefined {
   return phoneCatalogue.find((m) => m.model === model.trim().toUpperCase());

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { isoTimestampSchema, listQuerySchema, listResponseSchema, optionalText } from "./common.js";
-import { macProblem, normalizeMac, phoneModelNames, softwareTypes } from "./phone-catalogue.js";
+import { firmwareLoadSchema } from "./firmware.js";
+import { canonicalModelName, macProblem, normalizeMac, phoneModelNames, softwareTypes } from "./phone-catalogue.js";
 
 export const macSchema = z
   .string()
@@ -28,13 +29,7 @@ export const phoneModelSchema = z
   .trim()
   .max(32)
   // Accept the names phones and price lists use: "Cisco 8845", "CP-8845-K9", "CP-7965G".
-  .transform((v) =>
-    v
-      .toUpperCase()
-      .replace(/^(CISCO\s+|CP-)/, "")
-      .replace(/-K9$/, "")
-      .replace(/^(79\d\d)GE?$/, "$1"),
-  )
+  .transform(canonicalModelName)
   .pipe(z.enum(phoneModelNames, { message: `must be one of ${phoneModelNames.join(", ")}` }));
 
 const ipSchema = optionalText(45).refine(
@@ -72,6 +67,7 @@ export const phoneSchema = z
     currentProfileName: z.string().nullable(),
     kems: z.array(phoneKemSchema),
     lines: z.array(phoneLineSchema),
+    firmwareLoad: z.string().nullable().meta({ description: "this phone's loadInformation; null = its model's" }),
     createdAt: isoTimestampSchema,
     updatedAt: isoTimestampSchema,
   })
@@ -91,6 +87,7 @@ const phoneFields = {
     .nullish()
     .transform((v) => v ?? null),
   lines: z.array(phoneLineSchema).max(200).optional(),
+  firmwareLoad: firmwareLoadSchema.nullish().or(z.literal("").transform(() => null)),
 };
 
 export const createPhoneSchema = z.object(phoneFields);
@@ -106,6 +103,7 @@ export const updatePhoneSchema = z
     label: optionalText(128),
     userId: z.uuid().nullable(),
     lines: z.array(phoneLineSchema).max(200),
+    firmwareLoad: firmwareLoadSchema.nullable().or(z.literal("").transform(() => null)),
   })
   .partial()
   .refine((v) => Object.keys(v).length > 0, { message: "nothing to update" });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { isoTimestampSchema, listQuerySchema, listResponseSchema, optionalText } from "./common.js";
+import { loadSourceSchema } from "./firmware.js";
 import { phoneModelSchema, softwareTypeSchema } from "./phones.js";
 
 /** Upper bound for a template (real SEP files are a few kB); fits a MySQL TEXT column even in 4-byte UTF-8. */
@@ -61,6 +62,38 @@ export const renderQuerySchema = z.object({
     .transform((v) => v === "true" || v === "1")
     .meta({ description: "include SIP passwords in clear; masked by default" }),
 });
+
+export const renderWarningSchema = z.object({
+  code: z.enum([
+    "no_line",
+    "secondary_lines_unregistered",
+    "no_line_mode",
+    "udp_transport",
+    "no_load_information",
+    "dial_template_not_provided",
+  ]),
+  message: z.string(),
+});
+export type RenderWarning = z.infer<typeof renderWarningSchema>;
+
+/** GET /profiles/:id/render/report?phoneId=: what the preview file means for that phone. */
+export const renderReportSchema = z
+  .object({
+    fileName: z.string().meta({ example: "SEP0C1167884501.cnf.xml" }),
+    loadInformation: z.object({
+      load: z.string().nullable(),
+      source: loadSourceSchema,
+      model: z.string(),
+      description: z.string().meta({ example: "from model 8845" }),
+    }),
+    linesFrom: z.enum(["phone", "profile_owner", "phone_owner", "none"]).meta({
+      description: "the phone's button links, else the profile owner's extensions, else the phone owner's",
+    }),
+    lines: z.array(z.object({ button: z.number().int(), number: z.string(), registers: z.boolean() })),
+    warnings: z.array(renderWarningSchema),
+  })
+  .meta({ id: "RenderReport" });
+export type RenderReport = z.infer<typeof renderReportSchema>;
 
 export const builtinTemplateSchema = z.object({
   softwareType: softwareTypeSchema,

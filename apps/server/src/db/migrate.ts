@@ -5,6 +5,8 @@ import * as m0004 from "./migrations/0004-deployments.js";
 import * as m0003 from "./migrations/0003-asterisk.js";
 import * as m0005 from "./migrations/0005-directory.js";
 import * as m0006 from "./migrations/0006-followups.js";
+import * as m0007 from "./migrations/0007-runtime.js";
+import * as m0009 from "./migrations/0009-cisco-fidelity.js";
 import * as m0011 from "./migrations/0011-boundaries.js";
 
 /** Migrations live in code, keyed in order, so tsx and bundled runs behave the same. */
@@ -15,6 +17,8 @@ const migrations: Record<string, Migration> = {
   "0003_asterisk": m0003,
   "0005_directory": m0005,
   "0006_followups": m0006,
+  "0007_runtime": m0007,
+  "0009_cisco_fidelity": m0009,
   "0011_boundaries": m0011,
 };
 

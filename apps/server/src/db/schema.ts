@@ -77,6 +77,7 @@ export interface ExtensionsTable {
   ha1_sha256: string;
   voicemail: string | null;
   codecs: string | null;
+  /** No longer written: chan_sip protocols and the PJSIP transport section live in `options.transport` (0009). */
   transport: string | null;
   options: string | null;
   created_at: string;
@@ -95,6 +96,8 @@ export interface PhonesTable {
   label: string | null;
   user_id: string | null;
   current_profile_id: string | null;
+  /** This phone's `loadInformation`; null = its model's (0009). */
+  firmware_load: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -143,8 +146,6 @@ export interface DeploymentBatchesTable {
   finished_at: string | null;
   /** running | finished | failed (0006). */
   status: Generated<string>;
-  /** Refreshed by the server running the batch; a stale one means that server stopped (0006). */
-  heartbeat_at: string | null;
   detail: string | null;
 }
 
@@ -181,8 +182,11 @@ export interface AsteriskChangesTable {
   status: string;
   attempts: number;
   last_error: string | null;
-  claimed_by: string | null;
-  claimed_until: string | null;
+  /** The server applying it, and until when (0007: a lease, see jobs/lease-table.ts). */
+  lease_owner: string | null;
+  lease_until: string | null;
+  /** A failed change is retried no sooner than this (0007). */
+  run_after?: string | null;
   created_at: string;
   applied_at: string | null;
 }
@@ -196,6 +200,32 @@ export interface BackgroundFailuresTable {
   subject: string;
   error: string;
   created_at: string;
+}
+
+/** Work that must outlive the server that started it: deploys, mail, SMS (0007). */
+export interface JobsTable {
+  id: string;
+  kind: string;
+  subject: string | null;
+  /** JSON. */
+  payload: string;
+  /** pending (waiting, or leased while it runs) | succeeded | failed. */
+  status: string;
+  attempts: number;
+  max_attempts: number;
+  run_after: string;
+  lease_owner: string | null;
+  lease_until: string | null;
+  last_error: string | null;
+  created_at: string;
+  finished_at: string | null;
+}
+
+/** One throttle key's window and the attempts counted in it (0007). */
+export interface ThrottleCountersTable {
+  key: string;
+  hits: number;
+  window_end: string;
 }
 
 export interface Database {
@@ -220,6 +250,9 @@ export interface Database {
   phone_services: PhoneServicesTable;
   phone_service_assignments: PhoneServiceAssignmentsTable;
   phone_login_attempts: PhoneLoginAttemptsTable;
+  jobs: JobsTable;
+  throttle_counters: ThrottleCountersTable;
+  firmware_loads: FirmwareLoadsTable;
 }
 
 /** A directory entry: corporate when owner_user_id is null, else personal to that user (0005). */
@@ -248,9 +281,19 @@ export interface ContactNumbersTable {
   rank: number;
   display: string;
   dial: string;
+  /** Keypad search (0009): `dial` without `+` (or "00"), and an international number's national part. */
+  digits: string | null;
+  national: string | null;
   owner_user_id: string | null;
   first_name_key: string;
   last_name_key: string;
+}
+
+/** The `loadInformation` each model's phones get (0009). */
+export interface FirmwareLoadsTable {
+  model: string;
+  load_name: string;
+  updated_at: string;
 }
 
 export interface PhoneServicesTable {

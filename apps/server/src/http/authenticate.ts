@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { Unauthenticated } from "../errors.js";
-import type { AuthService, Principal } from "../modules/auth/auth.service.js";
+import { Forbidden, Unauthenticated } from "../errors.js";
+import type { Principal, PrincipalKind, PrincipalOf } from "./principals.js";
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -15,16 +15,42 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return scheme?.toLowerCase() === "bearer" && token ? token.trim() : undefined;
 }
 
-/** onRequest hook for console routes: a live superadmin session, or 401/403. */
-export function requireConsoleUser(auth: AuthService) {
-  return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    const token = bearerToken(request);
-    if (!token) throw new Unauthenticated();
-    request.principal = await auth.authenticate(token);
-  };
+/**
+ * How each kind of principal is recognised: null when the request does not carry that kind's credentials,
+ * a principal when they are valid, a thrown 401/403 when they are present but not good enough.
+ */
+export type PrincipalResolvers = { [K in PrincipalKind]?: (request: FastifyRequest) => Promise<PrincipalOf<K> | null> };
+
+export type RequirePrincipal = (
+  ...kinds: PrincipalKind[]
+) => (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+
+/**
+ * `requirePrincipal("admin_session", "api_key")`: an onRequest hook that lets the request through when it
+ * carries one of these kinds of principal (set on `request.principal`), else 401.
+ */
+export function createRequirePrincipal(resolvers: PrincipalResolvers): RequirePrincipal {
+  return (...kinds) =>
+    async (request) => {
+      for (const kind of kinds) {
+        const resolve = resolvers[kind] as ((r: FastifyRequest) => Promise<Principal | null>) | undefined;
+        const principal = resolve ? await resolve(request) : null;
+        if (principal) {
+          request.principal = principal;
+          return;
+        }
+      }
+      throw new Unauthenticated();
+    };
 }
 
-export function principalOf(request: FastifyRequest): Principal {
-  if (!request.principal) throw new Unauthenticated();
-  return request.principal;
+/** The request's principal, of one of `kinds` (default: any); 401 without one, 403 for another kind. */
+export function principalOf<K extends PrincipalKind = PrincipalKind>(
+  request: FastifyRequest,
+  ...kinds: K[]
+): PrincipalOf<K> {
+  const p = request.principal;
+  if (!p) throw new Unauthenticated();
+  if (kinds.length > 0 && !kinds.includes(p.kind as K)) throw new Forbidden(`not allowed for a ${p.kind} principal`);
+  return p as PrincipalOf<K>;
 }

@@ -250,12 +250,13 @@ describe("fuzzing the phone-facing /cisco/* routes", () => {
     const routes: string[] = [];
     const stack: string[] = [];
     for (const line of tree) {
-      const m = /^([│ ├└─]*?)(\/\S*) \(([^)]+)\)/.exec(line) ?? /^([│ ├└─]*?)(\/\S*)$/.exec(line);
+      // Segments are printed relative to their parent ("/" then "cisco/" when the console is served).
+      const m = /^([│ ├└─]*?)([^\s│├└─]\S*)(?: \(([^)]+)\))?$/.exec(line);
       if (!m) continue;
       const depth = Math.floor(m[1]!.length / 4);
       stack.length = depth;
       stack[depth] = m[2]!;
-      const full = stack.join("").replace(/\/+/g, "/");
+      const full = `/${stack.join("")}`.replace(/\/+/g, "/");
       if (m[3]?.includes("GET") && full.startsWith("/cisco/")) routes.push(full);
     }
     expect(routes.length).toBeGreaterThanOrEqual(6);

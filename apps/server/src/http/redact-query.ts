@@ -32,7 +32,7 @@ export const requestLogSerializers = {
       method: request.method,
       url: redactQuery(request.url),
       host: request.host,
-      remoteAddress: request.ip,
+      remoteAddress: request.clientIp || request.ip,
       remotePort: request.socket?.remotePort,
     };
   },

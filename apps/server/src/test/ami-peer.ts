@@ -33,6 +33,8 @@ export async function startAmiPeer(options: { username?: string; secret?: string
   let server: net.Server | null = null;
   let port = 0;
   let logins = 0;
+  /** stallCommands: `Command` actions (reloads) get no answer at all (an Asterisk hung mid-reload). */
+  const behaviour = { stallCommands: false };
 
   function reply(socket: net.Socket, lines: Array<[string, string | number]>) {
     if (!socket.destroyed) socket.write(lines.map(([k, v]) => `${k}: ${v}\r\n`).join("") + "\r\n");
@@ -84,6 +86,7 @@ export async function startAmiPeer(options: { username?: string; secret?: string
         reply(socket, [["Response", "Goodbye"], ...idLine, ["Message", "Thanks for all the fish."]]);
         return void socket.end();
       case "command":
+        if (behaviour.stallCommands) return;
         return reply(socket, [
           ["Response", "Success"],
           ...idLine,
@@ -210,6 +213,7 @@ export async function startAmiPeer(options: { username?: string; secret?: string
     contacts,
     /** Set `peer.chanSip.sipPeers = [...]` to have chan_sip loaded. */
     chanSip,
+    behaviour,
     get logins() {
       return logins;
     },

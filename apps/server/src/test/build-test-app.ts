@@ -27,9 +27,11 @@ export async function buildTestApp(
     clock?: Clock;
     /** A migrated database to use instead of a fresh one (closed with the app). */
     db?: Db;
+    /** A database shared with server processes the test starts (see test/server-process.ts). */
+    sharedDatabase?: boolean;
   } = {},
-): Promise<TestApp> {
-  const db = options.db ?? (await createTestDatabase());
+): Promise<TestApp & { databaseUrl: string }> {
+  const db = options.db ?? (await createTestDatabase({ shared: options.sharedDatabase }));
   const config = loadConfig(
     {
       JWT_SECRET: "test-secret-test-secret-test-secret-0123456789",
@@ -50,6 +52,7 @@ export async function buildTestApp(
     app,
     deps,
     db,
+    databaseUrl: "url" in db && typeof db.url === "string" ? db.url : "",
     async adminHeaders() {
       if (cached) return cached;
       const res = await app.inject({ method: "POST", url: "/api/v1/auth/login", payload: ADMIN });

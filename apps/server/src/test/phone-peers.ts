@@ -23,7 +23,8 @@ const quietLog = {
   },
 };
 
-export type FtpFault = "none" | "refuse-upload" | "drop-upload";
+/** stall-upload: the upload's data connection takes the bytes and never completes (a deploy stuck mid-upload). */
+export type FtpFault = "none" | "refuse-upload" | "drop-upload" | "stall-upload";
 
 export interface TestFtpServer {
   port: number;
@@ -63,6 +64,7 @@ export async function startFtpServer(): Promise<TestFtpServer> {
     override write(fileName: string, options?: { append?: boolean; start?: unknown }) {
       state.stores++;
       if (state.fault === "refuse-upload") throw new Error("Permission denied");
+      if (state.fault === "stall-upload") return new Writable({ write() {}, final() {} });
       if (state.fault === "drop-upload") {
         // The server goes away mid-transfer: half a file is on disk, then the control connection is cut.
         writeFileSync(path.join(root, fileName.startsWith("/") ? fileName : `/tftp/${fileName}`), "<device><half");

@@ -1,6 +1,7 @@
 import {
   IconAddressBook,
   IconApps,
+  IconCpu,
   IconDeviceLandlinePhone,
   IconFileSettings,
   IconGauge,
@@ -70,6 +71,12 @@ export const tabs: readonly ConsoleTab[] = [
     label: "Services",
     icon: IconApps,
     page: lazyPage(() => import("../features/services/services-page"), "ServicesPage"),
+  },
+  {
+    path: "/firmware",
+    label: "Firmware",
+    icon: IconCpu,
+    page: lazyPage(() => import("../features/firmware/firmware-page"), "FirmwarePage"),
   },
 ];
 

@@ -2,7 +2,14 @@ import { Alert, Button, Group } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconAlertCircle, IconCheck } from "@tabler/icons-react";
 import { useState } from "react";
-import type { FieldValues, Path, UseFormSetError } from "react-hook-form";
+import {
+  useForm,
+  type DefaultValues,
+  type FieldValues,
+  type Path,
+  type Resolver,
+  type UseFormSetError,
+} from "react-hook-form";
 import { applyServerErrors } from "../lib/form-errors";
 
 /**
@@ -22,6 +29,22 @@ export function useServerErrors<T extends FieldValues>(setError: UseFormSetError
       }
     };
   return { alert, guard };
+}
+
+/**
+ * A create-or-edit dialog's form: the contract resolver for the case at hand, the defaults, and `handleSave`
+ * running `save` with the parsed body, server errors going to their fields or to `alert`.
+ */
+export function useSaveForm<V extends FieldValues, B>(options: {
+  resolver: Resolver<V, unknown, B>;
+  defaultValues: DefaultValues<V>;
+  fields: readonly Path<V>[];
+  save: (body: B) => Promise<void>;
+}) {
+  const form = useForm<V, unknown, B>({ resolver: options.resolver, defaultValues: options.defaultValues });
+  const { alert, guard } = useServerErrors(form.setError, options.fields);
+  const handleSave = form.handleSubmit(guard(options.save));
+  return { form, alert, handleSave };
 }
 
 /** The alert at the top of a form dialog for what the server said that belongs to no field. */

@@ -80,28 +80,33 @@ export function renderPjsipConf(lines: AsteriskLine[]): string {
 
 /** chan_sip peers (`type=friend`, `host=dynamic`), with the MD5 digest rather than the secret. */
 export function renderSipConf(lines: AsteriskLine[]): string {
-  return render(
-    lines
-      .filter((x) => x.technology === "SIP")
-      .map((l) => ({
-        name: l.number,
-        lines: [
-          ["type", "friend"],
-          ["host", "dynamic"],
-          ["defaultuser", l.number],
-          ["md5secret", l.ha1Md5],
-          ["context", l.context],
-          ["disallow", "all"],
-          ["allow", allowOf(l)],
-          ["transport", l.transport],
-          ["nat", l.sip!.nat],
-          ["dtmfmode", l.sip!.dtmfMode],
-          ["directmedia", yesNo(l.sip!.directMedia)],
-          ["callerid", callerId(l, 80)],
-          ["mailbox", l.voicemail],
-        ],
-      })),
+  const sip = lines.filter((x) => x.technology === "SIP");
+  // chan_sip challenges with sip.conf's own `[general] realm` (default "asterisk"), and md5secret is
+  // MD5(user:realm:secret): the two must agree or every REGISTER fails.
+  const realmNote = sip.length
+    ? `; md5secret below is MD5(user:${sip[0]!.realm}:secret): sip.conf [general] needs realm=${sip[0]!.realm}\n`
+    : "";
+  const out = render(
+    sip.map((l) => ({
+      name: l.number,
+      lines: [
+        ["type", "friend"],
+        ["host", "dynamic"],
+        ["defaultuser", l.number],
+        ["md5secret", l.ha1Md5],
+        ["context", l.context],
+        ["disallow", "all"],
+        ["allow", allowOf(l)],
+        ["transport", l.transport],
+        ["nat", l.sip!.nat],
+        ["dtmfmode", l.sip!.dtmfMode],
+        ["directmedia", yesNo(l.sip!.directMedia)],
+        ["callerid", callerId(l, 80)],
+        ["mailbox", l.voicemail],
+      ],
+    })),
   );
+  return out.replace(HEADER, HEADER + realmNote);
 }
 
 /** chan_sccp lines, then one device per SCCP phone: add-ons, then its line buttons in key order. */

@@ -117,28 +117,11 @@ export function createAuthRepository(
       await q.execute();
     },
 
+    /** The login history (the throttle counts attempts apart, in throttle_counters). */
     async recordLoginAttempt(a: { usernameKey: string; ip: string; succeeded: boolean; at: string }): Promise<void> {
       await db
         .insertInto("login_attempts")
         .values({ id: newId(), username_key: a.usernameKey, ip: a.ip, succeeded: a.succeeded ? 1 : 0, at: a.at })
-        .execute();
-    },
-
-    /** Failures since `since`, oldest first (their times drive Retry-After). */
-    async recentFailures(by: { usernameKey: string } | { ip: string }, since: string): Promise<string[]> {
-      let q = db.selectFrom("login_attempts").select("at").where("succeeded", "=", 0).where("at", ">", since);
-      q = "ip" in by ? q.where("ip", "=", by.ip) : q.where("username_key", "=", by.usernameKey);
-      const rows = await q.orderBy("at", "asc").execute();
-      return rows.map((r) => r.at);
-    },
-
-    /** A successful login clears the account's failure streak (from that IP). */
-    async clearFailures(usernameKey: string, ip: string): Promise<void> {
-      await db
-        .deleteFrom("login_attempts")
-        .where("username_key", "=", usernameKey)
-        .where("ip", "=", ip)
-        .where("succeeded", "=", 0)
         .execute();
     },
 

@@ -10,12 +10,13 @@ import {
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
-import { bearerToken, principalOf, requireConsoleUser } from "../../http/authenticate.js";
+import { bearerToken, principalOf, type RequirePrincipal } from "../../http/authenticate.js";
+import { clientIp } from "../../http/client-ip.js";
 import type { AuthService } from "./auth.service.js";
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 429: errorBodySchema };
 
-export function authRoutes(auth: AuthService) {
+export function authRoutes(auth: AuthService, requirePrincipal: RequirePrincipal) {
   return async (app: FastifyInstance) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
 
@@ -31,7 +32,7 @@ export function authRoutes(auth: AuthService) {
       },
       async (request) =>
         auth.login(request.body.username, request.body.password, {
-          ip: request.ip,
+          ip: clientIp(request),
           userAgent: request.headers["user-agent"] ?? null,
         }),
     );
@@ -70,10 +71,10 @@ export function authRoutes(auth: AuthService) {
     r.get(
       "/auth/me",
       {
-        onRequest: requireConsoleUser(auth),
+        onRequest: requirePrincipal("admin_session"),
         schema: { tags: ["auth"], summary: "The logged-in user", response: { 200: userSchema, ...errors } },
       },
-      async (request) => principalOf(request).user,
+      async (request) => principalOf(request, "admin_session").user,
     );
   };
 }

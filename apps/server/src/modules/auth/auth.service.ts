@@ -1,4 +1,5 @@
-import { SUPERADMIN_LEVEL, type LoginResponse, type User } from "@cisisk/contract";
+import { SUPERADMIN_LEVEL, type LoginResponse } from "@cisisk/contract";
+import type { AdminSession } from "../../http/principals.js";
 import { Forbidden, InvalidCredentials, RateLimited, Unauthenticated } from "../../errors.js";
 import { newOpaqueToken, sha256Hex } from "../../lib/ids.js";
 import { addSeconds, iso, type Clock } from "../../lib/time.js";
@@ -6,11 +7,13 @@ import type { UsersService } from "../users/users.service.js";
 import type { AccessTokens } from "./access-tokens.js";
 import type { AuthRepository } from "./auth.repository.js";
 import { verifyPassword } from "./passwords.js";
+import { throttleKey, type Throttle } from "../../throttle/throttle.js";
 
 export interface AuthServiceDeps {
   repo: AuthRepository;
   users: UsersService;
   accessTokens: AccessTokens;
+  throttle: Throttle;
   clock: Clock;
   settings: {
     refreshTokenTtlDays: number;
@@ -25,32 +28,29 @@ export interface ClientInfo {
   userAgent: string | null;
 }
 
-export interface Principal {
-  user: User;
-  sessionId: string;
-}
-
 export function createAuthService(deps: AuthServiceDeps) {
-  const { repo, users, accessTokens, clock, settings } = deps;
+  const { repo, users, accessTokens, clock, settings, throttle } = deps;
   const refreshTtlSeconds = settings.refreshTokenTtlDays * 86_400;
 
-  /** 429 before the password is even checked, per account and per source address. */
-  async function assertNotThrottled(usernameKey: string, ip: string, now: Date): Promise<void> {
-    const since = iso(addSeconds(now, -settings.loginWindowSeconds));
-    const [byAccount, byIp] = await Promise.all([
-      repo.recentFailures({ usernameKey }, since),
-      repo.recentFailures({ ip }, since),
+  /**
+   * 429 before the password is even checked, per account and per source address; each attempt takes its
+   * slot atomically, so parallel guesses cannot all slip under the limit.
+   */
+  async function countAttempt(usernameKey: string, ip: string) {
+    const verdict = await throttle.attempt([
+      {
+        key: throttleKey("login", "account", usernameKey),
+        limit: settings.loginMaxFailuresPerAccount,
+        windowSeconds: settings.loginWindowSeconds,
+      },
+      {
+        key: throttleKey("login", "ip", ip),
+        limit: settings.loginMaxFailuresPerIp,
+        windowSeconds: settings.loginWindowSeconds,
+      },
     ]);
-    const blockedBy =
-      byAccount.length >= settings.loginMaxFailuresPerAccount
-        ? byAccount[byAccount.length - settings.loginMaxFailuresPerAccount]
-        : byIp.length >= settings.loginMaxFailuresPerIp
-          ? byIp[byIp.length - settings.loginMaxFailuresPerIp]
-          : undefined;
-    if (blockedBy) {
-      const freeAt = addSeconds(new Date(blockedBy), settings.loginWindowSeconds);
-      throw new RateLimited(Math.max(1, Math.ceil((freeAt.getTime() - now.getTime()) / 1000)));
-    }
+    if (!verdict.ok) throw new RateLimited(verdict.retryAfterSeconds);
+    return verdict;
   }
 
   async function issueTokens(userId: string, sessionId: string, refreshToken: string) {
@@ -66,7 +66,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     async login(username: string, password: string, client: ClientInfo): Promise<LoginResponse> {
       const now = clock();
       const usernameKey = username.toLowerCase();
-      await assertNotThrottled(usernameKey, client.ip, now);
+      const attempt = await countAttempt(usernameKey, client.ip);
 
       const found = await users.findCredentialsByUsername(username);
       // Usernames are case-sensitive for login (as on the PBX), though unique case-insensitively.
@@ -74,10 +74,11 @@ export function createAuthService(deps: AuthServiceDeps) {
       const passwordOk = await verifyPassword(sameSpelling ? found?.passwordHash : null, password);
       await repo.recordLoginAttempt({ usernameKey, ip: client.ip, succeeded: passwordOk, at: iso(now) });
       if (!found || !passwordOk || !found.user.activated) throw new InvalidCredentials();
+      // The right password is not a failure, and forgives the account's earlier ones.
+      await attempt.succeeded({ reset: [throttleKey("login", "account", usernameKey)] });
       // The password was right: only now may we say the account has no console access.
       if (found.user.level !== SUPERADMIN_LEVEL) throw new Forbidden("only superadmins (level 0) may use the console");
 
-      await repo.clearFailures(usernameKey, client.ip);
       // Attempts only matter inside the throttle window; keep the table small.
       await repo.pruneLoginAttempts(iso(addSeconds(now, -Math.max(86_400, settings.loginWindowSeconds))));
       const refreshToken = newOpaqueToken();
@@ -129,7 +130,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       return issueTokens(user.id, session.id, next);
     },
 
-    async logout(principal: Principal | null, refreshToken: string | undefined): Promise<void> {
+    async logout(principal: AdminSession | null, refreshToken: string | undefined): Promise<void> {
       const now = iso(clock());
       if (principal) await repo.revokeSession(principal.sessionId, now, "logout");
       if (refreshToken) {
@@ -139,7 +140,7 @@ export function createAuthService(deps: AuthServiceDeps) {
     },
 
     /** Resolves a bearer token to a live session of an active superadmin, or fails with 401. */
-    async authenticate(accessToken: string): Promise<Principal> {
+    async authenticate(accessToken: string): Promise<AdminSession> {
       const claims = await accessTokens.verify(accessToken);
       if (!claims) throw new Unauthenticated("invalid or expired access token");
       const session = await repo.findSession(claims.sessionId);
@@ -148,7 +149,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       const user = await users.get(claims.userId).catch(() => undefined);
       if (!user || !user.activated) throw new Unauthenticated("session has ended");
       if (user.level !== SUPERADMIN_LEVEL) throw new Forbidden("only superadmins (level 0) may use the console");
-      return { user, sessionId: session.id };
+      return { kind: "admin_session", user, sessionId: session.id };
     },
 
     endSessionsOf: (userId: string, reason: string) => repo.revokeUserSessions(userId, iso(clock()), reason),

@@ -28,7 +28,8 @@ beforeAll(async () => {
         directory: "/tftp",
         backup_directory: "/backups",
       },
-      restart: { sip_port: sip.port, timeout_ms: 1500, concurrency: 1, bulk_stale_after_seconds: STALE_S },
+      restart: { sip_port: sip.port, timeout_ms: 1500, concurrency: 1 },
+      jobs: { lease_seconds: STALE_S },
       phone_services: { base_url: "http://127.0.0.1:3000" },
     },
   });
@@ -56,8 +57,26 @@ async function leftBehind(heartbeatAgoMs: number) {
       created_at: created,
       finished_at: null,
       status: "running",
-      heartbeat_at: ago(heartbeatAgoMs),
       detail: null,
+    })
+    .execute();
+  // The batch's job, held by a server that sent its last heartbeat `heartbeatAgoMs` ago.
+  await t.db.kysely
+    .insertInto("jobs")
+    .values({
+      id: newId(),
+      kind: "deploy_batch",
+      subject: batchId,
+      payload: "{}",
+      status: "pending",
+      attempts: 1,
+      max_attempts: 1,
+      run_after: created,
+      lease_owner: newId(),
+      lease_until: new Date(Date.now() - heartbeatAgoMs + STALE_S * 1000).toISOString(),
+      last_error: null,
+      created_at: created,
+      finished_at: null,
     })
     .execute();
   const row = (mac: string, status: string, currentStep: string | null, steps: unknown[] = []) => ({

@@ -38,7 +38,9 @@ export type DeploymentListQuery = ListQuery & {
   status?: string | undefined;
 };
 
-export function createDeploymentsRepository(db: Kysely<Pick<Database, "deployments" | "deployment_batches">>) {
+type DeploymentsDb = Kysely<Pick<Database, "deployments" | "deployment_batches">>;
+
+export function createDeploymentsRepository(db: DeploymentsDb) {
   const toRow = (s: DeploymentStart) => ({
     id: s.id,
     kind: s.kind,
@@ -167,7 +169,6 @@ export function createDeploymentsRepository(db: Kysely<Pick<Database, "deploymen
           created_at: b.createdAt,
           finished_at: null,
           status: "running",
-          heartbeat_at: b.createdAt,
           detail: null,
         })
         .execute();
@@ -177,21 +178,10 @@ export function createDeploymentsRepository(db: Kysely<Pick<Database, "deploymen
     async finishBatch(id: string, at: string): Promise<void> {
       await db
         .updateTable("deployment_batches")
-        .set({ finished_at: at, status: "finished", heartbeat_at: at })
+        .set({ finished_at: at, status: "finished" })
         .where("id", "=", id)
         .where("status", "=", "running")
         .execute();
-    },
-
-    /** The running server's sign of life; false when the batch is no longer running (failed as abandoned). */
-    async heartbeat(id: string, at: string): Promise<boolean> {
-      const r = await db
-        .updateTable("deployment_batches")
-        .set({ heartbeat_at: at })
-        .where("id", "=", id)
-        .where("status", "=", "running")
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows) > 0;
     },
 
     /** A bulk row starts: false when it is no longer pending (its batch was failed as abandoned). */
@@ -216,65 +206,52 @@ export function createDeploymentsRepository(db: Kysely<Pick<Database, "deploymen
     },
 
     /**
-     * Fails the running batches whose heartbeat is older than `cutoff` (their server stopped), and their
-     * unfinished deployments at the step each was in. Safe when several servers sweep at once: each batch
-     * is claimed by one conditional update.
+     * Fails a running batch whose server stopped, and its unfinished deployments at the step each was in.
+     * Safe when several servers sweep at once: the batch changes in one conditional update.
      */
-    async failAbandoned(
-      cutoff: string,
-      at: string,
-      detail: string,
-      stepDetail: (step: string | null) => string,
-    ): Promise<number> {
-      const stale = await db
-        .selectFrom("deployment_batches")
-        .select("id")
+    async failBatch(id: string, at: string, detail: string, stepDetail: (step: string | null) => string) {
+      return inTransaction(db, async (trx) => {
+        const r = await trx
+          .updateTable("deployment_batches")
+          .set({ status: "failed", finished_at: at, detail })
+          .where("id", "=", id)
+          .where("status", "=", "running")
+          .executeTakeFirst();
+        if (Number(r.numUpdatedRows) === 0) return false;
+        await trx
+          .updateTable("deployments")
+          .set({ status: "failed", failed_step: null, detail: stepDetail(null).slice(0, 1000), finished_at: at })
+          .where("batch_id", "=", id)
+          .where("status", "=", "pending")
+          .execute();
+        const steps = await trx
+          .selectFrom("deployments")
+          .select("current_step")
+          .distinct()
+          .where("batch_id", "=", id)
+          .where("status", "=", "running")
+          .execute();
+        for (const { current_step: step } of steps)
+          await failRunning(trx, at, step ?? null, stepDetail)
+            .where("batch_id", "=", id)
+            .execute();
+        return true;
+      });
+    },
+
+    /** Fails one running deployment whose server stopped, at the step it was in. */
+    async failRunning(id: string, at: string, stepDetail: (step: string | null) => string): Promise<boolean> {
+      const row = await db
+        .selectFrom("deployments")
+        .select("current_step")
+        .where("id", "=", id)
         .where("status", "=", "running")
-        .where("heartbeat_at", "<", cutoff)
-        .execute();
-      let failed = 0;
-      for (const { id } of stale) {
-        const won = await inTransaction(db, async (trx) => {
-          const r = await trx
-            .updateTable("deployment_batches")
-            .set({ status: "failed", finished_at: at, detail })
-            .where("id", "=", id)
-            .where("status", "=", "running")
-            .where("heartbeat_at", "<", cutoff)
-            .executeTakeFirst();
-          if (Number(r.numUpdatedRows) === 0) return false;
-          await trx
-            .updateTable("deployments")
-            .set({ status: "failed", failed_step: null, detail: stepDetail(null).slice(0, 1000), finished_at: at })
-            .where("batch_id", "=", id)
-            .where("status", "=", "pending")
-            .execute();
-          const steps = await trx
-            .selectFrom("deployments")
-            .select("current_step")
-            .distinct()
-            .where("batch_id", "=", id)
-            .where("status", "=", "running")
-            .execute();
-          for (const { current_step: step } of steps)
-            await trx
-              .updateTable("deployments")
-              .set({
-                status: "failed",
-                failed_step: step ?? null,
-                detail: stepDetail(step ?? null).slice(0, 1000),
-                finished_at: at,
-                current_step: null,
-              })
-              .where("batch_id", "=", id)
-              .where("status", "=", "running")
-              .where((eb) => (step ? eb("current_step", "=", step) : eb("current_step", "is", null)))
-              .execute();
-          return true;
-        });
-        if (won) failed++;
-      }
-      return failed;
+        .executeTakeFirst();
+      if (!row) return false;
+      const r = await failRunning(db, at, row.current_step ?? null, stepDetail)
+        .where("id", "=", id)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
     },
 
     async batch(id: string, withResults: boolean): Promise<DeploymentBatch | undefined> {
@@ -315,6 +292,21 @@ export function createDeploymentsRepository(db: Kysely<Pick<Database, "deploymen
   };
 }
 export type DeploymentsRepository = ReturnType<typeof createDeploymentsRepository>;
+
+/** The update that fails running deployments that were in `step` (callers add which rows). */
+function failRunning(db: DeploymentsDb, at: string, step: string | null, stepDetail: (step: string | null) => string) {
+  return db
+    .updateTable("deployments")
+    .set({
+      status: "failed",
+      failed_step: step,
+      detail: stepDetail(step).slice(0, 1000),
+      finished_at: at,
+      current_step: null,
+    })
+    .where("status", "=", "running")
+    .where((eb) => (step ? eb("current_step", "=", step) : eb("current_step", "is", null)));
+}
 
 function toDeployment(r: Selectable<DeploymentsTable>): Deployment {
   return {

@@ -12,6 +12,7 @@ import { Conflict, NotFound, UpstreamFailed, ValidationFailed } from "../../erro
 import { newId } from "../../lib/ids.js";
 import { iso, type Clock } from "../../lib/time.js";
 import type { ReportFailure } from "../health/failures.js";
+import type { HeldJob, Jobs } from "../../jobs/jobs.service.js";
 import type { PhoneSessionsService } from "../phone-sessions/phone-sessions.service.js";
 import type { PhonesService } from "../phones/phones.service.js";
 import type { ProfilesService } from "../profiles/profiles.service.js";
@@ -23,11 +24,8 @@ export interface DeploySettings {
   keepBackups: number;
   /** Phones deployed at once in a bulk deploy. */
   concurrency: number;
-  /**
-   * A running bulk deploy whose heartbeat is older than this is failed as abandoned (its server stopped).
-   * The running server refreshes the heartbeat every quarter of it. Default 60 s.
-   */
-  staleAfterMs?: number;
+  /** The job lease (for the message of an abandoned deploy: how long its server was silent). */
+  leaseMs: number;
 }
 
 export interface DeploymentsServiceDeps {
@@ -39,6 +37,8 @@ export interface DeploymentsServiceDeps {
   /** One driver per phone vendor: the phone's file name and its restart. */
   vendors: VendorDrivers;
   settings: DeploySettings;
+  /** Deploys are jobs this server holds while it runs them; the sweep fails those whose server died. */
+  jobs: Pick<Jobs, "hold" | "sweep" | "register">;
   clock: Clock;
   /** Records the FTP server's health for the dashboard (component `ftp`). */
   recordFtp: (ok: boolean, error: string | null) => Promise<void>;
@@ -46,35 +46,48 @@ export interface DeploymentsServiceDeps {
   reportFailure: ReportFailure;
 }
 
+/** Job kinds: a single deploy (subject: the deployment) and a bulk deploy (subject: the batch). */
+export const DEPLOY_JOB = "deploy";
+export const BATCH_JOB = "deploy_batch";
+
 const ABANDONED = "abandoned: the server running it stopped";
 /** What an abandoned deployment left on the phones' file server, by the step it was in. */
-function abandonedDetail(step: string | null): string {
+function abandonedDetail(step: string | null, silentFor: string): string {
   if (step === "backup" || step === "upload")
     return (
-      `${ABANDONED} during ${step}. The backup step moves the live file to the backup folder before the new one is ` +
+      `${ABANDONED} (${silentFor}) during ${step}. The backup step moves the live file to the backup folder before the new one is ` +
       "renamed into place, so the phone's file server may hold no config for it now: check GET /phones/:id/config " +
       "and restore the previous one with POST /phones/:id/rollback, or deploy again"
     );
   if (step === "restart" || step === "clear_session")
-    return `${ABANDONED} during ${step}: the new config is on the file server, but the phone may not have been restarted`;
-  return `${ABANDONED} before this phone's deploy began: its config on the file server was not touched`;
+    return `${ABANDONED} (${silentFor}) during ${step}: the new config is on the file server, but the phone may not have been restarted`;
+  return `${ABANDONED} (${silentFor}) before this phone's deploy began: its config on the file server was not touched`;
 }
 
 export function createDeploymentsService(deps: DeploymentsServiceDeps) {
   const { repo, clock, settings } = deps;
-  const staleAfterMs = settings.staleAfterMs ?? 60_000;
-  const heartbeatMs = Math.max(100, Math.floor(staleAfterMs / 4));
+  const silentFor = `no heartbeat for ${Math.round(settings.leaseMs / 1000)} s`;
 
-  /** Fails the batches whose server stopped; every reader calls it, so no server has to be alive to notice. */
-  async function failAbandoned(): Promise<number> {
-    const now = clock();
-    return repo.failAbandoned(
-      iso(new Date(now.getTime() - staleAfterMs)),
-      iso(now),
-      `${ABANDONED}: no heartbeat for ${Math.round(staleAfterMs / 1000)} s. Phones not reached keep their previous config; see each phone's result`,
-      abandonedDetail,
-    );
-  }
+  // What the sweep does with a deploy whose server died holding it.
+  deps.jobs.register(DEPLOY_JOB, {
+    async onFailed(job) {
+      if (job.subject) await repo.failRunning(job.subject, iso(clock()), (step) => abandonedDetail(step, silentFor));
+    },
+  });
+  deps.jobs.register(BATCH_JOB, {
+    async onFailed(job) {
+      if (!job.subject) return;
+      await repo.failBatch(
+        job.subject,
+        iso(clock()),
+        `${ABANDONED}: ${silentFor}. Phones not reached keep their previous config; see each phone's result`,
+        (step) => abandonedDetail(step, silentFor),
+      );
+    },
+  });
+
+  /** Fails the deploys whose server stopped; every reader calls it, so no server loop has to be alive to notice. */
+  const failAbandoned = () => deps.jobs.sweep([DEPLOY_JOB, BATCH_JOB]);
 
   /** Bulk deploys record the step each phone enters (keyed by the pipeline's step list). */
   const onStepOf = new WeakMap<DeployStep[], (name: string, done: DeployStep[]) => Promise<void>>();
@@ -229,6 +242,7 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
   }
 
   async function runBatch(
+    held: HeldJob,
     batchId: string,
     profile: Profile,
     jobs: { phoneId: string; deploymentId: string }[],
@@ -236,23 +250,11 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
   ) {
     let next = 0;
     let uploads = 0;
-    // The heartbeat tells every server sharing the database that this one is alive and running the batch;
-    // it stops being written only when this process stops. A batch failed as abandoned meanwhile (this
-    // server stalled past the limit) takes no more phones.
+    // The held job's heartbeat tells every server sharing the database that this one is alive and running
+    // the batch. A batch failed as abandoned meanwhile (this server stalled past its lease) takes no more phones.
     let abandoned = false;
-    const beat = async () => {
-      if (!(await repo.heartbeat(batchId, iso(clock())))) abandoned = true;
-    };
-    const timer = setInterval(
-      () =>
-        void beat().catch((error: unknown) =>
-          deps.reportFailure({ source: "bulk_deploy", subject: `batch ${batchId} heartbeat`, error }),
-        ),
-      heartbeatMs,
-    );
-    timer.unref();
     const worker = async () => {
-      while (next < jobs.length && !abandoned) {
+      while (next < jobs.length && !abandoned && !held.lost) {
         const job = jobs[next++]!;
         const phone = phones.get(job.phoneId);
         const startedAt = iso(clock());
@@ -284,10 +286,12 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
     };
     try {
       await Promise.all(Array.from({ length: Math.min(settings.concurrency, jobs.length) }, worker));
-    } finally {
-      clearInterval(timer);
+      await repo.finishBatch(batchId, iso(clock()));
+      await held.finish({ ok: true });
+    } catch (error) {
+      await held.finish({ ok: false, error: (error as Error).message });
+      throw error;
     }
-    await repo.finishBatch(batchId, iso(clock()));
     if (uploads > 0) await deps.recordFtp(true, null);
   }
 
@@ -309,8 +313,20 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
         status: "running",
         startedAt: iso(clock()),
       });
-      const { steps, result } = await deployPrepared(profile, phone, xml, lines[0]?.number);
-      await repo.finish(id, { ...result, steps, finishedAt: iso(clock()) });
+      // Held as a job: if this server dies mid-deploy, the sweep fails the deployment at the step it was in.
+      const held = await deps.jobs.hold(DEPLOY_JOB, id);
+      let steps: DeployStep[];
+      try {
+        const done = await deployPrepared(profile, phone, xml, lines[0]?.number, (name, sofar) =>
+          repo.enterStep(id, name, sofar),
+        );
+        steps = done.steps;
+        await repo.finish(id, { ...done.result, steps, finishedAt: iso(clock()) });
+        await held.finish({ ok: true });
+      } catch (error) {
+        await held.finish({ ok: false, error: (error as Error).message });
+        throw error;
+      }
       if (steps.some((s) => s.name === "upload" && s.status === "succeeded")) await deps.recordFtp(true, null);
       return getOrThrow(id);
     },
@@ -351,7 +367,8 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
           startedAt: now,
         })),
       );
-      void runBatch(batchId, profile, jobs, byId).catch((error: unknown) =>
+      const held = await deps.jobs.hold(BATCH_JOB, batchId);
+      void runBatch(held, batchId, profile, jobs, byId).catch((error: unknown) =>
         deps.reportFailure({ source: "bulk_deploy", subject: `batch ${batchId}`, error }),
       );
       return (await repo.batch(batchId, true))!;

@@ -2,6 +2,7 @@ import type { Contact, ListQuery } from "@cisisk/contract";
 import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool } from "kysely";
 import { inTransaction } from "../../db/transaction.js";
 import type { Database } from "../../db/schema.js";
+import { keypadForms, keypadQuery } from "../../lib/keypad-number.js";
 import { escapeLike, likePattern, offsetOf, parseSort } from "../../lib/list-query.js";
 
 export const NUMBER_KINDS = ["work", "mobile", "home"] as const;
@@ -71,7 +72,15 @@ export function createDirectoryRepository(db: Kysely<Pick<Database, "contacts" |
       if (n)
         await trx
           .insertInto("contact_numbers")
-          .values({ contact_id: id, kind, rank: RANK[kind], display: n.display, dial: n.dial, ...keys })
+          .values({
+            contact_id: id,
+            kind,
+            rank: RANK[kind],
+            display: n.display,
+            dial: n.dial,
+            ...keypadForms(n.dial),
+            ...keys,
+          })
           .execute();
     }
   }
@@ -272,7 +281,14 @@ export function createDirectoryRepository(db: Kysely<Pick<Database, "contacts" |
         );
       if (s.last) base = base.where(startsWith("contact_numbers.last_name_key", s.last.toLowerCase()));
       if (s.first) base = base.where(startsWith("contact_numbers.first_name_key", s.first.toLowerCase()));
-      if (s.number) base = base.where(startsWith("contact_numbers.dial", s.number));
+      const keypad = s.number ? keypadQuery(s.number) : null;
+      if (keypad)
+        base = base.where((eb) =>
+          eb.or([
+            startsWith("contact_numbers.digits", keypad.digits),
+            ...keypad.national.map((n) => startsWith("contact_numbers.national", n)),
+          ]),
+        );
       // The order is the index's, so a page is a bounded walk of the index, not a sort of every match.
       const [rows, count] = await Promise.all([
         base

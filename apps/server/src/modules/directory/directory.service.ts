@@ -194,7 +194,7 @@ export function createDirectoryService(deps: DirectoryServiceDeps) {
       offset: number,
       limit: number,
     ): Promise<{ lines: DirectoryLine[]; total: number }> {
-      return repo.searchLines({ ...s, ...(s.number !== undefined && { number: dialNumber(s.number) }) }, offset, limit);
+      return repo.searchLines(s, offset, limit);
     },
 
     count: () => repo.count(null),

@@ -1,6 +1,7 @@
 import type { AsteriskFailure } from "@cisisk/contract";
 import type { Insertable, Kysely, Selectable } from "kysely";
 import type { AsteriskChangesTable, Database } from "../../db/schema.js";
+import { createLeaseTable } from "../../jobs/lease-table.js";
 
 export type AsteriskChangeRow = Selectable<AsteriskChangesTable>;
 export type NewAsteriskChange = Omit<Insertable<AsteriskChangesTable>, "id">;
@@ -11,67 +12,24 @@ export interface ChangeState {
   attempts: number;
 }
 
-/** The Asterisk outbox table: rows claimed by one server at a time, applied in id order. */
-export function createAsteriskChangesRepository(db: Kysely<Pick<Database, "asterisk_changes">>) {
-  const claimable = (now: string) =>
-    db
-      .selectFrom("asterisk_changes")
-      .selectAll()
-      .where("status", "=", "pending")
-      .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", now)]));
+/** The Asterisk outbox table: rows leased by one server at a time, applied in id order. */
+export function createAsteriskChangesRepository(db: Kysely<Pick<Database, "asterisk_changes">>, maxAttempts = 50) {
+  // Rows are leased like jobs (jobs/lease-table.ts): claimHead keeps the strict id order of the outbox.
+  const leases = createLeaseTable(db, {
+    table: "asterisk_changes",
+    doneStatus: "applied",
+    finishedColumn: "applied_at",
+    maxAttempts,
+  });
 
   return {
+    claimHead: leases.claimHead,
+    renew: leases.renew,
+    complete: leases.complete,
+    release: leases.release,
+
     async insert(row: NewAsteriskChange): Promise<void> {
       await db.insertInto("asterisk_changes").values(row).execute();
-    },
-
-    /** The oldest unclaimed pending row, claimed for `serverId` until `until`; a lost race tries the next. */
-    async claimNext(serverId: string, now: () => string, until: () => string): Promise<AsteriskChangeRow | undefined> {
-      for (let tries = 0; tries < 5; tries++) {
-        const at = now();
-        const row = await claimable(at).orderBy("id").limit(1).executeTakeFirst();
-        if (!row) return undefined;
-        const claimed = await db
-          .updateTable("asterisk_changes")
-          .set({ claimed_by: serverId, claimed_until: until() })
-          .where("id", "=", row.id)
-          .where("status", "=", "pending")
-          .where((eb) => eb.or([eb("claimed_until", "is", null), eb("claimed_until", "<", at)]))
-          .executeTakeFirst();
-        if (Number(claimed.numUpdatedRows) === 1) return row;
-      }
-      return undefined;
-    },
-
-    async release(id: number, serverId: string): Promise<void> {
-      await db
-        .updateTable("asterisk_changes")
-        .set({ claimed_by: null, claimed_until: null })
-        .where("id", "=", id)
-        .where("claimed_by", "=", serverId)
-        .execute();
-    },
-
-    async markApplied(id: number, attempts: number, at: string): Promise<void> {
-      await db
-        .updateTable("asterisk_changes")
-        .set({ status: "applied", attempts, last_error: null, applied_at: at, claimed_by: null, claimed_until: null })
-        .where("id", "=", id)
-        .execute();
-    },
-
-    async markAttemptFailed(id: number, attempts: number, final: boolean, error: string): Promise<void> {
-      await db
-        .updateTable("asterisk_changes")
-        .set({
-          status: final ? "failed" : "pending",
-          attempts,
-          last_error: error,
-          claimed_by: null,
-          claimed_until: null,
-        })
-        .where("id", "=", id)
-        .execute();
     },
 
     /** The latest change of each extension. */

@@ -15,7 +15,8 @@ import { UpstreamFailed } from "../../errors.js";
 import type { Logger } from "../../logger.js";
 import type { ReportFailure } from "../health/failures.js";
 import { newId } from "../../lib/ids.js";
-import { addSeconds, iso, type Clock } from "../../lib/time.js";
+import { iso, type Clock } from "../../lib/time.js";
+import { keepLeased } from "../../jobs/heartbeat.js";
 import {
   createAsteriskChangesRepository,
   type AsteriskChangeRow,
@@ -46,7 +47,10 @@ export interface AsteriskSyncDeps {
   sccpDevices: { all(): Promise<SccpDevice[]>; byName(name: string): Promise<SccpDevice | null> };
   clock: Clock;
   maxAttempts?: number;
-  claimSeconds?: number;
+  /** How long a server may work on claimed changes without renewing its lease (its heartbeat). */
+  leaseMs?: number;
+  /** The wait before retry n after a failure. */
+  backoffMs?: (attempt: number) => number;
   log: Logger;
   reportFailure: ReportFailure;
 }
@@ -65,7 +69,9 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
   const { changes, mode, clock } = deps;
   const serverId = newId();
   const maxAttempts = deps.maxAttempts ?? 50;
-  const claimSeconds = deps.claimSeconds ?? 60;
+  const leaseMs = deps.leaseMs ?? 60_000;
+  const backoffMs = deps.backoffMs ?? ((attempt: number) => Math.min(300_000, 5000 * 2 ** (attempt - 1)));
+  const leaseEnd = () => iso(new Date(clock().getTime() + leaseMs));
   const sameDb = mode === "realtime" && deps.sameDatabase;
 
   /** A pending device change, in our outbox (`outbox`: the open transaction when Asterisk's tables are ours). */
@@ -138,13 +144,6 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
     }
   }
 
-  const claimNext = () =>
-    changes.claimNext(
-      serverId,
-      () => iso(clock()),
-      () => iso(addSeconds(clock(), claimSeconds)),
-    );
-
   const sync = {
     mode,
 
@@ -188,31 +187,42 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
       if (mode === "none") return 0;
       let applied = 0;
       while (applied < limit) {
-        const first = await claimNext();
-        if (!first) break;
-        const batch: Row[] = [first];
-        // Files are rendered whole: every waiting files change is covered by one render + reload.
-        while (first.mode === "files" && applied + batch.length < limit) {
-          const next = await claimNext();
-          if (!next) break;
-          if (next.mode !== "files") {
-            await changes.release(next.id, serverId);
-            break;
-          }
-          batch.push(next);
-        }
+        // Files are rendered whole: every waiting files change in a row is covered by one render + reload.
+        const batch = await changes.claimHead(
+          serverId,
+          iso(clock()),
+          leaseEnd(),
+          Math.min(500, limit - applied),
+          (first, next) => first.mode === "files" && next.mode === "files",
+        );
+        if (batch.length === 0) break;
+        const stop = keepLeased(
+          async () => (await Promise.all(batch.map((r) => changes.renew(r.id, serverId, leaseEnd())))).every(Boolean),
+          Math.max(50, Math.floor(leaseMs / 3)),
+          () => deps.log.warn({ changes: batch.map((r) => r.id) }, "asterisk changes: lease lost while applying"),
+          (err) => deps.log.warn({ err: err.message }, "asterisk changes: lease renewal failed"),
+        );
         try {
           await apply(batch);
-          for (const row of batch) await changes.markApplied(row.id, row.attempts + 1, iso(clock()));
+          stop();
+          for (const row of batch) await changes.complete(row.id, serverId, iso(clock()));
           applied += batch.length;
         } catch (err) {
+          stop();
           const message = ((err as Error).message || String(err)).slice(0, 1000);
           for (const row of batch) {
-            const attempts = row.attempts + 1;
-            await changes.markAttemptFailed(row.id, attempts, attempts >= maxAttempts, message);
+            const final = row.attempts >= maxAttempts;
+            await changes.release(
+              row.id,
+              serverId,
+              message,
+              final
+                ? { final: true, at: iso(clock()) }
+                : { final: false, runAfter: iso(new Date(clock().getTime() + backoffMs(row.attempts))) },
+            );
           }
           deps.log.warn({ changes: batch.map((r) => r.id), err: message }, "asterisk change not applied; will retry");
-          break; // Asterisk is unreachable or refuses: keep the order, retry later.
+          break; // Asterisk is unreachable or refuses: keep the order, retry the head after its backoff.
         }
       }
       return applied;

@@ -70,9 +70,8 @@ describe("realtime mode, Asterisk's tables in our own database", () => {
       displayName: "Jane Doe",
       secret: "Realtime-Secret-1",
       voicemail: "1001@default",
-      transport: "transport-tcp",
       codecs: ["g722", "ulaw"],
-      pjsip: { maxContacts: 2, qualifyFrequency: 30 },
+      pjsip: { transport: "transport-tcp", maxContacts: 2, qualifyFrequency: 30 },
     });
     expect(res.statusCode, res.body).toBe(201);
     const ext = res.json();
@@ -129,7 +128,7 @@ describe("realtime mode, Asterisk's tables in our own database", () => {
     });
 
     // Another technology: PJSIP objects removed, a chan_sip peer appears with the MD5 digest only.
-    await api("PATCH", `/extensions/${ext.id}`, { technology: "SIP", transport: "tcp" });
+    await api("PATCH", `/extensions/${ext.id}`, { technology: "SIP", sip: { transport: "tcp" } });
     for (const table of ["ps_endpoints", "ps_auths", "ps_aors"]) {
       expect(await rt.selectFrom(table).select("id").where("id", "=", "1011").execute()).toEqual([]);
     }
@@ -270,7 +269,10 @@ describe("realtime mode, Asterisk's tables in another database", () => {
     const url = `sqlite:${path.join(dir, "asterisk.db")}`;
     other = await connectDatabase(url);
     await createAsteriskRealtimeTables(other.kysely, other.dialect);
-    t = await buildTestApp({ toml: { asterisk: { mode: "realtime", realtime_database_url: url } } });
+    // No backoff: the test retries by hand as soon as the tables exist.
+    t = await buildTestApp({
+      toml: { asterisk: { mode: "realtime", realtime_database_url: url }, jobs: { backoff_seconds: 0 } },
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -299,7 +301,10 @@ describe("realtime mode, Asterisk's database not ready yet", () => {
     dir = await mkdtemp(path.join(tmpdir(), "cisisk-rt-late-"));
     const url = `sqlite:${path.join(dir, "asterisk.db")}`;
     other = await connectDatabase(url);
-    t = await buildTestApp({ toml: { asterisk: { mode: "realtime", realtime_database_url: url } } });
+    // No backoff: the test retries by hand as soon as the tables exist.
+    t = await buildTestApp({
+      toml: { asterisk: { mode: "realtime", realtime_database_url: url }, jobs: { backoff_seconds: 0 } },
+    });
   });
   afterAll(async () => {
     await t?.close();
@@ -345,6 +350,7 @@ describe("files mode with reloads over AMI", () => {
           ami_secret: peer.secret,
         },
         restart: { timeout_ms: 1000 },
+        jobs: { backoff_seconds: 0 },
       },
     });
     api = apiOf(t, await t.adminHeaders());
@@ -368,7 +374,12 @@ describe("files mode with reloads over AMI", () => {
     expect(pj.statusCode, pj.body).toBe(201);
     expect(pj.json().asterisk.status).toBe("applied");
     expect(commands()).toEqual(["module reload res_pjsip.so"]);
-    await api("POST", "/extensions", { number: "1002", technology: "SIP", displayName: "Sip Peer", transport: "tcp" });
+    await api("POST", "/extensions", {
+      number: "1002",
+      technology: "SIP",
+      displayName: "Sip Peer",
+      sip: { transport: "tcp" },
+    });
     await api("POST", "/extensions", {
       number: "1003",
       technology: "SCCP",
@@ -418,6 +429,19 @@ describe("files mode with reloads over AMI", () => {
       defaultuser: ["1002"],
     });
     expect(section(sip, "1002", "friend")!.md5secret![0]).toMatch(/^[0-9a-f]{32}$/);
+    // chan_sip checks md5secret against its own [general] realm: the file says which one it needs.
+    const sipRaw = await readFile(path.join(dir, "sip_cisisk.conf"), "utf8");
+    expect(sipRaw).toContain(
+      "; md5secret below is MD5(user:asterisk:secret): sip.conf [general] needs realm=asterisk\n",
+    );
+    const stored = (
+      await t.db.kysely
+        .selectFrom("extensions")
+        .select("ha1_md5")
+        .where("number", "=", "1002")
+        .executeTakeFirstOrThrow()
+    ).ha1_md5;
+    expect(section(sip, "1002", "friend")!.md5secret![0]).toBe(stored);
     const sccp = parseConf(await readFile(path.join(dir, "sccp_cisisk.conf"), "utf8"));
     expect(section(sccp, "1003", "line")).toMatchObject({ id: ["1003"], label: ["L1"], cid_num: ["1003"] });
     // No SCCP phone in the inventory: no device (the phones' side writes them, sccp-devices.test.ts).

@@ -117,7 +117,9 @@ describe("extensions CRUD", () => {
     [{ number: "1", technology: "PJSIP", displayName: "x", pjsip: { maxContacts: 0 } }, "bad max contacts"],
     [{ number: "1", technology: "SCCP", displayName: "x", sccp: { deviceName: "SEP12" } }, "bad device name"],
     [{ number: "1", technology: "PJSIP", displayName: "x", userId: "not-a-uuid" }, "bad user id"],
-    [{ number: "1", technology: "SIP", displayName: "x", transport: "carrier-pigeon" }, "bad SIP transport"],
+    [{ number: "1", technology: "SIP", displayName: "x", sip: { transport: "carrier-pigeon" } }, "bad SIP transport"],
+    [{ number: "1", technology: "SIP", displayName: "x", sip: { transport: "tcp,tcp" } }, "SIP transport twice"],
+    [{ number: "1", technology: "PJSIP", displayName: "x", pjsip: { transport: "udp tcp" } }, "bad PJSIP section"],
   ])("answers 400 for %j (%s) and creates nothing", async (body, _why) => {
     const before = (await api("GET", "/extensions")).json().total;
     expectError(await api("POST", "/extensions", body), 400, "validation_failed");

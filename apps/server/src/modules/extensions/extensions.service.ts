@@ -83,8 +83,16 @@ export interface LineRegistration {
 }
 type Registrations = { map: Map<string, Contact[]>; known: Set<ExtensionTechnology> };
 const optionSchemas = { SCCP: sccpOptionsSchema, SIP: sipOptionsSchema, PJSIP: pjsipOptionsSchema } as const;
-const SIP_TRANSPORTS = ["udp", "tcp", "tls", "ws", "wss", "udp,tcp", "tcp,udp"];
 const optionKey = { SCCP: "sccp", SIP: "sip", PJSIP: "pjsip" } as const;
+
+/**
+ * chan_sip's `transport=` (protocols) and PJSIP's `transport=` (a transport section) are different things,
+ * so each lives in its technology's options (0009); the `transport` column is no longer written.
+ */
+function transportOf(technology: ExtensionTechnology, options: unknown): string | null {
+  if (technology === "SCCP") return null;
+  return (options as { transport?: string | null }).transport ?? null;
+}
 
 export const ha1 = (algorithm: "md5" | "sha256", user: string, realm: string, secret: string) =>
   createHash(algorithm).update(`${user}:${realm}:${secret}`).digest("hex");
@@ -104,7 +112,7 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
       realm: deps.realm,
       voicemail: r.voicemail,
       codecs: r.codecs,
-      transport: r.transport,
+      transport: transportOf(r.technology, opts),
       sccp: r.technology === "SCCP" ? (opts as SccpOptions) : null,
       sip: r.technology === "SIP" ? (opts as SipOptions) : null,
       pjsip: r.technology === "PJSIP" ? (opts as PjsipOptions) : null,
@@ -215,7 +223,6 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
       context: r.context,
       voicemail: r.voicemail,
       codecs: r.codecs,
-      transport: r.transport,
       sccp: r.technology === "SCCP" ? (opts as SccpOptions) : null,
       sip: r.technology === "SIP" ? (opts as SipOptions) : null,
       pjsip: r.technology === "PJSIP" ? (opts as PjsipOptions) : null,
@@ -274,15 +281,6 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
     return result;
   }
 
-  /** chan_sip's transport column is an ENUM; PJSIP names a transport section instead. */
-  function assertTransport(technology: ExtensionTechnology, transport: string | null | undefined) {
-    if (technology === "SIP" && transport && !SIP_TRANSPORTS.includes(transport)) {
-      throw new ValidationFailed("invalid transport for a SIP extension", [
-        { path: "body.transport", message: `one of ${SIP_TRANSPORTS.join(" | ")}` },
-      ]);
-    }
-  }
-
   function writeOf(input: CreateExtension, secret: string): ExtensionWrite {
     const key = optionKey[input.technology];
     return {
@@ -294,7 +292,7 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
       ...credentials(input.number, secret),
       voicemail: input.voicemail ?? null,
       codecs: input.codecs ?? null,
-      transport: input.transport ?? null,
+      transport: null,
       options: (input as Record<string, unknown>)[key] as Record<string, unknown>,
     };
   }
@@ -309,7 +307,7 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
       secret: secretBox.open(r.secretSealed),
       realm: deps.realm,
       context: r.context,
-      transport: r.transport,
+      transport: transportOf(r.technology, optionSchemas[r.technology].parse(r.options)),
       voicemail: r.voicemail,
     };
   }
@@ -334,7 +332,6 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
     get: dtoOf,
 
     async create(input: CreateExtension): Promise<Extension> {
-      assertTransport(input.technology, input.transport);
       await assertUser(input.userId);
       const id = newId();
       const secret = input.secret ?? generatePassword(20);
@@ -356,7 +353,6 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
           ]);
         }
       }
-      assertTransport(technology, patch.transport !== undefined ? patch.transport : r.transport);
       if (patch.userId !== undefined) await assertUser(patch.userId);
       const number = patch.number ?? r.number;
       const keepSecret = patch.secret === undefined;
@@ -378,7 +374,7 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
           : credentials(number, secret)),
         voicemail: patch.voicemail !== undefined ? patch.voicemail : r.voicemail,
         codecs: patch.codecs !== undefined ? patch.codecs : r.codecs,
-        transport: patch.transport !== undefined ? patch.transport : r.transport,
+        transport: null,
         options: options as Record<string, unknown>,
       };
       await write(async (trx) => {

@@ -1,5 +1,5 @@
 import { componentNames, type ComponentName, type ComponentStatus, type Dashboard } from "@cisisk/contract";
-import type { AsteriskFailure, DeploymentSummary } from "@cisisk/contract";
+import type { AsteriskFailure, DeploymentSummary, SendFailure } from "@cisisk/contract";
 import type { Config } from "../../config.js";
 import { iso, type Clock } from "../../lib/time.js";
 import { VERSION } from "../../version.js";
@@ -21,6 +21,8 @@ export interface HealthServiceDeps {
   extensionsStatus?: () => Promise<Dashboard["extensions"]>;
   /** The Asterisk outbox: mode, waiting and failed changes. */
   asteriskStatus?: () => Promise<Dashboard["asterisk"] & { recentFailures: AsteriskFailure[] }>;
+  /** Mail and SMS sends that failed (supplied by the notifications module). */
+  sendFailures?: (limit: number) => Promise<SendFailure[]>;
   /** The newest deployments (supplied by the deployments module). */
   recentDeployments?: (limit: number) => Promise<DeploymentSummary[]>;
 }
@@ -98,16 +100,18 @@ export function createHealthService(deps: HealthServiceDeps) {
       const [users, extensions, phones, profiles, contacts, services] = await Promise.all(
         (["users", "extensions", "phones", "profiles", "contacts", "services"] as const).map(countOf),
       );
-      const [extensionsStatus, asteriskStatus, recentDeployments, backgroundFailures] = await Promise.all([
-        dbCheck.ok && deps.extensionsStatus
-          ? deps.extensionsStatus().catch(partMissing("extensions", { configured: 0, registered: null }))
-          : { configured: 0, registered: null },
-        dbCheck.ok && deps.asteriskStatus ? deps.asteriskStatus().catch(partMissing("asterisk", null)) : null,
-        dbCheck.ok && deps.recentDeployments
-          ? deps.recentDeployments(10).catch(partMissing("recentDeployments", []))
-          : [],
-        dbCheck.ok ? repo.recentFailures(RECENT_FAILURES) : [],
-      ]);
+      const [extensionsStatus, asteriskStatus, recentDeployments, recentSendFailures, backgroundFailures] =
+        await Promise.all([
+          dbCheck.ok && deps.extensionsStatus
+            ? deps.extensionsStatus().catch(partMissing("extensions", { configured: 0, registered: null }))
+            : { configured: 0, registered: null },
+          dbCheck.ok && deps.asteriskStatus ? deps.asteriskStatus().catch(partMissing("asterisk", null)) : null,
+          dbCheck.ok && deps.recentDeployments
+            ? deps.recentDeployments(10).catch(partMissing("recentDeployments", []))
+            : [],
+          dbCheck.ok && deps.sendFailures ? deps.sendFailures(10).catch(partMissing("recentSendFailures", [])) : [],
+          dbCheck.ok ? repo.recentFailures(RECENT_FAILURES) : [],
+        ]);
       const recentFailures: AsteriskFailure[] = [
         ...(asteriskStatus?.recentFailures ?? []),
         ...backgroundFailures.map((f) => ({
@@ -142,6 +146,7 @@ export function createHealthService(deps: HealthServiceDeps) {
           lastError: asteriskStatus?.lastError ?? null,
         },
         recentFailures,
+        recentSendFailures,
         recentDeployments,
       };
     },

@@ -25,6 +25,7 @@ export interface PhoneWrite {
   location?: string | null;
   label?: string | null;
   userId?: string | null;
+  firmwareLoad?: string | null;
 }
 
 export type PhoneListQuery = ListQuery & {
@@ -60,6 +61,7 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
       label: r.label,
       userId: r.user_id,
       currentProfileId: r.current_profile_id,
+      firmwareLoad: r.firmware_load ?? null,
       kems: kems
         .filter((k) => k.phone_id === r.id)
         .map((k): PhoneKem => ({
@@ -144,6 +146,7 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
             location: w.location,
             label: w.label,
             user_id: w.userId,
+            firmware_load: w.firmwareLoad,
             current_profile_id: null,
             created_at: now,
             updated_at: now,
@@ -166,6 +169,7 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
             ...(w.location !== undefined && { location: w.location }),
             ...(w.label !== undefined && { label: w.label }),
             ...(w.userId !== undefined && { user_id: w.userId }),
+            ...(w.firmwareLoad !== undefined && { firmware_load: w.firmwareLoad }),
             updated_at: now,
           })
           .where("id", "=", id)

@@ -24,6 +24,8 @@ export interface CreatePhone {
   label: string | null;
   userId: string | null;
   lines?: PhoneLine[] | undefined;
+  /** This phone's firmware load; null = its model's. */
+  firmwareLoad?: string | null | undefined;
 }
 export type UpdatePhone = Partial<Omit<CreatePhone, "brand">>;
 
@@ -163,7 +165,7 @@ export function createPhonesService(deps: PhonesServiceDeps) {
       checkSoftware(model, input.softwareType);
       await checkRefs(input.userId, input.lines, model.lineKeys);
       const id = newId();
-      await repo.insert(id, { ...input, model: model.model }, iso(clock()));
+      await repo.insert(id, { ...input, model: model.model, firmwareLoad: input.firmwareLoad ?? null }, iso(clock()));
       if (input.lines?.length) await repo.replaceLines(id, input.lines);
       const created = await getOrThrow(id);
       await syncDevices(id, created);

@@ -32,17 +32,19 @@ ${ports}
     </srstInfo>
   </devicePool>`;
 
-const tail = `  <commonProfile>
+// SCCP phones speak to chan_sccp without TLS, so only SIP files follow `[sip] transport` for the security mode.
+const tail = (securityMode: string) => `  <commonProfile>
     <phonePassword></phonePassword>
     <backgroundImageAccess>true</backgroundImageAccess>
     <callLogBlfEnabled>2</callLogBlfEnabled>
   </commonProfile>
-  <loadInformation></loadInformation>
+  <loadInformation>{{loadInformation}}</loadInformation>
 {{@addOnModules}}
   <vendorConfig>
     <webAccess>0</webAccess>
     <settingsAccess>1</settingsAccess>
     <garp>1</garp>
+{{@lineMode}}
   </vendorConfig>
   <versionStamp>{{versionStamp}}</versionStamp>
   <userLocale>
@@ -51,7 +53,7 @@ const tail = `  <commonProfile>
     <winCharSet>utf-8</winCharSet>
   </userLocale>
   <networkLocale>United_States</networkLocale>
-  <deviceSecurityMode>1</deviceSecurityMode>
+  <deviceSecurityMode>${securityMode}</deviceSecurityMode>
   <authenticationURL>{{authenticationUrl}}</authenticationURL>
   <directoryURL>{{directoryUrl}}</directoryURL>
   <servicesURL>{{servicesUrl}}</servicesURL>
@@ -62,7 +64,7 @@ export const SCCP_TEMPLATE = `<?xml version="1.0" encoding="UTF-8"?>
   <fullConfig>true</fullConfig>
   <deviceProtocol>SCCP</deviceProtocol>
 ${devicePool("              <ethernetPhonePort>{{sccpPort}}</ethernetPhonePort>")}
-${tail}
+${tail("1")}
 </device>
 `;
 
@@ -125,9 +127,8 @@ ${devicePool(`              <ethernetPhonePort>{{sccpPort}}</ethernetPhonePort>
     <voipControlPort>{{sipPort}}</voipControlPort>
     <dscpForAudio>184</dscpForAudio>
     <ringSettingBusyStationPolicy>0</ringSettingBusyStationPolicy>
-    <dialTemplate>dialplan.xml</dialTemplate>
   </sipProfile>
-${tail}
+${tail("{{deviceSecurityMode}}")}
   <transportLayerProtocol>{{transportLayerProtocol}}</transportLayerProtocol>
 </device>
 `;

@@ -23,6 +23,8 @@ export const templateVariables = [
   "sipPort",
   "sccpPort",
   "transportLayerProtocol",
+  "deviceSecurityMode",
+  "loadInformation",
   "baseUrl",
   "servicesUrl",
   "directoryUrl",
@@ -31,7 +33,7 @@ export const templateVariables = [
   "lineCount",
   "kemCount",
 ] as const;
-export const templateBlocks = ["sipLines", "addOnModules"] as const;
+export const templateBlocks = ["sipLines", "addOnModules", "lineMode"] as const;
 /** Per line N (1-based): `lineN.number`, `lineN.displayName`, `lineN.authName`, `lineN.password`, `lineN.button`. */
 const LINE_VAR = /^line([1-9][0-9]?)\.(number|displayName|authName|password|button|label)$/;
 

@@ -7,6 +7,7 @@ import {
   profileListSchema,
   profileSchema,
   renderQuerySchema,
+  renderReportSchema,
   updateProfileSchema,
 } from "@cisisk/contract";
 import type { FastifyInstance } from "fastify";
@@ -100,6 +101,20 @@ export function profilesRoutes(profiles: ProfilesService) {
         const xml = await profiles.preview(request.params.id, request.query.phoneId, request.query.showSecrets);
         return reply.type("text/xml; charset=utf-8").header("cache-control", "no-store").send(xml);
       },
+    );
+    r.get(
+      "/profiles/:id/render/report",
+      {
+        schema: {
+          tags,
+          summary:
+            "What the preview means for the phone: load from phone / from model / none, where the lines come from, which register, and warnings",
+          params: idParamsSchema,
+          querystring: renderQuerySchema.pick({ phoneId: true }),
+          response: { 200: renderReportSchema, ...errors },
+        },
+      },
+      async (request) => profiles.report(request.params.id, request.query.phoneId),
     );
   };
 }

@@ -5,11 +5,13 @@ import {
   type ListResponse,
   type Phone,
   type Profile,
+  type RenderReport,
   type SoftwareType,
 } from "@cisisk/contract";
 import { Conflict, NotFound, ValidationFailed } from "../../errors.js";
 import { newId } from "../../lib/ids.js";
 import { iso, type Clock } from "../../lib/time.js";
+import type { ResolvedLoad } from "../firmware/firmware.service.js";
 import type { PhonesService } from "../phones/phones.service.js";
 import { buttonCapacity } from "../phones/phones.service.js";
 import { builtinTemplateFor } from "./builtin-templates.js";
@@ -22,7 +24,8 @@ import {
 } from "./cnf-template.js";
 import type { LineSource, RenderLine } from "./line-source.js";
 import type { ProfilesRepository, ProfileWrite } from "./profiles.repository.js";
-import { buildContext, type ServerFacts } from "./render-context.js";
+import { buildContext, deviceName, type ServerFacts } from "./render-context.js";
+import { fillEmptyLoad, renderWarnings } from "./render-report.js";
 
 export interface CreateProfile {
   name: string;
@@ -53,6 +56,8 @@ export function createProfilesService(deps: {
   repo: ProfilesRepository;
   phones: PhonesService;
   lines: LineSource;
+  /** The firmware load a phone gets (its own, else its model's). */
+  firmware: { resolve(phone: Phone): Promise<ResolvedLoad> };
   users: { exists(id: string): Promise<boolean> };
   server: ServerFacts;
   clock: Clock;
@@ -116,17 +121,20 @@ export function createProfilesService(deps: {
     return null;
   }
 
-  async function render(
-    profile: Profile,
-    phone: Phone,
-    maskSecrets: boolean,
-  ): Promise<{ xml: string; lines: RenderLine[] }> {
-    const lines = await deps.lines.linesFor(phone.lines, profile.userId, buttonCapacity(phone));
+  /** A profile's lines are its owner's; a profile without one (a generic profile) takes the phone owner's. */
+  const ownerOf = (profile: Profile, phone: Phone) => profile.userId ?? phone.userId;
+
+  async function render(profile: Profile, phone: Phone, maskSecrets: boolean) {
+    const [lines, load] = await Promise.all([
+      deps.lines.linesFor(phone.lines, ownerOf(profile, phone), buttonCapacity(phone)),
+      deps.firmware.resolve(phone),
+    ]);
     const ctx = buildContext(phone, lines, deps.server, {
       maskSecrets,
       versionStamp: String(clock().getTime()),
+      loadInformation: load.load,
     });
-    return { xml: renderTemplate(profile.cnfXml, ctx), lines };
+    return { xml: fillEmptyLoad(renderTemplate(profile.cnfXml, ctx), load.load), lines, load };
   }
 
   return {
@@ -167,8 +175,32 @@ export function createProfilesService(deps: {
       return (await render(profile, phone, !showSecrets)).xml;
     },
 
+    /** What the preview means for the phone: where its load and lines come from, and what will not work. */
+    async report(id: string, phoneId: string): Promise<RenderReport> {
+      const [profile, phone] = await Promise.all([getOrThrow(id), deps.phones.get(phoneId)]);
+      const { xml, lines, load } = await render(profile, phone, true);
+      const sip = phone.softwareType !== "SCCP";
+      const owner = ownerOf(profile, phone);
+      return {
+        fileName: `${deviceName(phone.mac)}.cnf.xml`,
+        loadInformation: {
+          ...load,
+          description:
+            load.source === "phone" ? "load from phone" : load.source === "model" ? `from model ${load.model}` : "none",
+        },
+        linesFrom:
+          phone.lines.length > 0 ? "phone" : !owner ? "none" : profile.userId ? "profile_owner" : "phone_owner",
+        // SIP: Cisco firmware registers line 1 only (stock Asterisk); SCCP lines come from chan_sccp.
+        lines: lines.map((l, i) => ({ button: l.button, number: l.number, registers: !sip || i === 0 })),
+        warnings: renderWarnings(xml, phone, lines, deps.server.transport),
+      };
+    },
+
     /** For the deploy pipeline: the file with secrets, after the compatibility and well-formedness checks. */
-    async renderForDeploy(profile: Profile, phone: Phone): Promise<{ xml: string; lines: RenderLine[] }> {
+    async renderForDeploy(
+      profile: Profile,
+      phone: Phone,
+    ): Promise<{ xml: string; lines: RenderLine[]; load: ResolvedLoad }> {
       const reason = incompatibility(profile, phone);
       if (reason) throw new Conflict(reason, { profileId: profile.id, phoneId: phone.id });
       const rendered = await render(profile, phone, false);

@@ -6,13 +6,24 @@ export interface ServerFacts {
   asteriskHost: string;
   sipPort: number;
   sccpPort: number;
-  /** `[sip] transport`: Cisco's transportLayerProtocol 1 TCP, 2 UDP, 3 TLS. */
+  /** `[sip] transport`: Cisco's transportLayerProtocol 1 TCP, 2 UDP, 3 TLS (see TRANSPORT_LAYER). */
   transport: "udp" | "tcp" | "tls";
   /** How phones reach this server (`[phone_services] base_url`), no trailing slash. */
   baseUrl: string;
 }
 
 export const MASK = "********";
+
+/**
+ * `<transportLayerProtocol>`: 1 TCP, 2 UDP, 3 TLS (Cisco's values, usecallmanager's SEP reference). Cisco
+ * firmware retransmits badly over UDP, so TCP is the recommended `[sip] transport`; TLS needs
+ * `<deviceSecurityMode>` 3 (encrypted; 2 would be TLS with a NULL cipher), everything else 1 (non-secure).
+ */
+export const TRANSPORT_LAYER = {
+  tcp: { transportLayerProtocol: "1", deviceSecurityMode: "1" },
+  udp: { transportLayerProtocol: "2", deviceSecurityMode: "1" },
+  tls: { transportLayerProtocol: "3", deviceSecurityMode: "3" },
+} as const;
 
 export function deviceName(mac: string): string {
   return `SEP${mac}`;
@@ -73,11 +84,18 @@ function addOnModulesBlock(phone: Pick<Phone, "kems">, indent: boolean): string 
   return `${out}${pad(2)}</addOnModules>`;
 }
 
+/**
+ * 88xx: the keys right of the display are session keys unless `<vendorConfig><lineMode>1` ("Enhanced Line
+ * Mode") makes them line keys; the catalogue's 10 line keys, and KEM buttons numbered from 11, assume it.
+ */
+const lineModeBlock = (model: string, indent: boolean) =>
+  findPhoneModel(model)?.sessionModeLineKeys ? `${indent ? "    " : ""}<lineMode>1</lineMode>` : "";
+
 export function buildContext(
   phone: Pick<Phone, "mac" | "model" | "ip" | "label" | "location" | "softwareType" | "kems">,
   lines: RenderLine[],
   server: ServerFacts,
-  options: { maskSecrets: boolean; versionStamp: string },
+  options: { maskSecrets: boolean; versionStamp: string; loadInformation?: string | null },
 ): TemplateContext {
   const model = findPhoneModel(phone.model);
   const mac = phone.mac;
@@ -96,7 +114,8 @@ export function buildContext(
     asteriskHost: server.asteriskHost,
     sipPort: String(server.sipPort),
     sccpPort: String(server.sccpPort),
-    transportLayerProtocol: server.transport === "tcp" ? "1" : server.transport === "tls" ? "3" : "2",
+    ...TRANSPORT_LAYER[server.transport],
+    loadInformation: options.loadInformation ?? "",
     baseUrl: base,
     servicesUrl: `${base}/cisco/services?mac=${mac}`,
     directoryUrl: `${base}/cisco/directory?mac=${mac}`,
@@ -123,6 +142,7 @@ export function buildContext(
         compact: isSip ? sipLinesBlock(lines, server.sipPort, options.maskSecrets, false) : "",
       },
       addOnModules: { pretty: addOnModulesBlock(phone, true), compact: addOnModulesBlock(phone, false) },
+      lineMode: { pretty: lineModeBlock(phone.model, true), compact: lineModeBlock(phone.model, false) },
     },
   };
 }

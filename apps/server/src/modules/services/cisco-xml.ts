@@ -73,7 +73,22 @@ export function clip(value: string, max: number): string {
   return chars.length <= max ? chars.join("") : chars.slice(0, max).join("");
 }
 
-const el = (name: string, value: string, max: number) => `<${name}>${escapeXml(clip(value, max))}</${name}>`;
+// 79xx fonts have no glyph for typographic punctuation (a box shows instead): write the ASCII forms everywhere.
+const PLAIN: Record<string, string> = {
+  "\u2026": "...",
+  "\u2018": "'",
+  "\u2019": "'",
+  "\u201C": '"',
+  "\u201D": '"',
+  "\u2013": "-",
+  "\u2014": "-",
+  "\u00A0": " ",
+};
+export const plainPunctuation = (value: string) =>
+  value.replace(/[\u2026\u2018\u2019\u201C\u201D\u2013\u2014\u00A0]/g, (c) => PLAIN[c]!);
+
+const el = (name: string, value: string, max: number) =>
+  `<${name}>${escapeXml(clip(plainPunctuation(value), max))}</${name}>`;
 const urlOk = (url: string) => url.length <= LIMITS.url;
 
 /** Keeps the soft keys that fit the family's positions, numbered 1..n without gaps or duplicates. */
@@ -132,7 +147,9 @@ export function renderCiscoXml(object: CiscoObject, family: ScreenFamily): strin
  * refuses anything else), so the URL goes in its ASCII form: punycode host, percent-encoded path and query.
  */
 export function refreshHeader(refresh: NonNullable<CiscoPage["refresh"]>): string {
-  return refresh.url ? `${refresh.seconds}; url=${asciiUrl(refresh.url)}` : String(refresh.seconds);
+  // 0 means "manual" to Cisco firmware: the phone would never follow.
+  const seconds = Math.max(1, refresh.seconds);
+  return refresh.url ? `${seconds}; url=${asciiUrl(refresh.url)}` : String(seconds);
 }
 
 function asciiUrl(url: string): string {

@@ -41,6 +41,21 @@ async function bulk(lastName: string, count: number) {
   expect(res.statusCode, res.body).toBe(201);
 }
 
+describe("URLs of the original Cisisk", () => {
+  it("answers /cisco/services/dir, cdir and pdir with the directory pages, not 404 JSON", async () => {
+    for (const old of ["dir", "cdir"]) {
+      const res = await phone(`/cisco/services/${old}?mac=${MAC}`);
+      expect(res.statusCode).toBe(200);
+      expect(res.headers["content-type"]).toBe("text/xml; charset=utf-8");
+      expect(parseCiscoPage(res).body.Title).toBe("Corporate Directory");
+    }
+    const personal = parseCiscoPage(await phone(`/cisco/services/pdir?mac=${MAC}`));
+    expect(personal.type).toBe("CiscoIPPhoneInput"); // the PIN login first
+    const unknown = parseCiscoPage(await phone(`/cisco/services/dir?mac=000000000001`));
+    expect(unknown.type).toBe("CiscoIPPhoneText");
+  });
+});
+
 describe("corporate directory pages", () => {
   it("starts with a CiscoIPPhoneMenu whose items lead to the search input and the results", async () => {
     const { type, body } = parseCiscoPage(await phone(`/cisco/directory?mac=${MAC}`));
@@ -96,6 +111,26 @@ describe("corporate directory pages", () => {
     const none = parseCiscoPage(await phone(`/cisco/directory/results?mac=${MAC}&l=nosuchname`));
     expect(none.type).toBe("CiscoIPPhoneText");
     expect(none.body.Text).toBe("No match");
+  });
+
+  it("finds +351 21 000 005 as a keypad types it: without +, with the 00 prefix, or by its national part", async () => {
+    await contact({ firstName: "Ana", lastName: "Lisboa", workNumber: "+351 21 000 005" });
+    await contact({ firstName: "Rui", lastName: "Porto", workNumber: "+351 22 000 005" });
+    await contact({ firstName: "Hans", lastName: "Zurich", workNumber: "044 210 00 00" });
+    const names = async (n: string) => {
+      const page = parseCiscoPage(await phone(`/cisco/directory/results?mac=${MAC}&n=${encodeURIComponent(n)}`));
+      return page.type === "CiscoIPPhoneText" ? [] : page.body.DirectoryEntry.map((e: { Name: string }) => e.Name);
+    };
+    for (const typed of ["35121000005", "0035121000005", "21000005", "021000005", "+35121000005", "351 21"])
+      expect(await names(typed), typed).toEqual(["Lisboa, Ana"]);
+    expect(await names("351")).toEqual(["Lisboa, Ana", "Porto, Rui"]);
+    // A national number (no country code) matches by its own digits, trunk 0 included.
+    expect(await names("04421")).toEqual(["Zurich, Hans"]);
+    // The phone dials the stored international form, not what was typed.
+    const hit = parseCiscoPage(await phone(`/cisco/directory/results?mac=${MAC}&n=0035121000005`));
+    expect(hit.body.DirectoryEntry).toEqual([{ Name: "Lisboa, Ana", Telephone: "+35121000005" }]);
+    expect(await names("0035122")).toEqual(["Porto, Rui"]);
+    expect(await names("99999999")).toEqual([]);
   });
 
   describe.each([
@@ -232,7 +267,14 @@ describe("services menu, login and sessions", () => {
     expect(await t.deps.phoneSessions.current(MAC)).toBeNull();
   });
 
-  it("rate-limits wrong PINs per phone: after 5 failures even the right PIN waits, other phones are not affected", async () => {
+  it("rate-limits wrong PINs per phone and per user: after 5 failures even the right PIN waits", async () => {
+    await t.app.inject({
+      method: "POST",
+      url: "/api/v1/users",
+      headers: h,
+      payload: { username: "joe", displayName: "Joe Roe", pin: "1357" },
+    });
+    const joe = (pin: string, mac: string) => phone(`/cisco/login/submit?mac=${mac}&user=joe&pin=${pin}`);
     for (let i = 0; i < 5; i++) {
       const wrong = parseCiscoPage(await login("0000", MAC79));
       expect(wrong.type).toBe("CiscoIPPhoneInput");
@@ -242,9 +284,12 @@ describe("services menu, login and sessions", () => {
     expect(locked.type).toBe("CiscoIPPhoneText");
     expect(locked.body.Text).toMatch(/Too many wrong PINs/);
     expect(await t.deps.phoneSessions.current(MAC79)).toBeNull();
-    // Another phone still logs in.
-    expect(parseCiscoPage(await login("2468", MAC)).body.Text).toBe("Logged in as Jane Doe");
-    // After the window the locked phone may try again.
+    // The phone is locked for everyone, and the user on every phone (cycling phones gives no more guesses).
+    expect(parseCiscoPage(await joe("1357", MAC79)).body.Text).toMatch(/Too many wrong PINs/);
+    expect(parseCiscoPage(await login("2468", MAC)).body.Text).toMatch(/Too many wrong PINs/);
+    // Another user on another phone is not affected.
+    expect(parseCiscoPage(await joe("1357", MAC)).body.Text).toBe("Logged in as Joe Roe");
+    // After the window the locked phone and user may try again.
     now = new Date(now.getTime() + 16 * 60_000);
     expect(parseCiscoPage(await login("2468", MAC79)).body.Text).toBe("Logged in as Jane Doe");
   });

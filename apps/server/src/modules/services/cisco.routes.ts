@@ -73,5 +73,17 @@ export function ciscoRoutes(phoneXml: PhoneXmlService, baseUrl: string | undefin
       ),
     );
     app.get("/cisco/logout", opts, async (req, reply) => send(reply, await phoneXml.logout(phoneRequest(req))));
+
+    // URLs of the original Cisisk, still written in phones' SEP files: answered with the same pages (not a
+    // redirect, which older firmware does not follow), never 404 JSON a phone cannot show.
+    app.get("/cisco/services/dir", opts, async (req, reply) =>
+      send(reply, await phoneXml.directoryMenu(phoneRequest(req))),
+    );
+    app.get("/cisco/services/cdir", opts, async (req, reply) =>
+      send(reply, await phoneXml.directoryMenu(phoneRequest(req))),
+    );
+    app.get("/cisco/services/pdir", opts, async (req, reply) =>
+      send(reply, await phoneXml.personalDirectory(phoneRequest(req), { page: q(req, "page") })),
+    );
   };
 }

@@ -1,6 +1,5 @@
 import type { ScreenFamily } from "@cisisk/contract";
-import { newId } from "../../lib/ids.js";
-import { addSeconds, iso, type Clock } from "../../lib/time.js";
+import type { Clock } from "../../lib/time.js";
 import { verifyPassword } from "../auth/passwords.js";
 import type { DirectoryService } from "../directory/directory.service.js";
 import type { PhoneSessionsService } from "../phone-sessions/phone-sessions.service.js";
@@ -18,10 +17,10 @@ import {
   textPage,
   type PageContext,
 } from "./phone-pages.js";
-import type { PhoneLoginAttempts } from "./phone-login-attempts.repository.js";
+import { throttleKey, type Throttle } from "../../throttle/throttle.js";
 import type { ServicesService } from "./services.service.js";
 
-/** Wrong PINs allowed per phone within the window before the phone must wait. */
+/** Wrong PINs allowed per phone, and per user, within the window before they must wait. */
 export const PIN_MAX_FAILURES = 5;
 export const PIN_WINDOW_SECONDS = 15 * 60;
 
@@ -31,7 +30,8 @@ export interface PhoneXmlServiceDeps {
   services: Pick<ServicesService, "enabledFor">;
   users: UsersService;
   sessions: PhoneSessionsService;
-  attempts: PhoneLoginAttempts;
+  /** Wrong PINs are counted per phone and per user name. */
+  throttle: Throttle;
   clock: Clock;
 }
 
@@ -49,8 +49,6 @@ type Handler = (ctx: PageContext, phone: KnownPhone) => Promise<CiscoPage>;
  * parse, so unknown phones and bad input become CiscoIPPhoneText pages too.
  */
 export function createPhoneXmlService(deps: PhoneXmlServiceDeps) {
-  const { clock } = deps;
-
   async function withPhone(req: PhoneRequest, handler: Handler): Promise<{ page: CiscoPage; family: ScreenFamily }> {
     const mac = normaliseMac(req.mac);
     const fallbackFamily = phoneFamily(req.modelHeader, undefined);
@@ -91,15 +89,6 @@ export function createPhoneXmlService(deps: PhoneXmlServiceDeps) {
       found = await deps.directory.searchLines(s, (p - 1) * PAGE_SIZE, PAGE_SIZE);
     }
     return resultsPage(ctx, { label, path, query, lines: found.lines, total: found.total, page: p, searchUrl });
-  }
-
-  async function pinLocked(mac: string): Promise<number> {
-    const since = iso(addSeconds(clock(), -PIN_WINDOW_SECONDS));
-    const failures = await deps.attempts.failuresSince(mac, since);
-    if (failures.length < PIN_MAX_FAILURES) return 0;
-    const oldest = failures[failures.length - PIN_MAX_FAILURES]!;
-    const unlock = new Date(oldest).getTime() + PIN_WINDOW_SECONDS * 1000;
-    return Math.max(1, Math.ceil((unlock - clock().getTime()) / 1000));
   }
 
   function afterLogin(ctx: PageContext, next: string | undefined): string {
@@ -144,7 +133,17 @@ export function createPhoneXmlService(deps: PhoneXmlServiceDeps) {
         const service = (await deps.services.enabledFor(phone)).find((s) => s.id === id);
         if (!service) return textPage("Services", "This service is not available on this phone.");
         if (service.requiresLogin && !(await deps.sessions.current(ctx.mac))) return loginInput(ctx, service.id);
-        return textPage(service.name, `Opening ${service.name}…`, [], { seconds: 0, url: service.url });
+        // "Refresh: 0" means "wait for the user" to Cisco firmware (the phone stays on this page): follow after
+        // 1 s, and offer an Open key for firmware that ignores the header.
+        return textPage(
+          service.name,
+          `Opening ${service.name}...`,
+          [
+            { name: "Open", url: service.url },
+            { name: "Exit", url: "SoftKey:Exit" },
+          ],
+          { seconds: 1, url: service.url },
+        );
       }),
 
     personalDirectory: (req: PhoneRequest, q: { page?: string }) =>
@@ -166,26 +165,21 @@ export function createPhoneXmlService(deps: PhoneXmlServiceDeps) {
 
     loginSubmit: (req: PhoneRequest, q: { user?: string; pin?: string; next?: string }) =>
       withPhone(req, async (ctx) => {
-        const retryAfter = await pinLocked(ctx.mac);
-        if (retryAfter > 0) {
-          const minutes = Math.ceil(retryAfter / 60);
-          return textPage("Login", `Too many wrong PINs on this phone. Try again in ${minutes} min.`);
-        }
         const username = q.user?.trim() ?? "";
+        // Per phone and per user: cycling through phones gives no more guesses at one user's PIN.
+        const keys = [throttleKey("pin", "phone", ctx.mac), throttleKey("pin", "user", username.toLowerCase())];
+        const attempt = await deps.throttle.attempt(
+          keys.map((key) => ({ key, limit: PIN_MAX_FAILURES, windowSeconds: PIN_WINDOW_SECONDS })),
+        );
+        if (!attempt.ok) {
+          const minutes = Math.ceil(attempt.retryAfterSeconds / 60);
+          return textPage("Login", `Too many wrong PINs. Try again in ${minutes} min.`);
+        }
         const found = username ? await deps.users.findPinCredentialsByUsername(username) : undefined;
         // verifyPassword spends one hash check even without a user, so timing does not reveal names.
         const ok = (await verifyPassword(found?.pinHash, q.pin ?? "")) && found !== undefined && found.user.activated;
-        if (!ok || !found) {
-          await deps.attempts.record(
-            newId(),
-            ctx.mac,
-            false,
-            iso(clock()),
-            iso(addSeconds(clock(), -PIN_WINDOW_SECONDS)),
-          );
-          return loginInput(ctx, q.next, "Wrong user or PIN");
-        }
-        await deps.attempts.clear(ctx.mac);
+        if (!ok || !found) return loginInput(ctx, q.next, "Wrong user or PIN");
+        await attempt.succeeded({ reset: keys });
         await deps.sessions.open(ctx.mac, found.user.id);
         return textPage("Login", `Logged in as ${found.user.displayName}`, [], {
           seconds: 1,

@@ -140,8 +140,11 @@ describe("services menu on the phones", () => {
     const user = await api("POST", "/users", { username: "vmuser", pin: "13579" });
     await t.deps.phoneSessions.open(MAC_A, user.json().id);
     const open = await t.app.inject({ method: "GET", url: `/cisco/services/open?mac=${MAC_A}&id=${s.id}` });
-    parseCiscoPage(open);
-    expect(open.headers.refresh).toBe("0; url=http://vm.example/menu.xml?a=1&b=2");
+    const opening = parseCiscoPage(open);
+    // Not 0, which the firmware reads as "manual": the phone would stay on "Opening..." for ever.
+    expect(open.headers.refresh).toBe("1; url=http://vm.example/menu.xml?a=1&b=2");
+    expect(opening.body.Text).toBe("Opening Voicemail...");
+    expect(opening.body.SoftKeyItem[0]).toMatchObject({ Name: "Open", URL: "http://vm.example/menu.xml?a=1&b=2" });
   });
 });
 

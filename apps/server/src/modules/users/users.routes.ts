@@ -59,13 +59,13 @@ export function usersRoutes(users: UsersService) {
           response: { 200: userSchema, ...errors },
         },
       },
-      async (request) => users.update(request.params.id, request.body, principalOf(request).user.id),
+      async (request) => users.update(request.params.id, request.body, principalOf(request, "admin_session").user.id),
     );
     r.delete(
       "/users/:id",
       { schema: { tags, summary: "Delete a user", params: idParamsSchema, response: { 204: z.null(), ...errors } } },
       async (request, reply) => {
-        await users.delete(request.params.id, principalOf(request).user.id);
+        await users.delete(request.params.id, principalOf(request, "admin_session").user.id);
         return reply.code(204).send(null);
       },
     );

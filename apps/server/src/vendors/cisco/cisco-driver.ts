@@ -1,3 +1,4 @@
+import type { Throttle } from "../../throttle/throttle.js";
 import type { VendorDriver } from "../vendor-driver.js";
 import { ciscoAuthenticateRoutes } from "./cisco-authenticate.routes.js";
 import { createCiscoRestart, type CiscoRestartPorts, type CiscoRestartSettings } from "./cisco-restart.js";
@@ -7,7 +8,12 @@ import { createCiscoRestart, type CiscoRestartPorts, type CiscoRestartSettings }
  * (check-sync or service-control), chan_sccp's SCCPDeviceRestart, or `/CGI/Execute` key presses that the
  * phone authorises through `/cisco/authenticate`.
  */
-export function createCiscoDriver(settings: CiscoRestartSettings, ports: CiscoRestartPorts): VendorDriver {
+export function createCiscoDriver(
+  settings: CiscoRestartSettings,
+  ports: CiscoRestartPorts,
+  /** Wrong /cisco/authenticate answers allowed per address and window (the console login's per-address limit). */
+  guard: { throttle: Throttle; attempts: number; windowSeconds: number },
+): VendorDriver {
   // The credentials a phone checks a /CGI/Execute push against (the key-press restart of SCCP phones).
   const credentials = { username: settings.cgiUsername, password: settings.cgiPassword || undefined };
   return {
@@ -16,6 +22,6 @@ export function createCiscoDriver(settings: CiscoRestartSettings, ports: CiscoRe
     handles: () => true,
     configFile: (phone) => `SEP${phone.mac}.cnf.xml`,
     restart: createCiscoRestart(settings, ports),
-    routes: ciscoAuthenticateRoutes(credentials),
+    routes: ciscoAuthenticateRoutes(credentials, guard.throttle, guard),
   };
 }

@@ -7,11 +7,11 @@ import {
   type UpdateContactInput,
 } from "@cisisk/contract";
 import { Modal, SimpleGrid, Stack } from "@mantine/core";
-import { useForm, type Resolver } from "react-hook-form";
+import type { Resolver } from "react-hook-form";
 import type { z } from "zod";
 import { requestResolver } from "../../lib/request-resolver";
 import { TextField } from "../../ui/fields/text-field";
-import { FormActions, FormErrorAlert, notifySaved, useServerErrors } from "../../ui/form-submit";
+import { FormActions, FormErrorAlert, notifySaved, useSaveForm } from "../../ui/form-submit";
 import { useCreateContact, useUpdateContact } from "./queries";
 
 const FIELDS = [
@@ -70,19 +70,11 @@ export function ContactFormModal({
 function ContactForm({ contact, onDone }: { contact: Contact | null; onDone: () => void }) {
   const create = useCreateContact();
   const update = useUpdateContact();
-  const {
-    control,
-    handleSubmit,
-    setError,
-    formState: { isSubmitting, dirtyFields },
-  } = useForm<ContactFormValues, unknown, Body>({
+  const { form, alert, handleSave } = useSaveForm({
     resolver: (contact ? updateResolver : createResolver) as Resolver<ContactFormValues, unknown, Body>,
     defaultValues: Object.fromEntries(FIELDS.map((f) => [f, contact?.[f] ?? ""])) as ContactFormValues,
-  });
-
-  const { alert, guard } = useServerErrors(setError, FIELDS);
-  const handleSave = handleSubmit(
-    guard(async (body) => {
+    fields: FIELDS,
+    save: async (body) => {
       if (contact) {
         const patch = Object.fromEntries(
           Object.entries(body).filter(([k]) => dirtyFields[k as Field]),
@@ -95,8 +87,11 @@ function ContactForm({ contact, onDone }: { contact: Contact | null; onDone: () 
         notifySaved("Contact created", `${[created.firstName, created.lastName].filter(Boolean).join(" ")} was added.`);
       }
       onDone();
-    }),
-  );
+    },
+  });
+  const { control } = form;
+  // Read while rendering: react-hook-form tracks only the form state a render reads.
+  const { isSubmitting, dirtyFields } = form.formState;
 
   return (
     <form onSubmit={handleSave} noValidate>

@@ -7,13 +7,13 @@ import {
   type UpdateExtensionInput,
 } from "@cisisk/contract";
 import { Divider, Modal, SimpleGrid, Stack } from "@mantine/core";
-import { useForm, useWatch, type Resolver } from "react-hook-form";
+import { useWatch, type Resolver } from "react-hook-form";
 import { useUserOptions } from "../../lib/lookups";
 import { PasswordField } from "../../ui/fields/password-field";
 import { SegmentedField } from "../../ui/fields/segmented-field";
 import { SelectField } from "../../ui/fields/select-field";
 import { TextField } from "../../ui/fields/text-field";
-import { FormActions, FormErrorAlert, notifySaved, useServerErrors } from "../../ui/form-submit";
+import { FormActions, FormErrorAlert, notifySaved, useSaveForm } from "../../ui/form-submit";
 import {
   createResolver,
   defaultsOf,
@@ -52,20 +52,11 @@ function ExtensionForm({ extension, onDone }: { extension: Extension | null; onD
   const create = useCreateExtension();
   const update = useUpdateExtension();
   const users = useUserOptions();
-  const {
-    control,
-    handleSubmit,
-    setError,
-    formState: { isSubmitting },
-  } = useForm<ExtensionFormValues, unknown, ExtensionBody>({
+  const { form, alert, handleSave } = useSaveForm({
     resolver: (extension ? updateResolver : createResolver) as Resolver<ExtensionFormValues, unknown, ExtensionBody>,
     defaultValues: defaultsOf(extension),
-  });
-  const technology = useWatch({ control, name: "technology" });
-
-  const { alert, guard } = useServerErrors(setError, FIELDS);
-  const handleSave = handleSubmit(
-    guard(async (body) => {
+    fields: FIELDS,
+    save: async (body) => {
       if (extension) {
         const saved = await update.mutateAsync({ id: extension.id, patch: body as UpdateExtensionInput });
         notifySaved("Extension saved", `${saved.number} was updated.`);
@@ -74,8 +65,10 @@ function ExtensionForm({ extension, onDone }: { extension: Extension | null; onD
         notifySaved("Extension created", `${created.number} was added.`);
       }
       onDone();
-    }),
-  );
+    },
+  });
+  const { control } = form;
+  const technology = useWatch({ control, name: "technology" });
 
   return (
     <form onSubmit={handleSave} noValidate>
@@ -131,14 +124,6 @@ function ExtensionForm({ extension, onDone }: { extension: Extension | null; onD
             label="Codecs"
             description="Comma-separated, in order; empty: ulaw,alaw,g722"
           />
-          <TextField
-            control={control}
-            name="transport"
-            label="Transport"
-            description={
-              technology === "PJSIP" ? "A pjsip.conf transport section, e.g. transport-tcp" : "udp, tcp or tls"
-            }
-          />
         </SimpleGrid>
         <Divider label={`${technology} settings`} labelPosition="left" />
         {technology === "SCCP" && <SccpOptions control={control} />}
@@ -146,7 +131,7 @@ function ExtensionForm({ extension, onDone }: { extension: Extension | null; onD
         {technology === "PJSIP" && <PjsipOptions control={control} />}
         <FormActions
           submitLabel={extension ? "Save" : "Create extension"}
-          submitting={isSubmitting}
+          submitting={form.formState.isSubmitting}
           onCancel={onDone}
         />
       </Stack>

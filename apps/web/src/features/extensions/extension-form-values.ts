@@ -20,7 +20,6 @@ export interface ExtensionFormValues {
   context: string;
   voicemail: string;
   codecs: string;
-  transport: string;
   sccp: {
     label: string;
     cidName: string;
@@ -29,8 +28,11 @@ export interface ExtensionFormValues {
     deviceType: string;
     lineInstance: number;
   };
-  sip: { nat: string; dtmfMode: string; directMedia: boolean };
+  /** chan_sip protocols (transport=), e.g. "tcp" or "tcp,udp". */
+  sip: { transport: string; nat: string; dtmfMode: string; directMedia: boolean };
   pjsip: {
+    /** A pjsip.conf transport section name. */
+    transport: string;
     authType: "md5" | "userpass";
     maxContacts: number;
     removeExisting: boolean;
@@ -47,7 +49,8 @@ export const FIELDS = [
   "context",
   "voicemail",
   "codecs",
-  "transport",
+  "sip.transport",
+  "pjsip.transport",
 ] as const;
 
 export type ExtensionBody = z.output<typeof createExtensionSchema> | z.output<typeof updateExtensionSchema>;
@@ -80,7 +83,6 @@ export const createResolver = requestResolver(
       context: v.context.trim() || undefined,
       voicemail: v.voicemail,
       codecs: codecsOf(v.codecs),
-      transport: v.transport,
       ...optionsOf(v),
     }) as CreateExtensionInput,
 );
@@ -96,7 +98,6 @@ export const updateResolver = requestResolver(
     ...(v.context.trim() ? { context: v.context } : {}),
     voicemail: v.voicemail,
     codecs: codecsOf(v.codecs),
-    transport: v.transport,
     ...optionsOf(v),
   }),
 );
@@ -111,7 +112,6 @@ export function defaultsOf(e: Extension | null): ExtensionFormValues {
     context: e?.context ?? "",
     voicemail: e?.voicemail ?? "",
     codecs: e?.codecs?.join(",") ?? "",
-    transport: e?.transport ?? "",
     sccp: {
       label: e?.sccp?.label ?? "",
       cidName: e?.sccp?.cidName ?? "",
@@ -121,11 +121,13 @@ export function defaultsOf(e: Extension | null): ExtensionFormValues {
       lineInstance: e?.sccp?.lineInstance ?? 1,
     },
     sip: {
+      transport: e?.sip?.transport ?? "",
       nat: e?.sip?.nat ?? "force_rport,comedia",
       dtmfMode: e?.sip?.dtmfMode ?? "rfc2833",
       directMedia: e?.sip?.directMedia ?? false,
     },
     pjsip: {
+      transport: e?.pjsip?.transport ?? "",
       authType: e?.pjsip?.authType ?? "md5",
       maxContacts: e?.pjsip?.maxContacts ?? 1,
       removeExisting: e?.pjsip?.removeExisting ?? true,

@@ -2,12 +2,19 @@ import { SimpleGrid } from "@mantine/core";
 import { NumberField } from "../../ui/fields/number-field";
 import { SelectField } from "../../ui/fields/select-field";
 import { SwitchField } from "../../ui/fields/switch-field";
+import { TextField } from "../../ui/fields/text-field";
 import type { ExtensionControl } from "./extension-form-values";
 
 /** PJSIP endpoint, auth and AOR options. */
 export function PjsipOptions({ control }: { control: ExtensionControl }) {
   return (
     <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+      <TextField
+        control={control}
+        name="pjsip.transport"
+        label="Transport"
+        description="A pjsip.conf transport section, e.g. transport-tcp"
+      />
       <SelectField
         control={control}
         name="pjsip.authType"

@@ -9,13 +9,13 @@ import {
   type UpdatePhoneInput,
 } from "@cisisk/contract";
 import { Modal, SimpleGrid, Stack } from "@mantine/core";
-import { useForm, useWatch, type Resolver } from "react-hook-form";
+import { useWatch, type Resolver } from "react-hook-form";
 import type { z } from "zod";
 import { useUserOptions } from "../../lib/lookups";
 import { requestResolver } from "../../lib/request-resolver";
 import { SelectField } from "../../ui/fields/select-field";
 import { TextField } from "../../ui/fields/text-field";
-import { FormActions, FormErrorAlert, notifySaved, useServerErrors } from "../../ui/form-submit";
+import { FormActions, FormErrorAlert, notifySaved, useSaveForm } from "../../ui/form-submit";
 import { useCreatePhone, useUpdatePhone } from "./queries";
 
 interface PhoneFormValues {
@@ -26,8 +26,9 @@ interface PhoneFormValues {
   location: string;
   label: string;
   userId: string;
+  firmwareLoad: string;
 }
-const FIELDS = ["mac", "model", "softwareType", "ip", "location", "label", "userId"] as const;
+const FIELDS = ["mac", "model", "softwareType", "ip", "location", "label", "userId", "firmwareLoad"] as const;
 type CreateBody = z.output<typeof createPhoneSchema>;
 type UpdateBody = z.output<typeof updatePhoneSchema>;
 
@@ -39,6 +40,7 @@ const toBody = (v: PhoneFormValues) => ({
   location: v.location,
   label: v.label,
   userId: v.userId || null,
+  firmwareLoad: v.firmwareLoad.trim() || null,
 });
 const createResolver = requestResolver(createPhoneSchema, (v: PhoneFormValues): CreatePhoneInput => toBody(v));
 const updateResolver = requestResolver(updatePhoneSchema, (v: PhoneFormValues): UpdatePhoneInput => toBody(v));
@@ -68,13 +70,9 @@ function PhoneForm({ phone, onDone }: { phone: Phone | null; onDone: () => void 
   const create = useCreatePhone();
   const update = useUpdatePhone();
   const users = useUserOptions();
-  const {
-    control,
-    handleSubmit,
-    setError,
-    formState: { isSubmitting },
-  } = useForm<PhoneFormValues, unknown, CreateBody | UpdateBody>({
+  const { form, alert, handleSave } = useSaveForm({
     resolver: (phone ? updateResolver : createResolver) as Resolver<PhoneFormValues, unknown, CreateBody | UpdateBody>,
+    fields: FIELDS,
     defaultValues: {
       mac: phone?.mac ?? "",
       model: phone?.model ?? "",
@@ -83,14 +81,9 @@ function PhoneForm({ phone, onDone }: { phone: Phone | null; onDone: () => void 
       location: phone?.location ?? "",
       label: phone?.label ?? "",
       userId: phone?.userId ?? "",
+      firmwareLoad: phone?.firmwareLoad ?? "",
     },
-  });
-  const model = useWatch({ control, name: "model" });
-  const protocols = findPhoneModel(model || "")?.protocols ?? ["SCCP", "SIP", "SIPE"];
-
-  const { alert, guard } = useServerErrors(setError, FIELDS);
-  const handleSave = handleSubmit(
-    guard(async (body) => {
+    save: async (body) => {
       if (phone) await update.mutateAsync({ id: phone.id, patch: body as UpdatePhoneInput });
       else await create.mutateAsync(body as CreatePhoneInput);
       notifySaved(
@@ -98,8 +91,11 @@ function PhoneForm({ phone, onDone }: { phone: Phone | null; onDone: () => void 
         `${(body as CreateBody).mac ?? phone?.mac} was ${phone ? "updated" : "added"}.`,
       );
       onDone();
-    }),
-  );
+    },
+  });
+  const { control } = form;
+  const model = useWatch({ control, name: "model" });
+  const protocols = findPhoneModel(model || "")?.protocols ?? ["SCCP", "SIP", "SIPE"];
 
   return (
     <form onSubmit={handleSave} noValidate>
@@ -126,6 +122,13 @@ function PhoneForm({ phone, onDone }: { phone: Phone | null; onDone: () => void 
           <TextField control={control} name="ip" label="IP address" />
           <TextField control={control} name="label" label="Label" />
           <TextField control={control} name="location" label="Location" />
+          <TextField
+            control={control}
+            name="firmwareLoad"
+            label="Firmware load"
+            description="Empty: the model's load (Firmware tab)"
+            placeholder="e.g. sip88xx.14-2-1-0001-14"
+          />
           <SelectField
             control={control}
             name="userId"
@@ -136,7 +139,11 @@ function PhoneForm({ phone, onDone }: { phone: Phone | null; onDone: () => void 
             data={users.options}
           />
         </SimpleGrid>
-        <FormActions submitLabel={phone ? "Save phone" : "Add phone"} submitting={isSubmitting} onCancel={onDone} />
+        <FormActions
+          submitLabel={phone ? "Save phone" : "Add phone"}
+          submitting={form.formState.isSubmitting}
+          onCancel={onDone}
+        />
       </Stack>
     </form>
   );

@@ -7,6 +7,7 @@ import {
   type CreateProfileInput,
   type Profile,
   type UpdateProfileInput,
+  type RenderReport,
 } from "@cisisk/contract";
 import { xml } from "@codemirror/lang-xml";
 import {
@@ -23,10 +24,10 @@ import {
   Stack,
   Text,
 } from "@mantine/core";
-import { IconAlertCircle, IconEye } from "@tabler/icons-react";
+import { IconAlertCircle, IconAlertTriangle, IconEye } from "@tabler/icons-react";
 import CodeMirror, { EditorView } from "@uiw/react-codemirror";
 import { useState } from "react";
-import { Controller, useForm, type Resolver } from "react-hook-form";
+import { Controller, type Resolver } from "react-hook-form";
 import type { z } from "zod";
 import { api } from "../../lib/api-client";
 import { errorMessage } from "../../lib/form-errors";
@@ -36,8 +37,8 @@ import { requestResolver } from "../../lib/request-resolver";
 import { MultiSelectField } from "../../ui/fields/multi-select-field";
 import { SelectField } from "../../ui/fields/select-field";
 import { TextField } from "../../ui/fields/text-field";
-import { FormActions, FormErrorAlert, notifySaved, useServerErrors } from "../../ui/form-submit";
-import { useCreateProfile, useTemplates, useUpdateProfile } from "./queries";
+import { FormActions, FormErrorAlert, notifySaved, useSaveForm } from "../../ui/form-submit";
+import { fetchRenderReport, useCreateProfile, useTemplates, useUpdateProfile } from "./queries";
 
 interface ProfileFormValues {
   name: string;
@@ -93,18 +94,13 @@ function ProfileEditor({ profile, onDone }: { profile: Profile | null; onDone: (
   const phones = useAllPhones();
   const [previewPhone, setPreviewPhone] = useState<string | null>(null);
   const [showSecrets, setShowSecrets] = useState(false);
-  const [preview, setPreview] = useState<{ text: string | null; error: string | null; loading: boolean }>({
-    text: null,
-    error: null,
-    loading: false,
-  });
-  const {
-    control,
-    handleSubmit,
-    setError,
-    setValue,
-    formState: { errors, isSubmitting },
-  } = useForm<ProfileFormValues, unknown, CreateBody | UpdateBody>({
+  const [preview, setPreview] = useState<{
+    text: string | null;
+    report: RenderReport | null;
+    error: string | null;
+    loading: boolean;
+  }>({ text: null, report: null, error: null, loading: false });
+  const { form, alert, handleSave } = useSaveForm({
     resolver: (profile ? updateResolver : createResolver) as Resolver<
       ProfileFormValues,
       unknown,
@@ -118,11 +114,8 @@ function ProfileEditor({ profile, onDone }: { profile: Profile | null; onDone: (
       compatibleModels: profile?.compatibleModels ?? [],
       cnfXml: profile?.cnfXml ?? "",
     },
-  });
-
-  const { alert, guard } = useServerErrors(setError, FIELDS);
-  const handleSave = handleSubmit(
-    guard(async (body) => {
+    fields: FIELDS,
+    save: async (body) => {
       const b = { ...body } as CreateBody;
       if (!profile && !b.cnfXml) delete b.cnfXml;
       const saved = profile
@@ -130,19 +123,24 @@ function ProfileEditor({ profile, onDone }: { profile: Profile | null; onDone: (
         : await create.mutateAsync(b);
       notifySaved("Profile saved", `${saved.name} was saved.`);
       onDone();
-    }),
-  );
+    },
+  });
+  const { control, setValue } = form;
+  const { errors, isSubmitting } = form.formState;
 
   const handlePreview = async () => {
     if (!profile || !previewPhone) return;
-    setPreview({ text: null, error: null, loading: true });
+    setPreview({ text: null, report: null, error: null, loading: true });
     try {
-      const text = await api.text(`/profiles/${profile.id}/render`, {
-        query: { phoneId: previewPhone, showSecrets: showSecrets || undefined },
-      });
-      setPreview({ text, error: null, loading: false });
+      const [text, report] = await Promise.all([
+        api.text(`/profiles/${profile.id}/render`, {
+          query: { phoneId: previewPhone, showSecrets: showSecrets || undefined },
+        }),
+        fetchRenderReport(profile.id, previewPhone),
+      ]);
+      setPreview({ text, report, error: null, loading: false });
     } catch (error) {
-      setPreview({ text: null, error: errorMessage(error), loading: false });
+      setPreview({ text: null, report: null, error: errorMessage(error), loading: false });
     }
   };
 
@@ -254,6 +252,7 @@ function ProfileEditor({ profile, onDone }: { profile: Profile | null; onDone: (
                 {preview.error}
               </Alert>
             )}
+            {preview.report && <PreviewReport report={preview.report} />}
             {preview.text && (
               <ScrollArea h={300} data-testid="profile-preview">
                 <Code block>{preview.text}</Code>
@@ -268,5 +267,29 @@ function ProfileEditor({ profile, onDone }: { profile: Profile | null; onDone: (
         />
       </Stack>
     </form>
+  );
+}
+
+/** Where the file's load and lines come from, and the warnings the administrator must see before deploying. */
+function PreviewReport({ report }: { report: RenderReport }) {
+  const load = report.loadInformation;
+  const lines = report.lines
+    .map((l) => `${l.number} on key ${l.button}${l.registers ? "" : " (will not register)"}`)
+    .join(", ");
+  return (
+    <Stack gap={4} data-testid="preview-report">
+      <Text size="sm">
+        {report.fileName}: firmware load{" "}
+        <Text span fw={500}>
+          {load.load ?? "none (empty loadInformation)"}
+        </Text>{" "}
+        ({load.description}){lines && ` · lines ${lines}`}
+      </Text>
+      {report.warnings.map((w) => (
+        <Alert key={w.code} color="yellow" icon={<IconAlertTriangle />} p="xs" role="status">
+          {w.message}
+        </Alert>
+      ))}
+    </Stack>
   );
 }

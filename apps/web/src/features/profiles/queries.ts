@@ -1,4 +1,11 @@
-import type { BuiltinTemplate, CreateProfileInput, ListResponse, Profile, UpdateProfileInput } from "@cisisk/contract";
+import type {
+  BuiltinTemplate,
+  CreateProfileInput,
+  ListResponse,
+  Profile,
+  RenderReport,
+  UpdateProfileInput,
+} from "@cisisk/contract";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../lib/api-client";
 import { dashboardKeys, profileKeys, type PageParams } from "../../lib/query-keys";
@@ -48,4 +55,9 @@ export function useUpdateProfile() {
 export function useDeleteProfile() {
   const invalidate = useInvalidateProfiles();
   return useMutation({ mutationFn: (id: string) => api.delete(`/profiles/${id}`), onSuccess: invalidate });
+}
+
+/** What a preview means for a phone: the load it gets and why, its lines, and what will not work. */
+export function fetchRenderReport(profileId: string, phoneId: string): Promise<RenderReport> {
+  return api.get<RenderReport>(`/profiles/${profileId}/render/report`, { query: { phoneId } });
 }

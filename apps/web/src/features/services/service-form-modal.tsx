@@ -7,7 +7,7 @@ import {
   type UpdateServiceInput,
 } from "@cisisk/contract";
 import { Modal, Stack } from "@mantine/core";
-import { useForm, useWatch, type Resolver } from "react-hook-form";
+import { useWatch, type Resolver } from "react-hook-form";
 import type { z } from "zod";
 import { usePhoneOptions, useProfileOptions, withSelected } from "../../lib/lookups";
 import { requestResolver } from "../../lib/request-resolver";
@@ -15,7 +15,7 @@ import { MultiSelectField } from "../../ui/fields/multi-select-field";
 import { SwitchField } from "../../ui/fields/switch-field";
 import { TextField } from "../../ui/fields/text-field";
 import { TextareaField } from "../../ui/fields/textarea-field";
-import { FormActions, FormErrorAlert, notifySaved, useServerErrors } from "../../ui/form-submit";
+import { FormActions, FormErrorAlert, notifySaved, useSaveForm } from "../../ui/form-submit";
 import { useCreateService, useUpdateService } from "./queries";
 
 interface ServiceFormValues {
@@ -55,13 +55,9 @@ function ServiceForm({ service, onDone }: { service: PhoneService | null; onDone
   const update = useUpdateService();
   const phones = usePhoneOptions();
   const profiles = useProfileOptions();
-  const {
-    control,
-    handleSubmit,
-    setError,
-    formState: { isSubmitting },
-  } = useForm<ServiceFormValues, unknown, Body>({
+  const { form, alert, handleSave } = useSaveForm({
     resolver: (service ? updateResolver : createResolver) as Resolver<ServiceFormValues, unknown, Body>,
+    fields: FIELDS,
     defaultValues: {
       name: service?.name ?? "",
       url: service?.url ?? "",
@@ -71,19 +67,16 @@ function ServiceForm({ service, onDone }: { service: PhoneService | null; onDone
       phoneIds: service?.phoneIds ?? [],
       profileIds: service?.profileIds ?? [],
     },
-  });
-  const [phoneIds, profileIds] = useWatch({ control, name: ["phoneIds", "profileIds"] });
-
-  const { alert, guard } = useServerErrors(setError, FIELDS);
-  const handleSave = handleSubmit(
-    guard(async (body) => {
+    save: async (body) => {
       const saved = service
         ? await update.mutateAsync({ id: service.id, patch: body as UpdateServiceInput })
         : await create.mutateAsync(body as CreateServiceInput);
       notifySaved(service ? "Service saved" : "Service created", `${saved.name} was ${service ? "updated" : "added"}.`);
       onDone();
-    }),
-  );
+    },
+  });
+  const { control } = form;
+  const [phoneIds, profileIds] = useWatch({ control, name: ["phoneIds", "profileIds"] });
 
   return (
     <form onSubmit={handleSave} noValidate>
@@ -131,7 +124,11 @@ function ServiceForm({ service, onDone }: { service: PhoneService | null; onDone
           nothingFoundMessage="No such profile"
           error={profiles.error ? "Could not load the profiles" : undefined}
         />
-        <FormActions submitLabel={service ? "Save" : "Create service"} submitting={isSubmitting} onCancel={onDone} />
+        <FormActions
+          submitLabel={service ? "Save" : "Create service"}
+          submitting={form.formState.isSubmitting}
+          onCancel={onDone}
+        />
       </Stack>
     </form>
   );

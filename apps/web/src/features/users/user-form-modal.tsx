@@ -10,7 +10,7 @@ import {
 } from "@cisisk/contract";
 import { Alert, Modal, SimpleGrid, Stack } from "@mantine/core";
 import { IconInfoCircle } from "@tabler/icons-react";
-import { useForm, useWatch, type Resolver } from "react-hook-form";
+import { useWatch, type Resolver } from "react-hook-form";
 import type { z } from "zod";
 import { requestResolver } from "../../lib/request-resolver";
 import { useMe } from "../../lib/session";
@@ -18,7 +18,7 @@ import { PasswordField } from "../../ui/fields/password-field";
 import { SelectField } from "../../ui/fields/select-field";
 import { SwitchField } from "../../ui/fields/switch-field";
 import { TextField } from "../../ui/fields/text-field";
-import { FormActions, FormErrorAlert, notifySaved, useServerErrors } from "../../ui/form-submit";
+import { FormActions, FormErrorAlert, notifySaved, useSaveForm } from "../../ui/form-submit";
 import { useCreateUser, useUpdateUser } from "./queries";
 
 /** What the inputs hold; "" means empty. Same field names as the request bodies. */
@@ -93,12 +93,7 @@ function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
   const me = useMe();
   const createUser = useCreateUser();
   const updateUser = useUpdateUser();
-  const {
-    control,
-    handleSubmit,
-    setError,
-    formState: { isDirty, isSubmitting },
-  } = useForm<UserFormValues, unknown, CreateBody | UpdateBody>({
+  const { form, alert, handleSave } = useSaveForm({
     resolver: (user ? updateResolver : createResolver) as Resolver<UserFormValues, unknown, CreateBody | UpdateBody>,
     defaultValues: {
       username: user?.username ?? "",
@@ -110,15 +105,8 @@ function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
       password: "",
       pin: "",
     },
-  });
-  const [level, activated] = useWatch({ control, name: ["level", "activated"] });
-
-  const isSelf = user !== null && me.data?.id === user.id;
-  const losesConsole = isSelf && (Number(level) !== SUPERADMIN_LEVEL || !activated);
-
-  const { alert, guard } = useServerErrors(setError, FIELDS);
-  const handleSave = handleSubmit(
-    guard(async (body) => {
+    fields: FIELDS,
+    save: async (body) => {
       if (user) {
         const patch = changedFields(user, body as UpdateBody);
         if (Object.keys(patch).length === 0) return onDone();
@@ -129,8 +117,14 @@ function UserForm({ user, onDone }: { user: User | null; onDone: () => void }) {
         notifySaved("User created", `${created.username} was added.`);
       }
       onDone();
-    }),
-  );
+    },
+  });
+  const { control } = form;
+  const { isDirty, isSubmitting } = form.formState;
+  const [level, activated] = useWatch({ control, name: ["level", "activated"] });
+
+  const isSelf = user !== null && me.data?.id === user.id;
+  const losesConsole = isSelf && (Number(level) !== SUPERADMIN_LEVEL || !activated);
 
   return (
     <form onSubmit={handleSave} noValidate>

@@ -1,0 +1,199 @@
+import type { Kysely, Selectable } from "kysely";
+import type { Database } from "../db/schema.js";
+
+/** The columns every leased table has (`jobs`, `asterisk_changes`). */
+export interface LeasedRow {
+  id: string | number;
+  status: string;
+  attempts: number;
+  run_after: string | null;
+  lease_owner: string | null;
+  lease_until: string | null;
+  last_error: string | null;
+}
+
+export type LeasedTableName = "jobs" | "asterisk_changes";
+
+export interface LeaseTableSpec<T extends LeasedTableName> {
+  table: T;
+  /** The status a finished row gets (`succeeded`, or `applied` for the outbox). */
+  doneStatus: string;
+  /** The column that records when a row finished. */
+  finishedColumn: "finished_at" | "applied_at";
+  /** Attempts allowed: a number for the whole table, or the row's `max_attempts` column. */
+  maxAttempts: number | "column";
+}
+
+type Row<T extends LeasedTableName> = Selectable<Database[T]> & LeasedRow;
+// One table name at run time, typed as a table with exactly the lease columns (every leased table has them).
+type LeaseDb = { leased: LeasedRow & { max_attempts: number; finished_at: string | null; kind: string } };
+
+/**
+ * The lease SQL, shared by every table whose rows are work that several servers may do: a row is
+ * `pending` until it succeeds or fails for good; a server works on it only while it holds the lease
+ * (`lease_owner`, `lease_until`), taken and renewed by conditional UPDATEs, so on every engine exactly one
+ * server wins a row and a dead server's row becomes free again when its lease runs out.
+ */
+export function createLeaseTable<T extends LeasedTableName>(db: Kysely<Pick<Database, T>>, spec: LeaseTableSpec<T>) {
+  const k = db as unknown as Kysely<LeaseDb>;
+  const table = spec.table as unknown as "leased";
+  const max = spec.maxAttempts;
+
+  const free = (now: string) =>
+    k
+      .selectFrom(table)
+      .where("status", "=", "pending")
+      .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", now)]));
+
+  /** The conditional write that takes a lease: only one of several racing servers changes the row. */
+  async function take(id: string | number, owner: string, now: string, until: string): Promise<boolean> {
+    const r = await k
+      .updateTable(table)
+      .set((eb) => ({ lease_owner: owner, lease_until: until, attempts: eb("attempts", "+", 1) }))
+      .where("id", "=", id)
+      .where("status", "=", "pending")
+      .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", now)]))
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) === 1;
+  }
+
+  async function read(id: string | number): Promise<Row<T> | undefined> {
+    return (await k.selectFrom(table).selectAll().where("id", "=", id).executeTakeFirst()) as unknown as
+      Row<T> | undefined;
+  }
+
+  return {
+    /**
+     * Leases the oldest due row (`kinds` narrows the jobs table); attempts count when a lease is taken, so
+     * work that kills its server is not retried for ever.
+     */
+    async claim(owner: string, now: string, until: string, kinds?: readonly string[]): Promise<Row<T> | undefined> {
+      for (let tries = 0; tries < 5; tries++) {
+        let q = free(now)
+          .select("id")
+          .where((eb) => eb.or([eb("run_after", "is", null), eb("run_after", "<=", now)]))
+          .where((eb) => (max === "column" ? eb("attempts", "<", eb.ref("max_attempts")) : eb("attempts", "<", max)));
+        if (kinds) q = q.where("kind", "in", kinds);
+        const candidates = await q.orderBy("run_after").orderBy("id").limit(3).execute();
+        if (candidates.length === 0) return undefined;
+        for (const c of candidates) if (await take(c.id, owner, now, until)) return read(c.id);
+      }
+      return undefined;
+    },
+
+    /**
+     * For a queue applied strictly in id order (the outbox): leases the first pending rows, as long as the
+     * head is free and due and `sameRun` accepts each next row. Nothing when another server holds the head.
+     */
+    async claimHead(
+      owner: string,
+      now: string,
+      until: string,
+      limit: number,
+      sameRun: (first: Row<T>, next: Row<T>) => boolean,
+    ): Promise<Row<T>[]> {
+      const rows = (await k
+        .selectFrom(table)
+        .selectAll()
+        .where("status", "=", "pending")
+        .orderBy("id")
+        .limit(limit)
+        .execute()) as unknown as Row<T>[];
+      const head = rows[0];
+      if (!head || (head.run_after && head.run_after > now)) return [];
+      const claimed: Row<T>[] = [];
+      for (const row of rows) {
+        if (claimed.length > 0 && !sameRun(head, row)) break;
+        if (!(await take(row.id, owner, now, until))) break;
+        claimed.push({ ...row, attempts: row.attempts + 1, lease_owner: owner, lease_until: until });
+      }
+      return claimed;
+    },
+
+    /** Inserts nothing: a row inserted already leased (`lease_owner` set) is held from the start. */
+    read,
+
+    /** The heartbeat: false when the lease is no longer ours (it ran out and was taken or swept). */
+    async renew(id: string | number, owner: string, until: string): Promise<boolean> {
+      const r = await k
+        .updateTable(table)
+        .set({ lease_until: until })
+        .where("id", "=", id)
+        .where("status", "=", "pending")
+        .where("lease_owner", "=", owner)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+
+    async complete(id: string | number, owner: string, at: string): Promise<boolean> {
+      const r = await k
+        .updateTable(table)
+        .set({
+          status: spec.doneStatus,
+          last_error: null,
+          lease_owner: null,
+          lease_until: null,
+          [spec.finishedColumn as "finished_at"]: at,
+        })
+        .where("id", "=", id)
+        .where("status", "=", "pending")
+        .where("lease_owner", "=", owner)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+
+    /** Gives the lease back with the error: retried after `runAfter`, or failed for good when `final`. */
+    async release(
+      id: string | number,
+      owner: string,
+      error: string,
+      outcome: { final: true; at: string } | { final: false; runAfter: string },
+    ): Promise<boolean> {
+      const r = await k
+        .updateTable(table)
+        .set({
+          lease_owner: null,
+          lease_until: null,
+          last_error: error.slice(0, 1000),
+          ...(outcome.final
+            ? { status: "failed", [spec.finishedColumn as "finished_at"]: outcome.at }
+            : { run_after: outcome.runAfter }),
+        })
+        .where("id", "=", id)
+        .where("status", "=", "pending")
+        .where("lease_owner", "=", owner)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+
+    /** Rows whose lease ran out with no attempt left: their server died holding them. */
+    async expired(now: string, kinds?: readonly string[]): Promise<Row<T>[]> {
+      let q = k
+        .selectFrom(table)
+        .selectAll()
+        .where("status", "=", "pending")
+        .where("lease_until", "<", now)
+        .where((eb) => (max === "column" ? eb("attempts", ">=", eb.ref("max_attempts")) : eb("attempts", ">=", max)));
+      if (kinds) q = q.where("kind", "in", kinds);
+      return (await q.orderBy("id").limit(100).execute()) as unknown as Row<T>[];
+    },
+
+    /** Fails one expired row; false when another server's sweep (or a late heartbeat) got there first. */
+    async failExpired(id: string | number, now: string, error: string): Promise<boolean> {
+      const r = await k
+        .updateTable(table)
+        .set({
+          status: "failed",
+          lease_owner: null,
+          lease_until: null,
+          last_error: error.slice(0, 1000),
+          [spec.finishedColumn as "finished_at"]: now,
+        })
+        .where("id", "=", id)
+        .where("status", "=", "pending")
+        .where("lease_until", "<", now)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+  };
+}

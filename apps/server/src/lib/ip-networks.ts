@@ -1,0 +1,35 @@
+import ipaddr from "ipaddr.js";
+
+export type Network = [ipaddr.IPv4 | ipaddr.IPv6, number];
+
+/** `10.0.0.0/8`, `2001:db8::/32`, or a bare address (= /32 or /128); IPv4-mapped IPv6 counts as IPv4. */
+export function parseNetwork(text: string): Network | null {
+  try {
+    if (text.includes("/")) {
+      const [addr, bits] = ipaddr.parseCIDR(text.trim());
+      return addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress() && bits >= 96
+        ? [(addr as ipaddr.IPv6).toIPv4Address(), bits - 96]
+        : [addr, bits];
+    }
+    const addr = ipaddr.process(text.trim());
+    return [addr, addr.kind() === "ipv4" ? 32 : 128];
+  } catch {
+    return null;
+  }
+}
+
+/** The canonical spelling of an address (`::ffff:10.0.0.1` → `10.0.0.1`), or null when it is not one. */
+export function normaliseIp(text: string | undefined): string | null {
+  if (!text) return null;
+  try {
+    return ipaddr.process(text.trim()).toString();
+  } catch {
+    return null;
+  }
+}
+
+/** True when `ip` (any spelling) is inside one of `networks`. */
+export function inNetworks(ip: string, networks: readonly Network[]): boolean {
+  const addr = ipaddr.process(ip);
+  return networks.some(([net, bits]) => net.kind() === addr.kind() && addr.match(net, bits));
+}
