@@ -7,6 +7,7 @@ import { Client } from "basic-ftp";
 import { buildApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { createDeps } from "../src/deps.js";
+import { createLogger } from "../src/logger.js";
 import { newId } from "../src/lib/ids.js";
 import { startFtpServer, startSipPhone } from "../src/test/phone-peers.js";
 import { createTestDatabase } from "../src/test/test-database.js";
@@ -40,7 +41,7 @@ export async function run(): Promise<void> {
       },
     },
   );
-  const deps = createDeps(config, db);
+  const deps = createDeps(config, db, { log: createLogger("warn") });
   const app = await buildApp(deps);
   try {
     // Inventory: one owner with a line, 500 SIP phones (written straight to the tables: setup, not measured).

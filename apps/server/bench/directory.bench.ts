@@ -13,6 +13,7 @@ import { connectDatabase, dialectOf, type Db } from "../src/db/connect.js";
 import { migrateToLatest } from "../src/db/migrate.js";
 import type { ContactNumbersTable, ContactsTable } from "../src/db/schema.js";
 import { createDeps } from "../src/deps.js";
+import { createLogger } from "../src/logger.js";
 import { newId } from "../src/lib/ids.js";
 import { keypadForms } from "../src/lib/keypad-number.js";
 import { createTestDatabase } from "../src/test/test-database.js";
@@ -197,7 +198,7 @@ async function benchOn(url: string): Promise<void> {
       },
       { allowMissingConfigFile: true },
     );
-    const app = await buildApp(createDeps(config, db));
+    const app = await buildApp(createDeps(config, db, { log: createLogger("warn") }));
     try {
       const queries: Array<{ kind: "last name" | "number"; url: string }> = [];
       for (let i = 0; i < SEARCHES / 2; i++) {

@@ -3,6 +3,7 @@ import { performance } from "node:perf_hooks";
 import { buildApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { createDeps } from "../src/deps.js";
+import { createLogger } from "../src/logger.js";
 import { createTestDatabase } from "../src/test/test-database.js";
 
 const ROWS = Number(process.env.BENCH_EXTENSIONS ?? 10_000);
@@ -22,7 +23,7 @@ export async function run(): Promise<void> {
     },
     { allowMissingConfigFile: true },
   );
-  const deps = createDeps(config, db);
+  const deps = createDeps(config, db, { log: createLogger("warn") });
   const app = await buildApp(deps);
   try {
     await deps.users.ensureSuperadmin("admin", "bench-password-1", () => "bench-password-1");

@@ -6,6 +6,7 @@ import autocannon from "autocannon";
 import { buildApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { createDeps } from "../src/deps.js";
+import { createLogger } from "../src/logger.js";
 import { createTestDatabase } from "../src/test/test-database.js";
 
 const REQUESTS = 2_000;
@@ -25,7 +26,7 @@ export async function run(): Promise<void> {
     },
     { allowMissingConfigFile: true },
   );
-  const deps = createDeps(config, db);
+  const deps = createDeps(config, db, { log: createLogger("warn") });
   const app = await buildApp(deps);
   await deps.users.ensureSuperadmin(ADMIN.username, ADMIN.password, () => ADMIN.password);
   const base = await app.listen({ port: 0, host: "127.0.0.1" });

@@ -3,7 +3,7 @@ import path from "node:path";
 import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -35,13 +35,11 @@ export const API_PREFIX = "/api/v1";
 /** Paths that are never the SPA: unknown ones there answer JSON 404, not index.html. */
 const NON_SPA_PREFIXES = ["/api/", "/cisco/", "/provision/", "/provisioning/", "/console/"];
 
-export async function buildApp(
-  deps: Deps,
-  options: { logger?: FastifyServerOptions["logger"] } = {},
-): Promise<FastifyInstance> {
+export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
-    // Behind a reverse proxy the operator lists it in [server] trusted_proxies; http/client-ip.ts decides.
+    // The app's one logger (deps.log): requests and services log through the same pino instance.
+    loggerInstance: deps.log as FastifyBaseLogger,
+    // Behind a reverse proxy the operator configures trusted proxies; directly exposed, the socket address is the truth.
     trustProxy: false,
     bodyLimit: 5 * 1024 * 1024,
     // Errors before routing (bad URL, oversized parameter or headers) answer the one error shape too.

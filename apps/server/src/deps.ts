@@ -1,4 +1,3 @@
-import { pino, type Logger } from "pino";
 import type { Config } from "./config.js";
 import { createJobsRepository } from "./jobs/jobs.repository.js";
 import { createJobs } from "./jobs/jobs.service.js";
@@ -37,6 +36,8 @@ import type { RealtimeDb } from "./adapters/asterisk/realtime-writer.js";
 import { createAsteriskChangesRepository } from "./modules/extensions/asterisk-changes.repository.js";
 import { createExtensionsRepository } from "./modules/extensions/extensions.repository.js";
 import { createHealthRepository } from "./modules/health/health.repository.js";
+import { createFailureReporter } from "./modules/health/failures.js";
+import type { Logger } from "./logger.js";
 import { createPhoneSessionsRepository } from "./modules/phone-sessions/phone-sessions.repository.js";
 import { createAsteriskSync } from "./modules/extensions/asterisk-sync.service.js";
 import { createExtensionsService } from "./modules/extensions/extensions.service.js";
@@ -51,9 +52,12 @@ import { createCiscoDriver } from "./vendors/cisco/cisco-driver.js";
 import { vendorDrivers } from "./vendors/vendor-driver.js";
 
 /** The composition root: every service built once, from config and the database, passed down explicitly. */
-export function createDeps(config: Config, db: Db, options: { clock?: Clock; log?: Logger } = {}) {
+export function createDeps(config: Config, db: Db, options: { log: Logger; clock?: Clock | undefined }) {
+  const { log } = options;
   const clock = options.clock ?? systemClock;
-  const log = options.log ?? pino({ level: "silent" });
+  const healthRepo = createHealthRepository(db.kysely);
+  // Background work has no caller to fail to: its failures are logged and land on the dashboard.
+  const reportFailure = createFailureReporter({ repo: healthRepo, log: log.child({ module: "health" }), clock });
   // Work that must outlive the server that started it (deploys, mail, SMS), and the outbox's leases.
   const leaseMs = config.jobs.lease_seconds * 1000;
   const backoffMs = (attempt: number) =>
@@ -61,7 +65,7 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock; log
   const jobs = createJobs({
     repo: createJobsRepository(db.kysely),
     clock,
-    log,
+    log: log.child({ module: "jobs" }),
     leaseMs,
     backoffMs: config.jobs.backoff_seconds * 1000,
     maxBackoffMs: config.jobs.max_backoff_seconds * 1000,
@@ -98,7 +102,7 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock; log
         onStatus: (ok, error) => {
           amiStatusWrites = amiStatusWrites
             .then(() => health.recordComponent("ami", ok ? "ok" : "down", error))
-            .catch(() => undefined);
+            .catch((error: unknown) => reportFailure({ source: "component_status", subject: "ami", error }));
         },
       })
     : null;
@@ -126,7 +130,8 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock; log
     clock,
     leaseMs,
     backoffMs,
-    log,
+    log: log.child({ module: "asterisk-sync" }),
+    reportFailure,
   });
   const extensions = createExtensionsService({
     repo: extensionsRepo,
@@ -145,6 +150,7 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock; log
           ? { kind: "ami", manager: asteriskManager }
           : null,
     users,
+    reportFailure,
   });
   /** Stops the AMI connection and the realtime pool (main.ts and tests call it on shutdown). */
   const closeAdapters = async () => {
@@ -156,7 +162,8 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock; log
   };
 
   const health = createHealthService({
-    repo: createHealthRepository(db.kysely),
+    repo: healthRepo,
+    log: log.child({ module: "health" }),
     config,
     clock,
     startedAt: clock(),
@@ -196,7 +203,7 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock; log
       : null,
     maxAttempts: config.jobs.max_attempts,
     recordComponent: (name, status, error) => health.recordComponent(name, status, error),
-    log,
+    log: log.child({ module: "notifications" }),
   });
 
   const phoneSessions = createPhoneSessionsService({
@@ -276,6 +283,7 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock; log
     files: phoneFiles,
     vendors,
     recordFtp: (ok, error) => health.recordComponent("ftp", ok ? "ok" : "down", error),
+    reportFailure,
     settings: {
       keepBackups: config.ftp.keep_backups,
       concurrency: r.concurrency,
@@ -283,7 +291,6 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock; log
     },
     jobs,
     clock,
-    onBackgroundError: (err) => log.error({ err: (err as Error).message }, "bulk deploy failed"),
   });
   const directory = createDirectoryService({
     repo: createDirectoryRepository(db.kysely),
@@ -309,8 +316,9 @@ export function createDeps(config: Config, db: Db, options: { clock?: Clock; log
   return {
     config,
     db,
-    clock,
     log,
+    clock,
+    reportFailure,
     jobs,
     throttle,
     notifications,

@@ -1,11 +1,10 @@
-import { pino } from "pino";
 import { ConfigError, loadConfig } from "./config.js";
 import { connectDatabase } from "./db/connect.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { buildApp } from "./app.js";
 import { createDeps } from "./deps.js";
 import { generatePassword } from "./lib/ids.js";
-import { requestLogSerializers } from "./http/redact-query.js";
+import { createLogger } from "./logger.js";
 
 async function main(): Promise<void> {
   let config;
@@ -33,16 +32,8 @@ async function main(): Promise<void> {
     await Promise.race([db.close().catch(() => undefined), new Promise((r) => setTimeout(r, 1000).unref())]);
     process.exit(1);
   }
-  const deps = createDeps(config, db, { log: pino({ level: config.server.logLevel }) });
-  const app = await buildApp(deps, {
-    logger: {
-      level: config.server.logLevel,
-      // Never log credentials, whatever a route or a library puts on the request.
-      redact: ["req.headers.authorization", "req.headers.cookie", 'req.headers["x-api-key"]'],
-      // Phones send the service-login PIN in the query string of a GET.
-      serializers: requestLogSerializers,
-    },
-  });
+  const deps = createDeps(config, db, { log: createLogger(config.server.logLevel) });
+  const app = await buildApp(deps);
   if (applied.length > 0) app.log.info({ migrations: applied }, "database migrated");
 
   const seeded = await deps.users.ensureSuperadmin(

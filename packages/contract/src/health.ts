@@ -34,9 +34,13 @@ export const deploymentSummarySchema = z.object({
 export type DeploymentSummary = z.infer<typeof deploymentSummarySchema>;
 
 /** A change Cisisk could not apply to Asterisk (realtime tables or config files + reload). */
+/** A recent failure: an Asterisk outbox change, or background work (bulk deploy, outbox loop, sends…). */
 export const asteriskFailureSchema = z.object({
   id: z.number().int(),
-  extensionNumber: z.string(),
+  /** "asterisk" for an outbox change; else what failed in the background (e.g. "bulk_deploy"). */
+  source: z.string(),
+  /** The extension of an outbox change; null for other background work. */
+  extensionNumber: z.string().nullable(),
   status: z.enum(["pending", "failed"]),
   attempts: z.number().int(),
   lastError: z.string().nullable(),

@@ -1,7 +1,7 @@
 /**
  * Cisco phone models Cisisk can configure through `SEP<MAC>.cnf.xml`, with the facts the server and the
  * console both need: protocols the firmware speaks, line keys, and which key expansion modules fit.
- * Sources: docs/reference (usecallmanager, chan-sccp, sccp_manager model tables). 7940/7960 are SCCP only
+ * Sources: the usecallmanager, chan-sccp and sccp_manager model tables. 7940/7960 are SCCP only
  * here because their SIP firmware reads flat `SIP<MAC>.cnf` files, not SEP XML. 78xx/88xx have no SCCP
  * firmware; "SIP" and "SIPE" both mean Enterprise SIP firmware for them (MPP/3PCC firmware ignores SEP files).
  */

@@ -7,6 +7,7 @@ import * as m0005 from "./migrations/0005-directory.js";
 import * as m0006 from "./migrations/0006-followups.js";
 import * as m0007 from "./migrations/0007-runtime.js";
 import * as m0009 from "./migrations/0009-cisco-fidelity.js";
+import * as m0011 from "./migrations/0011-boundaries.js";
 
 /** Migrations live in code, keyed in order, so tsx and bundled runs behave the same. */
 const migrations: Record<string, Migration> = {
@@ -18,6 +19,7 @@ const migrations: Record<string, Migration> = {
   "0006_followups": m0006,
   "0007_runtime": m0007,
   "0009_cisco_fidelity": m0009,
+  "0011_boundaries": m0011,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

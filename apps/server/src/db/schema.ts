@@ -191,6 +191,17 @@ export interface AsteriskChangesTable {
   applied_at: string | null;
 }
 
+/** A failure of background work, shown on the dashboard (0011). */
+export interface BackgroundFailuresTable {
+  id: Generated<number>;
+  /** What failed: asterisk_sync, bulk_deploy, component_status, … */
+  source: string;
+  /** Which thing it was working on (a batch id, "outbox", a component name). */
+  subject: string;
+  error: string;
+  created_at: string;
+}
+
 /** Work that must outlive the server that started it: deploys, mail, SMS (0007). */
 export interface JobsTable {
   id: string;
@@ -233,6 +244,7 @@ export interface Database {
   deployment_batches: DeploymentBatchesTable;
   deployments: DeploymentsTable;
   asterisk_changes: AsteriskChangesTable;
+  background_failures: BackgroundFailuresTable;
   contacts: ContactsTable;
   contact_numbers: ContactNumbersTable;
   phone_services: PhoneServicesTable;

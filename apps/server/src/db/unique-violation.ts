@@ -10,9 +10,3 @@ export function isUniqueViolation(error: unknown): boolean {
     e.errno === 1062
   );
 }
-
-/** Names the constraint/column where the driver tells it (best effort, for error details). */
-export function violatedConstraint(error: unknown): string | undefined {
-  const message = (error as { message?: string; constraint?: string })?.constraint ?? (error as Error)?.message;
-  return typeof message === "string" ? message : undefined;
-}

@@ -4,7 +4,8 @@ import { buildApp } from "../app.js";
 import { createTestDatabase } from "../test/test-database.js";
 import { loadConfig } from "../config.js";
 import { createDeps } from "../deps.js";
-import { redactQuery, requestLogSerializers } from "./redact-query.js";
+import { createLogger } from "../logger.js";
+import { redactQuery } from "./redact-query.js";
 
 describe("log redaction of phone-page secrets", () => {
   it("redacts pin and password query values, whatever their case or escaping", () => {
@@ -32,9 +33,7 @@ describe("log redaction of phone-page secrets", () => {
       },
       { allowMissingConfigFile: true },
     );
-    const app = await buildApp(createDeps(config, db), {
-      logger: { level: "info", stream, serializers: requestLogSerializers },
-    });
+    const app = await buildApp(createDeps(config, db, { log: createLogger("info", stream) }));
     try {
       const res = await app.inject({ method: "GET", url: "/cisco/login/submit?mac=AABBCCDDEEFF&user=jane&pin=97531" });
       expect(res.statusCode).toBe(200);

@@ -197,4 +197,3 @@ export function createLeaseTable<T extends LeasedTableName>(db: Kysely<Pick<Data
     },
   };
 }
-export type LeaseTable<T extends LeasedTableName> = ReturnType<typeof createLeaseTable<T>>;

@@ -4,6 +4,7 @@ import { buildApp } from "../app.js";
 import { loadConfig, type LoadConfigOptions } from "../config.js";
 import { createDeps, type Deps } from "../deps.js";
 import type { Clock } from "../lib/time.js";
+import { createLogger } from "../logger.js";
 import type { Db } from "../db/connect.js";
 import { createTestDatabase } from "./test-database.js";
 
@@ -40,7 +41,10 @@ export async function buildTestApp(
     },
     { toml: options.toml, allowMissingConfigFile: true },
   );
-  const deps = createDeps(config, db, { clock: options.clock });
+  const deps = createDeps(config, db, {
+    clock: options.clock,
+    log: createLogger(process.env.TEST_LOG_LEVEL ?? "silent"),
+  });
   const app = await buildApp(deps);
   await deps.users.ensureSuperadmin(ADMIN.username, ADMIN.password, () => ADMIN.password);
   let cached: Record<string, string> | undefined;

@@ -1,4 +1,4 @@
-import { sql, type Kysely } from "kysely";
+import type { Kysely } from "kysely";
 import { callerId, DEFAULT_CODECS, safeName, yesNo, type AsteriskLine, type SccpDevice } from "./asterisk-line.js";
 
 /**
@@ -215,6 +215,3 @@ export async function realtimeSipRegistrations(db: AnyDb): Promise<RealtimeConta
       expiresAt: new Date(Number(r.regseconds) * 1000).toISOString(),
     }));
 }
-
-/** `sql` re-exported so callers can probe the realtime connection without importing kysely. */
-export const probe = (db: AnyDb) => sql`select 1`.execute(db);

@@ -1,7 +1,7 @@
 import { escapeXml } from "../../lib/xml-escape.js";
 
 /**
- * Pushes to a Cisco phone's `/CGI/Execute` (reference §3.3): a form POST with one field `XML=`,
+ * Pushes to a Cisco phone's `/CGI/Execute`: a form POST with one field `XML=`,
  * at most 512 bytes and 3 ExecuteItems, HTTP Basic credentials that the phone checks against its
  * `authenticationURL`. Answers are `CiscoIPPhoneResponse` or `CiscoIPPhoneError Number="N"`.
  */
@@ -80,13 +80,3 @@ export function createCgiExecutor(options: { timeoutMs: number }): CgiExecutor {
     },
   };
 }
-
-/**
- * CUCM firmware has no restart URI; tools press keys instead, one POST per group, about 1 s apart (reference §3.3):
- * on 79xx, Settings then `**#**` restarts the phone.
- */
-export const SCCP_RESTART_KEYS: string[][] = [
-  ["Key:Settings"],
-  ["Key:KeyPadStar", "Key:KeyPadStar", "Key:KeyPadPound"],
-  ["Key:KeyPadStar", "Key:KeyPadStar"],
-];

@@ -5,7 +5,7 @@ import { Client, FTPError } from "basic-ftp";
 
 /**
  * The phones' file server as the deploy pipeline needs it. Phones never speak FTP: it is how Cisisk writes
- * into the TFTP/HTTP root the phones read (reference §2). Backups go to a folder the phones' server does not
+ * into the TFTP/HTTP root the phones read. Backups go to a folder the phones' server does not
  * serve, because config files hold SIP passwords.
  */
 export interface PhoneFileSession {

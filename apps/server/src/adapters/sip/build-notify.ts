@@ -44,7 +44,7 @@ export function buildNotify(r: NotifyRequest): string {
     `NOTIFY ${uri} SIP/2.0`,
     `Via: SIP/2.0/${r.transport.toUpperCase()} ${local};branch=${r.branch};rport`,
     "Max-Forwards: 70",
-    // Cisco firmware answers 400 to a service-control whose From has a user part (7975/9.4.2, reference §3.1).
+    // Cisco firmware answers 400 to a service-control whose From has a user part (7975/9.4.2).
     serviceControl ? `From: <sip:${local}>;tag=${r.fromTag}` : `From: <sip:cisisk@${local}>;tag=${r.fromTag}`,
     `To: <${target}>`,
     `Call-ID: ${r.callId}`,

@@ -11,6 +11,7 @@ import type { PhoneFiles } from "../../adapters/ftp/ftp-files.js";
 import { Conflict, NotFound, UpstreamFailed, ValidationFailed } from "../../errors.js";
 import { newId } from "../../lib/ids.js";
 import { iso, type Clock } from "../../lib/time.js";
+import type { ReportFailure } from "../health/failures.js";
 import type { HeldJob, Jobs } from "../../jobs/jobs.service.js";
 import type { PhoneSessionsService } from "../phone-sessions/phone-sessions.service.js";
 import type { PhonesService } from "../phones/phones.service.js";
@@ -40,9 +41,9 @@ export interface DeploymentsServiceDeps {
   jobs: Pick<Jobs, "hold" | "sweep" | "register">;
   clock: Clock;
   /** Records the FTP server's health for the dashboard (component `ftp`). */
-  recordFtp?: (ok: boolean, error: string | null) => Promise<void>;
-  /** Errors of background bulk deploys (never with secrets). */
-  onBackgroundError?: (error: unknown) => void;
+  recordFtp: (ok: boolean, error: string | null) => Promise<void>;
+  /** Failures of background bulk deploys (never with secrets): logged and shown on the dashboard. */
+  reportFailure: ReportFailure;
 }
 
 /** Job kinds: a single deploy (subject: the deployment) and a bulk deploy (subject: the batch). */
@@ -191,7 +192,10 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
       });
     } catch (error) {
       // The session itself failed (no FTP configured, connection refused): recorded as the backup step.
-      if (deps.files.configured) await deps.recordFtp?.(false, (error as Error).message).catch(() => undefined);
+      if (deps.files.configured)
+        await deps
+          .recordFtp(false, (error as Error).message)
+          .catch((err: unknown) => deps.reportFailure({ source: "component_status", subject: "ftp", error: err }));
       if (steps.length === 0) {
         const at = iso(clock());
         steps.push({
@@ -288,7 +292,7 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
       await held.finish({ ok: false, error: (error as Error).message });
       throw error;
     }
-    if (uploads > 0) await deps.recordFtp?.(true, null);
+    if (uploads > 0) await deps.recordFtp(true, null);
   }
 
   return {
@@ -323,7 +327,7 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
         await held.finish({ ok: false, error: (error as Error).message });
         throw error;
       }
-      if (steps.some((s) => s.name === "upload" && s.status === "succeeded")) await deps.recordFtp?.(true, null);
+      if (steps.some((s) => s.name === "upload" && s.status === "succeeded")) await deps.recordFtp(true, null);
       return getOrThrow(id);
     },
 
@@ -364,7 +368,9 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
         })),
       );
       const held = await deps.jobs.hold(BATCH_JOB, batchId);
-      void runBatch(held, batchId, profile, jobs, byId).catch((error) => deps.onBackgroundError?.(error));
+      void runBatch(held, batchId, profile, jobs, byId).catch((error: unknown) =>
+        deps.reportFailure({ source: "bulk_deploy", subject: `batch ${batchId}`, error }),
+      );
       return (await repo.batch(batchId, true))!;
     },
 
@@ -445,7 +451,7 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
     /** Start-up sweep (and any caller): fails bulk deploys whose server stopped; returns how many. */
     failAbandoned,
 
-    /** For the dashboard (TODO lead: wire into health/dashboard). */
+    /** For the dashboard. */
     async recent(limit: number): Promise<RecentDeployment[]> {
       await failAbandoned();
       return repo.recent(limit);

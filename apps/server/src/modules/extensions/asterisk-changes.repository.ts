@@ -86,6 +86,7 @@ export function createAsteriskChangesRepository(db: Kysely<Pick<Database, "aster
         .execute();
       return rows.map((r) => ({
         id: Number(r.id),
+        source: "asterisk",
         extensionNumber: r.extension_number,
         status: r.status as "pending" | "failed",
         attempts: Number(r.attempts),

@@ -12,6 +12,8 @@ import {
 } from "../../adapters/asterisk/realtime-writer.js";
 import { inTransaction, type TxHandle } from "../../db/transaction.js";
 import { UpstreamFailed } from "../../errors.js";
+import type { Logger } from "../../logger.js";
+import type { ReportFailure } from "../health/failures.js";
 import { newId } from "../../lib/ids.js";
 import { iso, type Clock } from "../../lib/time.js";
 import { keepLeased } from "../../jobs/heartbeat.js";
@@ -49,7 +51,8 @@ export interface AsteriskSyncDeps {
   leaseMs?: number;
   /** The wait before retry n after a failure. */
   backoffMs?: (attempt: number) => number;
-  log?: { warn(obj: object, msg: string): void };
+  log: Logger;
+  reportFailure: ReportFailure;
 }
 
 export interface ChangeRequest {
@@ -133,7 +136,7 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
         renderSccpConf(lines, await deps.sccpDevices.all()),
       );
       if (!deps.manager) {
-        deps.log?.warn({ changes: batch.length }, "files written, but no AMI is configured to reload Asterisk");
+        deps.log.warn({ changes: batch.length }, "files written, but no AMI is configured to reload Asterisk");
         return;
       }
       const touched = new Set(batch.flatMap((r) => r.technologies.replace(SCCP_DEVICE, "SCCP").split(",")));
@@ -174,7 +177,9 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
     async recordDevice(phoneId: string, deviceName: string): Promise<void> {
       if (mode === "none") return;
       await insertDeviceChange(changes, phoneId, deviceName);
-      await sync.processPending().catch(() => 0);
+      await sync
+        .processPending()
+        .catch((error: unknown) => deps.reportFailure({ source: "asterisk_sync", subject: "outbox", error }));
     },
 
     /** Applies pending changes in id order until none is left or Asterisk fails; returns how many were applied. */
@@ -194,8 +199,8 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
         const stop = keepLeased(
           async () => (await Promise.all(batch.map((r) => changes.renew(r.id, serverId, leaseEnd())))).every(Boolean),
           Math.max(50, Math.floor(leaseMs / 3)),
-          () => deps.log?.warn({ changes: batch.map((r) => r.id) }, "asterisk changes: lease lost while applying"),
-          (err) => deps.log?.warn({ err: err.message }, "asterisk changes: lease renewal failed"),
+          () => deps.log.warn({ changes: batch.map((r) => r.id) }, "asterisk changes: lease lost while applying"),
+          (err) => deps.log.warn({ err: err.message }, "asterisk changes: lease renewal failed"),
         );
         try {
           await apply(batch);
@@ -216,7 +221,7 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
                 : { final: false, runAfter: iso(new Date(clock().getTime() + backoffMs(row.attempts))) },
             );
           }
-          deps.log?.warn({ changes: batch.map((r) => r.id), err: message }, "asterisk change not applied; will retry");
+          deps.log.warn({ changes: batch.map((r) => r.id), err: message }, "asterisk change not applied; will retry");
           break; // Asterisk is unreachable or refuses: keep the order, retry the head after its backoff.
         }
       }
@@ -248,7 +253,7 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
         running = sync
           .processPending()
           .then(() => undefined)
-          .catch((err: unknown) => deps.log?.warn({ err: (err as Error).message }, "asterisk sync loop failed"))
+          .catch((error: unknown) => deps.reportFailure({ source: "asterisk_sync", subject: "outbox loop", error }))
           .finally(() => (running = null));
       }, intervalMs);
       timer.unref();

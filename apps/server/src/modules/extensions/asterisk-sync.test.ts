@@ -558,6 +558,8 @@ describe("files mode with reloads over AMI", () => {
       mode: "files",
       realtimeDb: null,
       sameDatabase: false,
+      log: t.deps.log,
+      reportFailure: t.deps.reportFailure,
       configDir: dir,
       manager: createAsteriskManager(ami),
       lineOf: (r) => t.deps.extensions.lineOf(r),

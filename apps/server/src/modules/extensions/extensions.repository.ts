@@ -13,9 +13,7 @@ const sortColumns = {
   updatedAt: "extensions.updated_at",
 } as const;
 
-/** An extension as stored (secret still sealed); the service turns it into the contract DTO. */
-export interface ExtensionRecord {
-  id: string;
+export interface ExtensionWrite {
   number: string;
   technology: ExtensionTechnology;
   displayName: string;
@@ -29,23 +27,13 @@ export interface ExtensionRecord {
   transport: string | null;
   /** The options object of its technology (sccp / sip / pjsip fields). */
   options: Record<string, unknown>;
-  createdAt: string;
-  updatedAt: string;
 }
 
-export interface ExtensionWrite {
-  number: string;
-  technology: ExtensionTechnology;
-  displayName: string;
-  userId: string | null;
-  context: string;
-  secretSealed: string;
-  ha1Md5: string;
-  ha1Sha256: string;
-  voicemail: string | null;
-  codecs: string[] | null;
-  transport: string | null;
-  options: Record<string, unknown>;
+/** An extension as stored (secret still sealed); the service turns it into the contract DTO. */
+export interface ExtensionRecord extends ExtensionWrite {
+  id: string;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export type ListExtensionsQuery = ListQuery & {

@@ -26,6 +26,7 @@ import { NotFound, ValidationFailed } from "../../errors.js";
 import { generatePassword, newId } from "../../lib/ids.js";
 import type { SecretBox } from "../../lib/secret-box.js";
 import { iso, type Clock } from "../../lib/time.js";
+import type { ReportFailure } from "../health/failures.js";
 import type { AsteriskSync, ChangeState } from "./asterisk-sync.service.js";
 import {
   createExtensionsRepository,
@@ -54,6 +55,8 @@ export interface ExtensionsServiceDeps {
   /** Where registrations come from: AMI (PJSIPShowContacts), Asterisk's ps_contacts, or nowhere. */
   registrations: { kind: "ami"; manager: AsteriskManager } | { kind: "realtime"; db: () => Promise<RealtimeDb> } | null;
   users: ExtensionOwners;
+  /** The outbox is applied right after a write; a failure there must not fail the write, but is shown. */
+  reportFailure: ReportFailure;
 }
 
 /** A line of a user, with the secret in clear, for the phone-profile renderer. */
@@ -272,7 +275,9 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
       );
       return change;
     });
-    await sync.processPending().catch(() => 0);
+    await sync
+      .processPending()
+      .catch((error: unknown) => deps.reportFailure({ source: "asterisk_sync", subject: "outbox", error }));
     return result;
   }
 
@@ -416,7 +421,9 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
           );
         }
       });
-      await sync.processPending(inputs.length + 10).catch(() => 0);
+      await sync
+        .processPending(inputs.length + 10)
+        .catch((error: unknown) => deps.reportFailure({ source: "asterisk_sync", subject: "outbox", error }));
       return { created: ids.length };
     },
 

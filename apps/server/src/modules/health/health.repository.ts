@@ -8,7 +8,15 @@ export interface ComponentRow {
   checkedAt: string;
 }
 
-export function createHealthRepository(db: Kysely<Pick<Database, "component_status">>) {
+export interface FailureRow {
+  id: number;
+  source: string;
+  subject: string;
+  error: string;
+  createdAt: string;
+}
+
+export function createHealthRepository(db: Kysely<Pick<Database, "component_status" | "background_failures">>) {
   return {
     /** Null when the database answers, else why not. */
     async ping(): Promise<string | null> {
@@ -32,6 +40,24 @@ export function createHealthRepository(db: Kysely<Pick<Database, "component_stat
         .catch(async () => {
           await db.updateTable("component_status").set(row).where("name", "=", name).execute();
         });
+    },
+
+    async saveFailure(f: Omit<FailureRow, "id">): Promise<void> {
+      await db
+        .insertInto("background_failures")
+        .values({ source: f.source, subject: f.subject, error: f.error, created_at: f.createdAt })
+        .execute();
+    },
+
+    async recentFailures(limit: number): Promise<FailureRow[]> {
+      const rows = await db.selectFrom("background_failures").selectAll().orderBy("id", "desc").limit(limit).execute();
+      return rows.map((r) => ({
+        id: Number(r.id),
+        source: r.source,
+        subject: r.subject,
+        error: r.error,
+        createdAt: r.created_at,
+      }));
     },
 
     async components(): Promise<ComponentRow[]> {

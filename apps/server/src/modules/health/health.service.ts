@@ -3,6 +3,7 @@ import type { AsteriskFailure, DeploymentSummary, SendFailure } from "@cisisk/co
 import type { Config } from "../../config.js";
 import { iso, type Clock } from "../../lib/time.js";
 import { VERSION } from "../../version.js";
+import type { Logger } from "../../logger.js";
 import type { HealthRepository } from "./health.repository.js";
 
 /** Counters other modules contribute to the dashboard (each module registers its own). */
@@ -11,6 +12,7 @@ export type DashboardCounts = Dashboard["counts"];
 
 export interface HealthServiceDeps {
   repo: HealthRepository;
+  log: Logger;
   config: Config;
   clock: Clock;
   startedAt: Date;
@@ -25,8 +27,18 @@ export interface HealthServiceDeps {
   recentDeployments?: (limit: number) => Promise<DeploymentSummary[]>;
 }
 
+const RECENT_FAILURES = 10;
+
 export function createHealthService(deps: HealthServiceDeps) {
   const { repo, config, clock } = deps;
+
+  /** A dashboard part that cannot be read shows empty; why is logged, not hidden. */
+  const partMissing =
+    <T>(part: string, empty: T) =>
+    (err: unknown): T => {
+      deps.log.warn({ part, err }, "dashboard part unavailable");
+      return empty;
+    };
 
   async function pingDatabase(): Promise<{ ok: boolean; error: string | null }> {
     const error = await repo.ping();
@@ -88,14 +100,32 @@ export function createHealthService(deps: HealthServiceDeps) {
       const [users, extensions, phones, profiles, contacts, services] = await Promise.all(
         (["users", "extensions", "phones", "profiles", "contacts", "services"] as const).map(countOf),
       );
-      const [extensionsStatus, asteriskStatus, recentDeployments, recentSendFailures] = await Promise.all([
-        dbCheck.ok && deps.extensionsStatus
-          ? deps.extensionsStatus().catch(() => ({ configured: 0, registered: null }))
-          : { configured: 0, registered: null },
-        dbCheck.ok && deps.asteriskStatus ? deps.asteriskStatus().catch(() => null) : null,
-        dbCheck.ok && deps.recentDeployments ? deps.recentDeployments(10).catch(() => []) : [],
-        dbCheck.ok && deps.sendFailures ? deps.sendFailures(10).catch(() => []) : [],
-      ]);
+      const [extensionsStatus, asteriskStatus, recentDeployments, recentSendFailures, backgroundFailures] =
+        await Promise.all([
+          dbCheck.ok && deps.extensionsStatus
+            ? deps.extensionsStatus().catch(partMissing("extensions", { configured: 0, registered: null }))
+            : { configured: 0, registered: null },
+          dbCheck.ok && deps.asteriskStatus ? deps.asteriskStatus().catch(partMissing("asterisk", null)) : null,
+          dbCheck.ok && deps.recentDeployments
+            ? deps.recentDeployments(10).catch(partMissing("recentDeployments", []))
+            : [],
+          dbCheck.ok && deps.sendFailures ? deps.sendFailures(10).catch(partMissing("recentSendFailures", [])) : [],
+          dbCheck.ok ? repo.recentFailures(RECENT_FAILURES) : [],
+        ]);
+      const recentFailures: AsteriskFailure[] = [
+        ...(asteriskStatus?.recentFailures ?? []),
+        ...backgroundFailures.map((f) => ({
+          id: f.id,
+          source: f.source,
+          extensionNumber: null,
+          status: "failed" as const,
+          attempts: 1,
+          lastError: `${f.subject}: ${f.error}`,
+          createdAt: f.createdAt,
+        })),
+      ]
+        .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+        .slice(0, RECENT_FAILURES);
       return {
         counts: {
           users: users!,
@@ -115,7 +145,7 @@ export function createHealthService(deps: HealthServiceDeps) {
           failedChanges: asteriskStatus?.failedChanges ?? 0,
           lastError: asteriskStatus?.lastError ?? null,
         },
-        recentFailures: asteriskStatus?.recentFailures ?? [],
+        recentFailures,
         recentSendFailures,
         recentDeployments,
       };

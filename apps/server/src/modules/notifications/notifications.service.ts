@@ -80,4 +80,3 @@ export function createNotificationsService(deps: NotificationsDeps) {
     },
   };
 }
-export type NotificationsService = ReturnType<typeof createNotificationsService>;

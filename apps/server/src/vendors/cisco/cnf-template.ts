@@ -89,7 +89,7 @@ const parser = new XMLParser({
   processEntities: false,
 });
 
-/** Cisco limits (reference §1.2, §1.4, issues #58/#242): checked on a rendered file. */
+/** Cisco limits: checked on a rendered file. */
 export function checkRenderedFile(
   xml: string,
   expected: { protocol: "SCCP" | "SIP" | null },

@@ -34,7 +34,7 @@ function sipLinesBlock(lines: readonly RenderLine[], sipPort: number, mask: bool
     out += el(8, "displayName", l.displayName || l.number);
     out += `${pad(8)}<autoAnswer><autoAnswerEnabled>2</autoAnswerEnabled></autoAnswer>${nl}`;
     out += el(8, "callWaiting", 3);
-    // Stock Asterisk registers only the primary line; secondary lines carry no credentials (reference §1.2).
+    // Stock Asterisk registers only the primary line; secondary lines carry no credentials.
     if (i === 0) {
       out += el(8, "authName", l.authName);
       out += el(8, "authPassword", mask ? MASK : l.password);
@@ -96,7 +96,7 @@ export function buildContext(
     ip: phone.ip ?? "",
     label: phone.label ?? "",
     location: phone.location ?? "",
-    // ≤ 12 characters and no spaces on 79xx (reference §1.2).
+    // ≤ 12 characters and no spaces on 79xx.
     phoneLabel: (phone.label ?? lines[0]?.number ?? "").replace(/\s+/g, "").slice(0, 12),
     deviceProtocol: phone.softwareType === "SCCP" ? "SCCP" : "SIP",
     asteriskHost: server.asteriskHost,

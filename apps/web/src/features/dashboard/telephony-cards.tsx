@@ -124,13 +124,14 @@ function Failures({ value }: { value: Dashboard["recentFailures"] }) {
   return (
     <Stack gap={4}>
       {value.slice(0, 5).map((f) => (
-        <Tooltip key={f.id} label={f.lastError ?? ""} multiline w={320}>
+        <Tooltip key={`${f.source}-${f.id}`} label={f.lastError ?? ""} multiline w={320}>
           <Group gap={6} wrap="nowrap">
             <Badge size="xs" color={f.status === "failed" ? "red" : "yellow"}>
               {f.status}
             </Badge>
             <Text size="xs" truncate>
-              {f.extensionNumber} · {f.attempts} attempt{f.attempts === 1 ? "" : "s"} · {formatRelative(f.createdAt)}
+              {f.extensionNumber ?? f.source} · {f.attempts} attempt{f.attempts === 1 ? "" : "s"} ·{" "}
+              {formatRelative(f.createdAt)}
             </Text>
           </Group>
         </Tooltip>
