@@ -285,11 +285,9 @@ describe("fuzzing the phone-facing /cisco/* routes", () => {
           });
           record(`GET ${route}?${qs}`, res);
           expect(res.statusCode, res.body).toBe(200);
-          // /cisco/authenticate answers the phone's plain AUTHORIZED / UN-AUTHORIZED, all others XML objects.
-          if (route === "/cisco/authenticate") {
-            expect(res.body).toMatch(/^(UN-)?AUTHORIZED$/);
-            return;
-          }
+          // /cisco/authenticate answers the phone's plain AUTHORIZED / UN-AUTHORIZED; a request refused before it
+          // (control characters in the query) gets the XML error page every other /cisco/* route gives.
+          if (route === "/cisco/authenticate" && /^(UN-)?AUTHORIZED$/.test(res.body)) return;
           expect(res.headers["content-type"]).toBe("text/xml; charset=utf-8");
           expect(XMLValidator.validate(res.body), res.body).toBe(true);
           expect(res.body).toMatch(/<(CiscoIPPhone\w+)>[\s\S]*<\/\1>\s*$/);
