@@ -51,7 +51,13 @@ function record(label: string, res: LightMyRequestResponse): void {
 }
 
 beforeAll(async () => {
-  t = await buildTestApp({ toml: { phone_services: { base_url: "http://pbx.example:3000" } } });
+  // The fuzzer's own wrong logins must not lock its admin out on long runs (the throttle has its own tests).
+  t = await buildTestApp({
+    toml: {
+      phone_services: { base_url: "http://pbx.example:3000" },
+      auth: { login_max_failures_per_account: 1_000_000, login_max_failures_per_ip: 1_000_000 },
+    },
+  });
   h = await t.adminHeaders();
   // Realistic data, so that updates, deletes and renders reach existing rows.
   const inv = inventory(t);
