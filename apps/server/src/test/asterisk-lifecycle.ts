@@ -1,7 +1,59 @@
 import type { Extension } from "@cisisk/contract";
-import { expect, it } from "vitest";
-import type { TestApp } from "./build-test-app.js";
-import { sippRegister, type RealAsterisk } from "./real-asterisk.js";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { buildTestApp, type TestApp } from "./build-test-app.js";
+import {
+  createRealtimeDatabase,
+  describeWithAsterisk,
+  sippRegister,
+  startAsterisk,
+  type RealAsterisk,
+  type RealtimeDatabase,
+} from "./real-asterisk.js";
+
+/**
+ * Realtime mode against a real Asterisk 22: Cisisk writes ps_endpoints/ps_auths/ps_aors into a database
+ * created with Asterisk's own schema, and reads registrations back from ps_contacts. Runs only in the suite
+ * run on `engine` (the realtime database's set-up is too slow to repeat in every run).
+ */
+export function describeRealtimeLifecycle(
+  name: string,
+  backend: RealtimeDatabase["kind"],
+  engine: "postgres" | "mysql",
+  firstNumber: string,
+): void {
+  describeWithAsterisk(
+    name,
+    () => {
+      let t: TestApp;
+      let asterisk: RealAsterisk;
+      let realtime: RealtimeDatabase;
+      beforeAll(async () => {
+        realtime = await createRealtimeDatabase(backend);
+        asterisk = await startAsterisk({ realtime });
+        t = await buildTestApp({
+          toml: {
+            asterisk: {
+              mode: "realtime",
+              realtime_database_url: realtime.url,
+              ami_host: "127.0.0.1",
+              ami_port: asterisk.amiPort,
+              ami_username: asterisk.ami.username,
+              ami_secret: asterisk.ami.secret,
+            },
+          },
+        });
+      });
+      afterAll(async () => {
+        await t?.close();
+        await asterisk?.stop();
+        await realtime?.drop();
+      });
+
+      extensionLifecycleTests(() => ({ t, asterisk }), firstNumber);
+    },
+    { engine },
+  );
+}
 
 /**
  * The extension lifecycle as the real Asterisk sees it, shared by the files and realtime test files:

@@ -1,45 +1,8 @@
-import { afterAll, beforeAll } from "vitest";
-import { extensionLifecycleTests } from "../../test/asterisk-lifecycle.js";
-import { buildTestApp, type TestApp } from "../../test/build-test-app.js";
-import {
-  createRealtimeDatabase,
-  describeWithAsterisk,
-  startAsterisk,
-  type RealAsterisk,
-  type RealtimeDatabase,
-} from "../../test/real-asterisk.js";
+import { describeRealtimeLifecycle } from "../../test/asterisk-lifecycle.js";
 
-// Realtime mode against a real Asterisk 22 reading PostgreSQL (res_config_pgsql): Cisisk writes ps_endpoints/ps_auths/ps_aors
-// into a database created with Asterisk's own schema, and reads registrations back from ps_contacts.
-describeWithAsterisk(
+describeRealtimeLifecycle(
   "realtime mode over PostgreSQL (res_config_pgsql) with a real Asterisk 22",
-  () => {
-    let t: TestApp;
-    let asterisk: RealAsterisk;
-    let realtime: RealtimeDatabase;
-    beforeAll(async () => {
-      realtime = await createRealtimeDatabase("pgsql");
-      asterisk = await startAsterisk({ realtime });
-      t = await buildTestApp({
-        toml: {
-          asterisk: {
-            mode: "realtime",
-            realtime_database_url: realtime.url,
-            ami_host: "127.0.0.1",
-            ami_port: asterisk.amiPort,
-            ami_username: asterisk.ami.username,
-            ami_secret: asterisk.ami.secret,
-          },
-        },
-      });
-    });
-    afterAll(async () => {
-      await t?.close();
-      await asterisk?.stop();
-      await realtime?.drop();
-    });
-
-    extensionLifecycleTests(() => ({ t, asterisk }), "7201");
-  },
-  { engine: "postgres" },
+  "pgsql",
+  "postgres",
+  "7201",
 );
