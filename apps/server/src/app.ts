@@ -22,6 +22,7 @@ import { usersRoutes } from "./modules/users/users.routes.js";
 import { deploymentsRoutes } from "./modules/deployments/deployments.routes.js";
 import { phonesRoutes } from "./modules/phones/phones.routes.js";
 import { firmwareRoutes } from "./modules/firmware/firmware.routes.js";
+import { fileStoreRoutes } from "./modules/file-store/file-store.routes.js";
 import { profilesRoutes } from "./modules/profiles/profiles.routes.js";
 import { directoryRoutes } from "./modules/directory/directory.routes.js";
 import { CISCO_CONTENT_TYPE, renderCiscoXml } from "./modules/services/cisco-xml.js";
@@ -92,6 +93,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
         await consoleApi.register(usersRoutes(deps.users));
         await consoleApi.register(phonesRoutes(deps.phones));
         await consoleApi.register(firmwareRoutes(deps.firmware));
+        await consoleApi.register(fileStoreRoutes(deps.fileStore));
         await consoleApi.register(profilesRoutes(deps.profiles));
         await consoleApi.register(deploymentsRoutes(deps.deployments));
         await consoleApi.register(extensionsRoutes(deps.extensions));

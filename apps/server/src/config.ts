@@ -152,9 +152,24 @@ const tomlSchema = z
         username: z.string().optional(),
         password: z.string().optional(),
         miss_limit_per_minute: z.number().int().min(1).default(30),
+        /** Where deploys put phone files: an FTP server (`[ftp]`), or Cisisk itself, serving them over TFTP and HTTP. */
+        store: z.enum(["ftp", "self"]).default("ftp"),
+        /** With store = "self": the TFTP listener (0 = off) and the HTTP one Cisco firmware asks first (0 = off). */
+        tftp_port: port.default(69),
+        cisco_http_port: port.default(6970),
+        /** Largest file an administrator may upload for the phones (firmware loads), in MiB. */
+        upload_limit_mb: z.number().int().min(1).max(1024).default(64),
       })
       .strict()
-      .default({ allowed_networks: [], auth: "none", miss_limit_per_minute: 30 }),
+      .default({
+        allowed_networks: [],
+        auth: "none",
+        miss_limit_per_minute: 30,
+        store: "ftp",
+        tftp_port: 69,
+        cisco_http_port: 6970,
+        upload_limit_mb: 64,
+      }),
     mail: z
       .object({
         smtp_url: z

@@ -50,6 +50,12 @@ import { createFirmwareRepository } from "./modules/firmware/firmware.repository
 import { createFirmwareService } from "./modules/firmware/firmware.service.js";
 import { createCiscoDriver } from "./vendors/cisco/cisco-driver.js";
 import { vendorDrivers } from "./vendors/vendor-driver.js";
+import path from "node:path";
+import { parseNetwork, type Network } from "./lib/ip-networks.js";
+import { createFileStoreRepository } from "./modules/file-store/file-store.repository.js";
+import { createFileStoreService } from "./modules/file-store/file-store.service.js";
+import { createPhoneFileChain } from "./modules/file-store/phone-file-source.js";
+import { createPublishedPhoneFiles } from "./modules/file-store/published-files.js";
 
 /** The composition root: every service built once, from config and the database, passed down explicitly. */
 export function createDeps(config: Config, db: Db, options: { log: Logger; clock?: Clock | undefined }) {
@@ -183,6 +189,7 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
     // Built below; only called when the dashboard is read.
     recentDeployments: (limit) => deployments.recent(limit),
     sendFailures: (limit) => notifications.recentFailures(limit),
+    fileServing: () => fileStore.serving(),
   });
 
   // Mail and SMS: sent as jobs (retried with backoff); unconfigured → the send call refuses at once.
@@ -247,11 +254,29 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
     },
     clock,
   });
-  const phoneFiles = createFtpPhoneFiles({
-    ...config.ftp,
-    timeoutMs: config.restart.timeout_ms,
-    poolSize: config.ftp.pool_size,
+  // ── The phones' files: on an FTP server, or (store = "self") in Cisisk's database, served by its own TFTP
+  // and HTTP listeners (file-servers.ts) from this chain of sources; the first that has the file answers.
+  const pv = config.provisioning;
+  const fileStoreRepo = createFileStoreRepository(db.kysely);
+  const fileStore = createFileStoreService({
+    repo: fileStoreRepo,
+    clock,
+    settings: {
+      store: pv.store,
+      directory: path.join(config.server.dataDir, "files"),
+      uploadLimitBytes: pv.upload_limit_mb * 1024 * 1024,
+    },
   });
+  const phoneFileLookup = createPhoneFileChain({
+    sources: [fileStore.publishedSource, fileStore.uploadedSource],
+    throttle,
+    missLimitPerMinute: pv.miss_limit_per_minute,
+    allowedNetworks: pv.allowed_networks.map(parseNetwork).filter((n): n is Network => n !== null),
+  });
+  const phoneFiles =
+    pv.store === "self"
+      ? createPublishedPhoneFiles({ repo: fileStoreRepo, clock })
+      : createFtpPhoneFiles({ ...config.ftp, timeoutMs: config.restart.timeout_ms, poolSize: config.ftp.pool_size });
   const r = config.restart;
   const vendors = vendorDrivers([
     createCiscoDriver(
@@ -282,7 +307,9 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
     phoneSessions,
     files: phoneFiles,
     vendors,
-    recordFtp: (ok, error) => health.recordComponent("ftp", ok ? "ok" : "down", error),
+    // With store = "self" there is no FTP server whose health a deploy could tell.
+    recordFtp: (ok, error) =>
+      pv.store === "self" ? Promise.resolve() : health.recordComponent("ftp", ok ? "ok" : "down", error),
     reportFailure,
     settings: {
       keepBackups: config.ftp.keep_backups,
@@ -331,6 +358,8 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
     firmware,
     profiles,
     phoneFiles,
+    fileStore,
+    phoneFileLookup,
     deployments,
     vendors,
     extensions,

@@ -3,6 +3,7 @@ import { connectDatabase } from "./db/connect.js";
 import { migrateToLatest } from "./db/migrate.js";
 import { buildApp } from "./app.js";
 import { createDeps } from "./deps.js";
+import { startFileServers } from "./file-servers.js";
 import { generatePassword } from "./lib/ids.js";
 import { createLogger } from "./logger.js";
 
@@ -65,11 +66,13 @@ async function main(): Promise<void> {
   const stopJobs = deps.jobs.start(pollMs);
   const stopAsteriskSync = deps.asteriskSync.start(pollMs);
 
+  let fileServers: Awaited<ReturnType<typeof startFileServers>> | undefined;
   const shutdown = async (signal: string) => {
     app.log.info({ signal }, "shutting down");
     stopJobs();
     await stopAsteriskSync();
     await app.close();
+    await fileServers?.close();
     await deps.closeAdapters();
     await db.close();
     process.exit(0);
@@ -78,6 +81,12 @@ async function main(): Promise<void> {
   process.once("SIGTERM", () => void shutdown("SIGTERM"));
 
   await app.listen({ port: config.server.port, host: config.server.host });
+  // Cisisk as the phones' file server: TFTP and HTTP on Cisco's 6970 next to the main server (port 0 = off).
+  const pv = config.provisioning;
+  if (pv.store === "self") {
+    fileServers = await startFileServers(deps, { tftp: pv.tftp_port || null, http: pv.cisco_http_port || null });
+    app.log.info({ tftp: fileServers.tftpPort, http: fileServers.httpPort }, "serving the phones' files");
+  }
   app.log.info(
     `console: http://localhost:${config.server.port}/  API: http://localhost:${config.server.port}/api/v1  docs: /api/docs`,
   );

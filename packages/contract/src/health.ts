@@ -1,3 +1,4 @@
+import { fileServingSchema } from "./files.js";
 import { z } from "zod";
 
 export const healthSchema = z.object({
@@ -84,6 +85,8 @@ export const dashboardSchema = z
     /** Mail and SMS sends that failed (the jobs behind them). */
     recentSendFailures: z.array(sendFailureSchema),
     recentDeployments: z.array(deploymentSummarySchema),
+    /** Cisisk as the phones' TFTP/HTTP file server (absent when the server was built without it). */
+    fileServing: fileServingSchema.optional(),
   })
   .meta({ id: "Dashboard" });
 export type Dashboard = z.infer<typeof dashboardSchema>;

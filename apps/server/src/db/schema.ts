@@ -253,6 +253,34 @@ export interface Database {
   jobs: JobsTable;
   throttle_counters: ThrottleCountersTable;
   firmware_loads: FirmwareLoadsTable;
+  published_files: PublishedFilesTable;
+  published_file_backups: PublishedFileBackupsTable;
+  uploaded_files: UploadedFilesTable;
+}
+
+/** A phone's live config file when Cisisk is its file server (0015); content is base64. */
+export interface PublishedFilesTable {
+  file_name: string;
+  content: string;
+  size: number;
+  updated_at: string;
+}
+
+/** Versions a deploy replaced, newest name last (`<timestamp>-<random>.cnf.xml`) (0015). */
+export interface PublishedFileBackupsTable {
+  file_name: string;
+  backup_name: string;
+  content: string;
+  size: number;
+  created_at: string;
+}
+
+/** Files an administrator uploaded; the bytes live on disk under the data directory (0015). */
+export interface UploadedFilesTable {
+  name: string;
+  size: number | string;
+  sha256: string;
+  uploaded_at: string;
 }
 
 /** A directory entry: corporate when owner_user_id is null, else personal to that user (0005). */

@@ -10,7 +10,8 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
 /** Finds the path of the first string (or key) holding a control character, walking objects and arrays. */
 function findControl(value: unknown, path: string, depth = 0): string | undefined {
   if (typeof value === "string") return CONTROL.test(value) ? path : undefined;
-  if (depth > 32 || value === null || typeof value !== "object") return undefined;
+  // Raw bodies (uploaded files) are bytes, not fields.
+  if (depth > 32 || value === null || typeof value !== "object" || Buffer.isBuffer(value)) return undefined;
   for (const [k, v] of Object.entries(value)) {
     const hit = findControl(v, `${path}.${k}`, depth + 1) ?? (CONTROL.test(k) ? `${path}.${k}` : undefined);
     if (hit) return hit;

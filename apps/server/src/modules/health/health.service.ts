@@ -1,5 +1,5 @@
 import { componentNames, type ComponentName, type ComponentStatus, type Dashboard } from "@cisisk/contract";
-import type { AsteriskFailure, DeploymentSummary, SendFailure } from "@cisisk/contract";
+import type { AsteriskFailure, DeploymentSummary, FileServing, SendFailure } from "@cisisk/contract";
 import type { Config } from "../../config.js";
 import { iso, type Clock } from "../../lib/time.js";
 import { VERSION } from "../../version.js";
@@ -25,6 +25,8 @@ export interface HealthServiceDeps {
   sendFailures?: (limit: number) => Promise<SendFailure[]>;
   /** The newest deployments (supplied by the deployments module). */
   recentDeployments?: (limit: number) => Promise<DeploymentSummary[]>;
+  /** Cisisk's own TFTP/HTTP file serving (supplied by the file-store module). */
+  fileServing?: () => FileServing;
 }
 
 const RECENT_FAILURES = 10;
@@ -148,6 +150,7 @@ export function createHealthService(deps: HealthServiceDeps) {
         recentFailures,
         recentSendFailures,
         recentDeployments,
+        ...(deps.fileServing && { fileServing: deps.fileServing() }),
       };
     },
   };
