@@ -4,6 +4,7 @@ import {
   IconCpu,
   IconDeviceLandlinePhone,
   IconFileSettings,
+  IconFolder,
   IconGauge,
   IconHash,
   IconUsers,
@@ -77,6 +78,12 @@ export const tabs: readonly ConsoleTab[] = [
     label: "Firmware",
     icon: IconCpu,
     page: lazyPage(() => import("../features/firmware/firmware-page"), "FirmwarePage"),
+  },
+  {
+    path: "/files",
+    label: "Files",
+    icon: IconFolder,
+    page: lazyPage(() => import("../features/files/files-page"), "FilesPage"),
   },
 ];
 

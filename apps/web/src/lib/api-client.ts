@@ -49,7 +49,7 @@ export interface RequestOptions {
    * token, and a 401 is just the answer, not a reason to refresh.
    */
   auth?: boolean;
-  /** Media type of a string body sent as is (file uploads such as text/csv); JSON otherwise. */
+  /** Media type of a string or Blob body sent as is (file uploads such as text/csv); JSON otherwise. */
   contentType?: string;
   /** "blob" for file downloads, "text" for XML and other text answers; JSON otherwise. */
   as?: "json" | "blob" | "text";
@@ -102,12 +102,12 @@ export function createApiClient(options: { baseUrl: string; tokens: TokenStore }
     if (accessToken) headers.authorization = `Bearer ${accessToken}`;
     // No content-type without a body: Fastify rejects an empty JSON body with 400.
     if (opts.body !== undefined) headers["content-type"] = opts.contentType ?? "application/json";
-    const raw = opts.contentType !== undefined && typeof opts.body === "string";
+    const raw = opts.contentType !== undefined && (typeof opts.body === "string" || opts.body instanceof Blob);
     try {
       return await fetch(urlOf(path, opts.query), {
         method,
         headers,
-        body: opts.body === undefined ? undefined : raw ? (opts.body as string) : JSON.stringify(opts.body),
+        body: opts.body === undefined ? undefined : raw ? (opts.body as string | Blob) : JSON.stringify(opts.body),
         signal: opts.signal,
       });
     } catch (error) {

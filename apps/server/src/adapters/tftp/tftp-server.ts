@@ -37,6 +37,8 @@ export interface TftpServerOptions {
 
 export interface TftpServer {
   readonly port: number;
+  /** Transfers in progress. */
+  readonly active: number;
   close(): Promise<void>;
 }
 
@@ -284,6 +286,9 @@ export async function startTftpServer(options: TftpServerOptions): Promise<TftpS
   });
   return {
     port: main.address().port,
+    get active() {
+      return transfers.size;
+    },
     async close() {
       for (const t of [...transfers.values()]) t.end();
       await new Promise<void>((resolve) => main.close(() => resolve()));

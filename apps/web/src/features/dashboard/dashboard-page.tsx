@@ -34,6 +34,7 @@ import { formatDateTime, formatDuration, formatRelative } from "../../lib/format
 import { PageHeader } from "../../ui/page-header";
 import classes from "./dashboard-page.module.css";
 import { DASHBOARD_REFRESH_MS, useDashboard } from "./queries";
+import { FileServingSection } from "./file-serving-card";
 import { TelephonySection } from "./telephony-cards";
 
 type CountKey = keyof Dashboard["counts"];
@@ -127,6 +128,7 @@ export function DashboardPage() {
         </section>
 
         <TelephonySection data={data} />
+        <FileServingSection data={data} />
       </Stack>
     </>
   );
