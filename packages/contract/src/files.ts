@@ -2,13 +2,13 @@ import { z } from "zod";
 
 /**
  * A file name phones may ask for and an administrator may upload: one path segment of letters, digits, '.', '_'
- * and '-', not starting with a dot (so no hidden files, no '..', no folders), at most 128 characters.
+ * and '-', not starting with a dot (so no hidden files, no '..', no folders), at most 100 characters.
  */
-export const PHONE_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+export const PHONE_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
 
 export const fileNameSchema = z
   .string()
-  .regex(PHONE_FILE_NAME, "one file name: letters, digits, '.', '_' and '-', not starting with '.' (max 128)");
+  .regex(PHONE_FILE_NAME, "one file name: letters, digits, '.', '_' and '-', not starting with '.' (max 100)");
 
 export const fileNameParamsSchema = z.object({ name: fileNameSchema });
 

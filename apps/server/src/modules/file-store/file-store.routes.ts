@@ -43,7 +43,7 @@ export function fileStoreRoutes(files: FileStoreService) {
           summary: "Upload (or replace) a file for the phones: the body is the file, application/octet-stream",
           description:
             "Ring tones, dial plans, XMLDefault.cnf.xml, firmware loads. Names: letters, digits, '.', '_' and '-', " +
-            "not starting with '.', at most 128 characters; size up to [provisioning] upload_limit_mb.",
+            "not starting with '.', at most 100 characters; size up to [provisioning] upload_limit_mb.",
           params: fileNameParamsSchema,
           response: { 200: storedFileSchema, 201: storedFileSchema, ...errors, 413: errorBodySchema },
         },

@@ -36,7 +36,7 @@ export function createFileStoreService(deps: { repo: FileStoreRepository; clock:
   function checkName(name: string): void {
     if (!PHONE_FILE_NAME.test(name))
       throw new ValidationFailed("invalid file name", [
-        { path: "params.name", message: "letters, digits, '.', '_' and '-', not starting with '.' (max 128)" },
+        { path: "params.name", message: "letters, digits, '.', '_' and '-', not starting with '.' (max 100)" },
       ]);
   }
 
