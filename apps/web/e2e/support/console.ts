@@ -18,12 +18,14 @@ export interface ConsoleUnderTest {
  * gets a page of its own (logged in as `options.logIn` when given), and everything is closed afterwards.
  * Call it inside the `describe`.
  */
-export function setUpConsole(options: { logIn?: { username: string; password: string } } = {}): ConsoleUnderTest {
+export function setUpConsole(
+  options: { logIn?: { username: string; password: string }; server?: Parameters<typeof startServer>[0] } = {},
+): ConsoleUnderTest {
   const ui = {} as ConsoleUnderTest;
   let context: BrowserContext | undefined;
 
   beforeAll(async () => {
-    [ui.server, ui.browser] = await Promise.all([startServer(), launchBrowser()]);
+    [ui.server, ui.browser] = await Promise.all([startServer(options.server), launchBrowser()]);
   });
   afterAll(async () => {
     await ui.browser?.close();
