@@ -84,7 +84,15 @@ async function main(): Promise<void> {
   // Cisisk as the phones' file server: TFTP and HTTP on Cisco's 6970 next to the main server (port 0 = off).
   const pv = config.provisioning;
   if (pv.store === "self") {
-    fileServers = await startFileServers(deps, { tftp: pv.tftp_port || null, http: pv.cisco_http_port || null });
+    try {
+      fileServers = await startFileServers(deps, { tftp: pv.tftp_port || null, http: pv.cisco_http_port || null });
+    } catch (err) {
+      // Port 69 needs root or CAP_NET_BIND_SERVICE: say which setting to change, then stop like any start-up failure.
+      throw new Error(
+        `cannot serve the phones' files (TFTP port ${pv.tftp_port}, HTTP port ${pv.cisco_http_port}): ${(err as Error).message}. ` +
+          "Grant CAP_NET_BIND_SERVICE, or set [provisioning] tftp_port / cisco_http_port (0 = off)",
+      );
+    }
     app.log.info({ tftp: fileServers.tftpPort, http: fileServers.httpPort }, "serving the phones' files");
   }
   app.log.info(
