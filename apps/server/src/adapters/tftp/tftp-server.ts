@@ -144,6 +144,7 @@ export async function startTftpServer(options: TftpServerOptions): Promise<TftpS
       end();
     });
     const fail = (code: number, message: string) => {
+      if (ended) return;
       socket.send(errorPacket(code, message), client.port, client.address, () => end());
     };
 
@@ -211,6 +212,7 @@ export async function startTftpServer(options: TftpServerOptions): Promise<TftpS
           onError(error);
           return fail(TftpError.undefined, "internal error");
         }
+        // The server closed meanwhile.
         if (ended) return;
         if (answer.kind === "throttled")
           return fail(
