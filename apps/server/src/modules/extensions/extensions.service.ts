@@ -22,7 +22,7 @@ import {
   type RealtimeDb,
 } from "../../adapters/asterisk/realtime-writer.js";
 import type { Transact, TxHandle } from "../../db/transaction.js";
-import { NotFound, ValidationFailed } from "../../errors.js";
+import { Conflict, NotFound, ValidationFailed } from "../../errors.js";
 import { generatePassword, newId } from "../../lib/ids.js";
 import type { SecretBox } from "../../lib/secret-box.js";
 import { iso, type Clock } from "../../lib/time.js";
@@ -475,6 +475,58 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
     },
 
     lineOf,
+
+    /**
+     * A SIP account's Asterisk objects (accounts module): a PJSIP endpoint, auth (HA1 only) and AOR named
+     * after the username, owned by its user, written through the outbox like any extension.
+     */
+    async putAccountLine(a: { userId: string; name: string; displayName: string; secret: string }): Promise<void> {
+      const existing = await repo.findByNumber(a.name);
+      if (existing && existing.userId !== a.userId) {
+        throw new Conflict("an extension already uses this name", { field: "username" });
+      }
+      const w: ExtensionWrite = {
+        number: a.name,
+        technology: "PJSIP",
+        displayName: a.displayName,
+        userId: a.userId,
+        context: existing?.context ?? deps.defaultContext,
+        ...credentials(a.name, a.secret),
+        voicemail: existing?.voicemail ?? null,
+        codecs: existing?.codecs ?? null,
+        transport: null,
+        options: pjsipOptionsSchema.parse({
+          authType: "md5",
+          maxContacts: 5,
+          removeExisting: true,
+          qualifyFrequency: 0,
+        }) as Record<string, unknown>,
+      };
+      const id = existing?.id ?? newId();
+      await write(async (trx) => {
+        const txRepo = createExtensionsRepository(trx);
+        if (existing) await txRepo.update(id, w, iso(clock()));
+        else await txRepo.insert(id, w, iso(clock()));
+        return { id, number: a.name, previousNumber: null, techs: ["PJSIP"], op: "upsert" };
+      });
+    },
+
+    /** Removes a SIP account's Asterisk objects (no-op when there are none). */
+    async removeAccountLine(name: string, userId: string): Promise<void> {
+      const r = await repo.findByNumber(name);
+      if (!r || r.userId !== userId) return;
+      await service.delete(r.id);
+    },
+
+    /** The PJSIP contacts registered for `name` now; null when Asterisk cannot be asked. */
+    async contactsOf(name: string): Promise<Array<Omit<Contact, "callId"> & { id: string }> | null> {
+      const contacts = await contactsByEndpoint();
+      if (!contacts || !contacts.known.has("PJSIP")) return null;
+      return (contacts.map.get(`PJSIP:${name}`) ?? []).map(({ callId: _c, ...c }) => ({
+        ...c,
+        id: createHash("sha256").update(c.uri).digest("hex").slice(0, 16),
+      }));
+    },
   };
   return service;
 }

@@ -16,6 +16,8 @@ export interface UsersServiceDeps {
   clock: Clock;
   /** Ends every login of a user (password changed, deactivated, demoted, deleted). */
   endSessionsOf(userId: string, reason: string): Promise<void>;
+  /** Other modules' rows of a user that go with it (SIP account, Asterisk objects). */
+  beforeDelete?(user: User): Promise<void>;
 }
 
 type CreateUser = Omit<CreateUserInput, "level" | "activated"> & { level: number; activated: boolean };
@@ -97,6 +99,7 @@ export function createUsersService(deps: UsersServiceDeps) {
       const user = await getOrThrow(id);
       if (id === actorId) throw new Conflict("you cannot delete your own account", { id });
       await assertNotLastSuperadmin(user, "delete");
+      await deps.beforeDelete?.(user);
       await repo.delete(id);
     },
 
@@ -123,6 +126,7 @@ export function createUsersService(deps: UsersServiceDeps) {
     idByUsername: async (username: string) => (await repo.findCredentialsByUsername(username))?.user.id,
     findCredentialsByUsername: repo.findCredentialsByUsername,
     findPinCredentialsByUsername: repo.findPinCredentialsByUsername,
+    idsByContact: repo.idsByContact,
     count: repo.count,
   };
 }
