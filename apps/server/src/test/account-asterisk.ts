@@ -101,6 +101,29 @@ export function describeAccountWithAsterisk(
         expect(body.data[0]!.uri).toContain(`sip:${username}@127.0.0.1:`);
       });
 
+      it("a device removed from the panel is gone from Asterisk's contacts", async () => {
+        const auth = { authorization: `Bearer ${session.accessToken}` };
+        const devices = async () =>
+          (await t.app.inject({ method: "GET", url: "/api/v1/account/devices", headers: auth })).json<{
+            data: Array<{ id: string }>;
+          }>().data;
+        const [device] = await devices();
+        const unknown = await t.app.inject({ method: "DELETE", url: "/api/v1/account/devices/nope", headers: auth });
+        expect(unknown.statusCode).toBe(404);
+        const res = await t.app.inject({
+          method: "DELETE",
+          url: `/api/v1/account/devices/${device!.id}`,
+          headers: auth,
+        });
+        expect(res.statusCode, res.body).toBe(204);
+        expect(await devices()).toEqual([]);
+        expect(await asterisk.cli(`pjsip show aor ${username}`)).not.toMatch(/Contact:\s+\S+\/sip:/);
+        // It registers again (the credentials are untouched) and shows up again.
+        const again = await register("account-Password-1");
+        expect(again.ok, again.output).toBe(true);
+        expect(await devices()).toHaveLength(1);
+      });
+
       it("a deleted account disappears from Asterisk and can no longer register", async () => {
         const res = await post(
           "/account/delete",

@@ -11,6 +11,7 @@ import {
   confirmPhoneSchema,
   deleteAccountSchema,
   deviceListSchema,
+  deviceParamsSchema,
   errorBodySchema,
   recoverSchema,
   registerEmailSchema,
@@ -230,6 +231,21 @@ export function accountRoutes(accounts: AccountsService, requirePrincipal: Requi
           },
         },
         async (request) => accounts.devices(me(request).accountId),
+      );
+      p.delete(
+        "/account/devices/:id",
+        {
+          schema: {
+            tags,
+            summary: "Forget one registered device",
+            params: deviceParamsSchema,
+            response: { 204: z.null(), ...errors },
+          },
+        },
+        async (request, reply) => {
+          await accounts.removeDevice(me(request).accountId, request.params.id);
+          return reply.code(204).send(null);
+        },
       );
     });
   };

@@ -49,6 +49,7 @@ export interface AccountLines {
     ip: string | null;
     expiresAt: string | null;
   }> | null>;
+  removeAccountContact(name: string, id: string): Promise<boolean>;
 }
 
 export interface AccountsServiceDeps {
@@ -524,6 +525,12 @@ export function createAccountsService(deps: AccountsServiceDeps) {
         })),
         known: true,
       };
+    },
+
+    async removeDevice(userId: string, deviceId: string): Promise<void> {
+      const user = await users.get(userId);
+      if (!(await deps.lines.removeAccountContact(user.username, deviceId)))
+        throw new NotFound("device", { id: deviceId });
     },
 
     // ── Administration (console).
