@@ -2,8 +2,13 @@ import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startSmtpPeer } from "../../server/src/test/message-peers.js";
 import { eventually } from "../../server/src/test/server-process.js";
-import { hasChromium, launchBrowser, VIEWPORT } from "./support/browser.js";
-import { startServer, type RunningServer } from "./support/start-server.js";
+import jsQRModule from "jsqr";
+import { PNG } from "pngjs";
+import { hasChromium, launchBrowser, logIn, VIEWPORT } from "./support/browser.js";
+import { ADMIN, startServer, type RunningServer } from "./support/start-server.js";
+
+const jsQR = ((jsQRModule as unknown as { default?: typeof jsQRModule.default }).default ??
+  jsQRModule) as unknown as typeof jsQRModule.default;
 
 // Self-service in a real Chromium: register by email, follow the link read from the mail a real SMTP server
 // received, set the password, sign in, and see the account panel.
@@ -72,5 +77,38 @@ describe.skipIf(!hasChromium)("SIP account self-service", () => {
     await page.getByLabel("Repeat the password").fill("web-user-password-2");
     await page.getByRole("button", { name: "Set the password" }).click();
     await page.getByRole("alert").filter({ hasText: "invalid, used or expired" }).waitFor();
+  });
+
+  it("the console shows the account, activates it, draws its provisioning QR code and makes API keys", async () => {
+    const page = await context.newPage();
+    await logIn(page, ADMIN);
+    await page.getByRole("tab", { name: "Users" }).click();
+    await page.getByRole("button", { name: "SIP account web.user" }).click();
+    const dialog = page.getByRole("dialog", { name: "SIP account web.user" });
+    await dialog.getByText("web.user@sip.example.test").waitFor();
+    const activated = dialog.getByRole("switch", { name: "Activated" });
+    expect(await activated.isChecked()).toBe(true);
+    const deactivated = page.waitForResponse((r) => r.url().endsWith("/deactivate"));
+    await activated.click({ force: true });
+    expect((await deactivated).status()).toBe(200);
+    expect(await activated.isChecked()).toBe(false);
+
+    await dialog.getByRole("button", { name: "Provisioning link and QR code" }).click();
+    const url = (await dialog.getByTestId("provisioning-url").textContent())!;
+    expect(url).toMatch(/^https:\/\/voice\.example\.test\/provisioning\//);
+    const img = dialog.getByRole("img", { name: "Provisioning QR code" });
+    await img.waitFor();
+    const png = PNG.sync.read(await img.screenshot());
+    expect(jsQR(new Uint8ClampedArray(png.data), png.width, png.height)?.data).toBe(url);
+    await page.keyboard.press("Escape");
+
+    await page.getByRole("tab", { name: "API keys" }).click();
+    await page.getByLabel(/^Name/).fill("nightly export");
+    await page.getByRole("button", { name: "Create key" }).click();
+    const key = (await page.getByTestId("new-api-key").textContent())!;
+    expect(key).toMatch(/^csk_/);
+    await page.getByRole("row").filter({ hasText: "nightly export" }).filter({ hasText: "never" }).first().waitFor();
+    const res = await fetch(`${server.baseUrl}/api/v1/users`, { headers: { "x-api-key": key } });
+    expect(res.status).toBe(200);
   });
 });

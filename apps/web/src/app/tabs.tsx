@@ -6,6 +6,7 @@ import {
   IconFileSettings,
   IconGauge,
   IconHash,
+  IconKey,
   IconUsers,
   type Icon,
 } from "@tabler/icons-react";
@@ -77,6 +78,12 @@ export const tabs: readonly ConsoleTab[] = [
     label: "Firmware",
     icon: IconCpu,
     page: lazyPage(() => import("../features/firmware/firmware-page"), "FirmwarePage"),
+  },
+  {
+    path: "/api-keys",
+    label: "API keys",
+    icon: IconKey,
+    page: lazyPage(() => import("../features/api-keys/api-keys-page"), "ApiKeysPage"),
   },
 ];
 
