@@ -7,8 +7,8 @@ import { PNG } from "pngjs";
 import { hasChromium, launchBrowser, logIn, VIEWPORT } from "./support/browser.js";
 import { ADMIN, startServer, type RunningServer } from "./support/start-server.js";
 
-const jsQR = ((jsQRModule as unknown as { default?: typeof jsQRModule.default }).default ??
-  jsQRModule) as unknown as typeof jsQRModule.default;
+type Decode = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+const jsQR = ((jsQRModule as unknown as { default?: Decode }).default ?? jsQRModule) as unknown as Decode;
 
 // Self-service in a real Chromium: register by email, follow the link read from the mail a real SMTP server
 // received, set the password, sign in, and see the account panel.

@@ -14,8 +14,8 @@ const DOMAIN = "sip.example.test";
 const PUBLIC = "https://accounts.example.test";
 const md5 = (s: string) => createHash("md5").update(s).digest("hex");
 // jsqr is CommonJS with an ES default export in its types: take whichever the loader gives.
-const jsQR = ((jsQRModule as unknown as { default?: typeof jsQRModule.default }).default ??
-  jsQRModule) as unknown as typeof jsQRModule.default;
+type Decode = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+const jsQR = ((jsQRModule as unknown as { default?: Decode }).default ?? jsQRModule) as unknown as Decode;
 const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
 
 let t: TestApp;

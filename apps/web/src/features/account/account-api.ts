@@ -1,4 +1,4 @@
-import type { Account, AccountLoginResponse } from "@cisisk/contract";
+import type { AccountLoginResponse } from "@cisisk/contract";
 import { ApiError } from "../../lib/api-client";
 
 /**
@@ -84,5 +84,3 @@ export async function accountCall<T>(method: string, path: string, body?: unknow
   }
   return json as T;
 }
-
-export type { Account };
