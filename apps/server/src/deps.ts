@@ -83,6 +83,8 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
     repo: createUsersRepository(db.kysely),
     clock,
     endSessionsOf: (userId, reason) => auth.endSessionsOf(userId, reason),
+    beforeUpdate: (user, patch) => accounts.beforeUserUpdated(user, patch),
+    afterUpdate: (user, patch) => accounts.afterUserUpdated(user, patch),
     beforeDelete: (user) => accounts.beforeUserDeleted(user),
   });
   const auth = createAuthService({

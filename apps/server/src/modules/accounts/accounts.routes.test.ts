@@ -47,7 +47,7 @@ const post = (url: string, payload: object, headers: Record<string, string> = {}
   t.app.inject({ method: "POST", url: `/api/v1${url}`, payload, headers });
 const get = (url: string, headers: Record<string, string> = {}) =>
   t.app.inject({ method: "GET", url: `/api/v1${url}`, headers });
-const admin = async (method: "GET" | "POST" | "PUT" | "DELETE", url: string, payload?: object) =>
+const admin = async (method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE", url: string, payload?: object) =>
   t.app.inject({ method, url: `/api/v1${url}`, payload, headers: await t.adminHeaders() });
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
@@ -359,6 +359,26 @@ describe("administration", () => {
     const on = await admin("POST", `/users/${user.id}/activate`);
     expect(on.json<Account>().activated).toBe(true);
     await login("alice", "alice-password-3");
+  });
+
+  it("keeps the SIP side in step with the console's user edits: password, activation; the username is fixed", async () => {
+    const { account } = await registerByEmail("gina", "gina@example.test", "gina-password-1");
+    const lineOf = async () =>
+      (await admin("GET", "/extensions?q=gina")).json<{ data: Array<{ number: string; technology: string }> }>().data;
+    expect(await lineOf()).toEqual([expect.objectContaining({ number: "gina", technology: "PJSIP" })]);
+    const patched = await admin("PATCH", `/users/${account.id}`, { password: "gina-password-2" });
+    expect(patched.statusCode, patched.body).toBe(200);
+    const { sections } = await lpconfigOf(account.id);
+    expect(sections.auth_info_0!.ha1).toBe(md5(`gina:${DOMAIN}:gina-password-2`));
+    expect((await admin("PATCH", `/users/${account.id}`, { activated: false })).statusCode).toBe(200);
+    expect(await lineOf()).toEqual([]);
+    expect((await admin("PATCH", `/users/${account.id}`, { activated: true })).statusCode).toBe(200);
+    expect(await lineOf()).toHaveLength(1);
+    expectError(await admin("PATCH", `/users/${account.id}`, { username: "gina2" }), 409, "conflict");
+    // The console's delete removes the account's rows and Asterisk objects too, and the name is retired.
+    expect((await admin("DELETE", `/users/${account.id}`)).statusCode).toBe(204);
+    expect(await lineOf()).toEqual([]);
+    expectError(await post("/account/register", { username: "gina", email: "gina2@example.test" }), 409, "conflict");
   });
 
   it("serves a provisioning link once, to Linphone only; a newer link kills the older; the QR code is the link", async () => {

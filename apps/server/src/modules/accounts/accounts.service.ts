@@ -168,13 +168,8 @@ export function createAccountsService(deps: AccountsServiceDeps) {
       },
       now(),
     );
-    const updated = await users.update(
-      user.id,
-      { password, ...(activate && !user.activated && { activated: true }) },
-      user.id,
-    );
-    await syncLine(updated);
-    return updated;
+    // The users module's afterUpdate hook (afterUserUpdated) puts the Asterisk objects in step.
+    return users.update(user.id, { password, ...(activate && !user.activated && { activated: true }) }, user.id);
   }
 
   async function newLink(userId: string, purpose: TokenPurpose, ttlMs: number, target: string | null = null) {
@@ -540,7 +535,6 @@ export function createAccountsService(deps: AccountsServiceDeps) {
 
     async setActivated(userId: string, activated: boolean, actorId: string): Promise<Account> {
       const user = await users.update(userId, { activated }, actorId);
-      await syncLine(user);
       if (!activated) await repo.revokeSessions(userId, now());
       return toAccount(user);
     },
@@ -549,6 +543,35 @@ export function createAccountsService(deps: AccountsServiceDeps) {
     async adminSetPassword(userId: string, password: string, sha256: boolean): Promise<Account> {
       const user = await users.get(userId);
       return toAccount(await setPassword(user, password, sha256, false));
+    },
+
+    /** An account's username names its SIP identity, digests and Asterisk objects: it does not change. */
+    async beforeUserUpdated(user: User, patch: { username?: string | undefined }): Promise<void> {
+      if (patch.username === undefined || patch.username === user.username) return;
+      if (await repo.credentials(user.id)) {
+        throw new Conflict("the username of a SIP account cannot change", { field: "username" });
+      }
+    },
+
+    /**
+     * After any update of a user (console PATCH, activation, self-service): a new password gives new SIP
+     * digests, and the Asterisk objects follow activation and password.
+     */
+    async afterUserUpdated(user: User, patch: { password?: string | undefined; activated?: boolean | undefined }) {
+      const c = await repo.credentials(user.id);
+      if (!c) return;
+      if (patch.password !== undefined && c.ha1Md5 !== ha1("md5", user.username, s.realm, patch.password)) {
+        await repo.putCredentials(
+          user.id,
+          {
+            ha1Md5: ha1("md5", user.username, s.realm, patch.password),
+            ha1Sha256: c.ha1Sha256 ? ha1("sha256", user.username, s.realm, patch.password) : null,
+            secretSealed: deps.secretBox.seal(patch.password),
+          },
+          now(),
+        );
+      }
+      if (patch.password !== undefined || patch.activated !== undefined) await syncLine(user);
     },
 
     /** What the users module calls before it deletes a user: the account's rows and Asterisk objects go too. */
@@ -596,7 +619,6 @@ export function createAccountsService(deps: AccountsServiceDeps) {
       let user = await users.get(row.user_id);
       if (!user.activated) {
         user = await users.update(user.id, { activated: true }, user.id);
-        await syncLine(user);
       }
       const c = (await repo.credentials(user.id))!;
       return renderLpconfig({

@@ -16,7 +16,9 @@ export interface UsersServiceDeps {
   clock: Clock;
   /** Ends every login of a user (password changed, deactivated, demoted, deleted). */
   endSessionsOf(userId: string, reason: string): Promise<void>;
-  /** Other modules' rows of a user that go with it (SIP account, Asterisk objects). */
+  /** Other modules' rules on a user's life (its SIP account and Asterisk objects follow it). */
+  beforeUpdate?(user: User, patch: UpdateUserInput): Promise<void>;
+  afterUpdate?(user: User, patch: UpdateUserInput): Promise<void>;
   beforeDelete?(user: User): Promise<void>;
 }
 
@@ -78,6 +80,7 @@ export function createUsersService(deps: UsersServiceDeps) {
       const deactivated = patch.activated === false && user.activated;
       if (demoted) await assertNotLastSuperadmin(user, "demote", "level");
       if (deactivated) await assertNotLastSuperadmin(user, "deactivate", "activated");
+      await deps.beforeUpdate?.(user, patch);
       const { password, pin, ...fields } = patch;
       await repo.update(
         id,
@@ -92,7 +95,9 @@ export function createUsersService(deps: UsersServiceDeps) {
       if (demoted || deactivated || (password !== undefined && id !== actorId)) {
         await deps.endSessionsOf(id, demoted ? "demoted" : deactivated ? "deactivated" : "password_changed");
       }
-      return getOrThrow(id);
+      const updated = await getOrThrow(id);
+      await deps.afterUpdate?.(updated, patch);
+      return updated;
     },
 
     async delete(id: string, actorId: string): Promise<void> {
