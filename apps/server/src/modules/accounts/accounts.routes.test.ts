@@ -436,6 +436,20 @@ describe("administration", () => {
 
     const used = await get("/users", { "x-api-key": key.key });
     expect(used.statusCode, used.body).toBe(200);
+    const scripted = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/users",
+      headers: { "x-api-key": key.key },
+      payload: { username: "scripted", password: "scripted-password-1" },
+    });
+    expect(scripted.statusCode, scripted.body).toBe(201);
+    const edited = await t.app.inject({
+      method: "PATCH",
+      url: `/api/v1/users/${scripted.json<User>().id}`,
+      headers: { "x-api-key": key.key },
+      payload: { displayName: "Made by a script" },
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
     const after = (await admin("GET", "/api-keys")).json<{ data: Array<{ id: string; lastUsedAt: string | null }> }>();
     expect(after.data.find((k) => k.id === key.id)!.lastUsedAt).not.toBeNull();
     expectError(await get("/users", { "x-api-key": `${key.key}x` }), 401, "unauthenticated");
