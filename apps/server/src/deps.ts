@@ -344,6 +344,8 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
         reg.public_url ?? config.phone_services.base_url ?? `http://${config.asterisk.host}:${config.server.port}`,
       publicRegistration: reg.public_registration,
       phoneRegistration: reg.phone_registration,
+      mailConfigured: Boolean(config.mail.smtp_url),
+      smsConfigured: Boolean(config.sms.url),
       provisioningLinkHours: reg.provisioning_link_hours,
       refreshTokenTtlDays: config.auth.refreshTokenTtlDays,
       loginWindowSeconds: config.auth.loginWindowSeconds,

@@ -481,3 +481,34 @@ describe("administration", () => {
     );
   });
 });
+
+describe("without mail or SMS configured", () => {
+  it("refuses up front, the same way whoever the address or number belongs to", async () => {
+    const bare = await buildTestApp({
+      toml: { registration: { public_registration: true, phone_registration: true } },
+    });
+    try {
+      await bare.app.inject({
+        method: "POST",
+        url: "/api/v1/users",
+        headers: await bare.adminHeaders(),
+        payload: { username: "known", email: "known@example.test", phone: "+41445550100" },
+      });
+      const call = (url: string, payload: object) => bare.app.inject({ method: "POST", url: `/api/v1${url}`, payload });
+      const answers = [
+        await call("/account/recover", { email: "known@example.test" }),
+        await call("/account/recover", { email: "unknown@example.test" }),
+        await call("/account/register", { username: "newbie", email: "known@example.test" }),
+        await call("/account/register", { username: "newbie", email: "unknown@example.test" }),
+      ];
+      for (const res of answers) expectError(res, 502, "upstream_failed");
+      expect(new Set(answers.map((r) => r.body)).size).toBe(1);
+      expectError(await call("/account/recover", { phone: "+41445550100" }), 502, "upstream_failed");
+      expectError(await call("/account/register/phone", { phone: "+41445550199" }), 502, "upstream_failed");
+      const users = await bare.app.inject({ method: "GET", url: "/api/v1/users", headers: await bare.adminHeaders() });
+      expect(users.json<{ total: number }>().total).toBe(2);
+    } finally {
+      await bare.close();
+    }
+  });
+});

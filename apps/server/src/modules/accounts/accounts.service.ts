@@ -6,7 +6,15 @@ import {
   type Device,
   type User,
 } from "@cisisk/contract";
-import { Conflict, Forbidden, InvalidCredentials, NotFound, RateLimited, ValidationFailed } from "../../errors.js";
+import {
+  Conflict,
+  Forbidden,
+  InvalidCredentials,
+  NotFound,
+  RateLimited,
+  UpstreamFailed,
+  ValidationFailed,
+} from "../../errors.js";
 import { newId, newOpaqueToken, sha256Hex } from "../../lib/ids.js";
 import type { SecretBox } from "../../lib/secret-box.js";
 import { iso, type Clock } from "../../lib/time.js";
@@ -75,6 +83,9 @@ export interface AccountsServiceDeps {
     publicUrl: string;
     publicRegistration: boolean;
     phoneRegistration: boolean;
+    /** Whether [mail] / [sms] are configured: refused up front otherwise, so no answer depends on who exists. */
+    mailConfigured: boolean;
+    smsConfigured: boolean;
     provisioningLinkHours: number;
     refreshTokenTtlDays: number;
     loginWindowSeconds: number;
@@ -109,6 +120,11 @@ export function createAccountsService(deps: AccountsServiceDeps) {
   const sipAddress = (username: string) => `${username}@${s.domain}`;
   const pinDigest = (tokenId: string, pin: string) =>
     createHmac("sha256", deps.pinKey).update(`${tokenId}:${pin}`).digest("hex");
+
+  function assertChannel(kind: "mail" | "sms") {
+    if (kind === "mail" && !s.mailConfigured) throw new UpstreamFailed("mail is not configured: set [mail] smtp_url");
+    if (kind === "sms" && !s.smsConfigured) throw new UpstreamFailed("SMS is not configured: set [sms] url");
+  }
 
   async function limit(rules: ThrottleRule[]) {
     const verdict = await throttle.attempt(rules);
@@ -263,6 +279,7 @@ export function createAccountsService(deps: AccountsServiceDeps) {
 
     async registerByEmail(input: { username: string; email: string }, client: ClientInfo) {
       if (!s.publicRegistration) throw new Forbidden("public registration is disabled");
+      assertChannel("mail");
       await limit([perIp("register", client.ip)]);
       await assertUsernameFree(input.username);
       const email = input.email.toLowerCase();
@@ -298,6 +315,7 @@ export function createAccountsService(deps: AccountsServiceDeps) {
 
     async registerByPhone(input: { phone: string; username?: string | undefined }, client: ClientInfo) {
       if (!s.phoneRegistration) throw new Forbidden("phone registration is disabled");
+      assertChannel("sms");
       await limit([perIp("register", client.ip)]);
       // Resending is throttled per number: one SMS a minute, five an hour.
       await limit([
@@ -404,6 +422,7 @@ export function createAccountsService(deps: AccountsServiceDeps) {
 
     async recover(input: { email: string } | { phone: string }, client: ClientInfo) {
       const target = "email" in input ? input.email.toLowerCase() : input.phone;
+      assertChannel("email" in input ? "mail" : "sms");
       await limit([
         perIp("recover", client.ip),
         { key: throttleKey("account", "recover", target), limit: 3, windowSeconds: 3600 },
@@ -443,6 +462,7 @@ export function createAccountsService(deps: AccountsServiceDeps) {
 
     async requestEmailChange(userId: string, email: string) {
       const user = await users.get(userId);
+      assertChannel("mail");
       await limit([{ key: throttleKey("account", "email", userId), limit: 5, windowSeconds: 3600 }]);
       await repo.retireTokens(userId, "email", now());
       const token = await newLink(userId, "email", LINK_TTL_MS, email.toLowerCase());
