@@ -11,7 +11,11 @@ import {
   validatorCompiler,
 } from "fastify-type-provider-zod";
 import type { Deps } from "./deps.js";
-import { bearerToken, createRequirePrincipal } from "./http/authenticate.js";
+import { apiKeyHeader, bearerToken, createRequirePrincipal } from "./http/authenticate.js";
+import { clientIp } from "./http/client-ip.js";
+import { accountRoutes } from "./modules/accounts/accounts.routes.js";
+import { accountsAdminRoutes, provisioningRoutes } from "./modules/accounts/accounts-admin.routes.js";
+import { apiKeysRoutes } from "./modules/api-keys/api-keys.routes.js";
 import { registerClientIp } from "./http/client-ip.js";
 import { clientErrorHandler, errorBody, frameworkErrorHandler, registerErrorHandler } from "./http/error-handler.js";
 import { registerNulGuard } from "./http/reject-nul.js";
@@ -65,6 +69,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
       components: {
         securitySchemes: {
           bearer: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+          apiKey: { type: "apiKey", in: "header", name: "X-API-Key" },
         },
       },
       security: [{ bearer: [] }],
@@ -79,6 +84,14 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
       const token = bearerToken(request);
       return token ? deps.auth.authenticate(token) : null;
     },
+    api_key: async (request) => {
+      const key = apiKeyHeader(request);
+      return key ? deps.apiKeys.authenticate(key, clientIp(request)) : null;
+    },
+    account: async (request) => {
+      const token = bearerToken(request);
+      return token ? deps.accounts.authenticate(token) : null;
+    },
   });
 
   // ── /api/v1: one list of every module, public first, then the console behind the auth hook.
@@ -87,8 +100,11 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
       api.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
       await api.register(healthRoutes(deps.health));
       await api.register(authRoutes(deps.auth, requirePrincipal));
+      await api.register(accountRoutes(deps.accounts, requirePrincipal));
       await api.register(async (consoleApi) => {
-        consoleApi.addHook("onRequest", requirePrincipal("admin_session"));
+        consoleApi.addHook("onRequest", requirePrincipal("admin_session", "api_key"));
+        await consoleApi.register(accountsAdminRoutes(deps.accounts));
+        await consoleApi.register(apiKeysRoutes(deps.apiKeys));
         await consoleApi.register(dashboardRoutes(deps.health));
         await consoleApi.register(usersRoutes(deps.users));
         await consoleApi.register(phonesRoutes(deps.phones));
@@ -110,6 +126,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
 
   // ── Phone-facing XML services (no console auth: phones are identified by the MAC in the URL).
   await app.register(ciscoRoutes(deps.phoneXml, deps.config.phone_services.base_url));
+  // ── Linphone remote provisioning (the single-use token in the URL is the credential).
+  await app.register(provisioningRoutes(deps.accounts));
 
   await app.register(fastifySwaggerUi, { routePrefix: "/api/docs" });
 

@@ -190,9 +190,19 @@ const tomlSchema = z
       .strict()
       .default({ method: "POST", headers: {} }),
     registration: z
-      .object({ public_registration: z.boolean().default(false), phone_registration: z.boolean().default(false) })
+      .object({
+        public_registration: z.boolean().default(false),
+        phone_registration: z.boolean().default(false),
+        /** Where people reach this server: links in mails and provisioning URLs start with it. */
+        public_url: z.url().optional(),
+        provisioning_link_hours: z
+          .number()
+          .min(0.01)
+          .max(24 * 90)
+          .default(72),
+      })
       .strict()
-      .default({ public_registration: false, phone_registration: false }),
+      .default({ public_registration: false, phone_registration: false, provisioning_link_hours: 72 }),
   })
   .strict();
 

@@ -56,6 +56,11 @@ import { createFileStoreRepository } from "./modules/file-store/file-store.repos
 import { createFileStoreService } from "./modules/file-store/file-store.service.js";
 import { createPhoneFileChain } from "./modules/file-store/phone-file-source.js";
 import { createPublishedPhoneFiles } from "./modules/file-store/published-files.js";
+import { createAccountTokens } from "./modules/accounts/account-tokens.js";
+import { createAccountsRepository } from "./modules/accounts/accounts.repository.js";
+import { createAccountsService } from "./modules/accounts/accounts.service.js";
+import { createApiKeysRepository } from "./modules/api-keys/api-keys.repository.js";
+import { createApiKeysService } from "./modules/api-keys/api-keys.service.js";
 
 /** The composition root: every service built once, from config and the database, passed down explicitly. */
 export function createDeps(config: Config, db: Db, options: { log: Logger; clock?: Clock | undefined }) {
@@ -84,6 +89,9 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
     repo: createUsersRepository(db.kysely),
     clock,
     endSessionsOf: (userId, reason) => auth.endSessionsOf(userId, reason),
+    beforeUpdate: (user, patch) => accounts.beforeUserUpdated(user, patch),
+    afterUpdate: (user, patch) => accounts.afterUserUpdated(user, patch),
+    beforeDelete: (user) => accounts.beforeUserDeleted(user),
   });
   const auth = createAuthService({
     repo: authRepo,
@@ -119,6 +127,9 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
   const realtimeDb = () => (realtimeConnection ??= connectDatabase(a.realtime_database_url!)).then((c) => c.kysely);
   const ownDb = async () => db.kysely as RealtimeDb;
   const extensionsRepo = createExtensionsRepository(db.kysely);
+  // Asterisk's own default realm, unless [sip] realm/domain say otherwise (extensions and SIP accounts alike).
+  const sipRealm =
+    (config.sip.realm ?? config.sip.domain) === "localhost" ? "asterisk" : (config.sip.realm ?? config.sip.domain);
   const asteriskSync = createAsteriskSync({
     changes: createAsteriskChangesRepository(db.kysely),
     extensions: extensionsRepo,
@@ -145,8 +156,7 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
     secretBox,
     clock,
     // Asterisk's own default realm, unless [sip] realm/domain say otherwise.
-    realm:
-      (config.sip.realm ?? config.sip.domain) === "localhost" ? "asterisk" : (config.sip.realm ?? config.sip.domain),
+    realm: sipRealm,
     defaultContext: a.default_context,
     sync: asteriskSync,
     registrations:
@@ -340,9 +350,43 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
     clock,
   });
 
+  // ── SIP accounts (self-service and administration) and the console's API keys.
+  const reg = config.registration;
+  const accounts = createAccountsService({
+    repo: createAccountsRepository(db.kysely),
+    users,
+    lines: extensions,
+    notifications,
+    throttle,
+    tokens: createAccountTokens(config.auth.jwtSecret, config.auth.accessTokenTtlSeconds),
+    secretBox,
+    clock,
+    pinKey: `${config.auth.secretKey}:account-pin`,
+    settings: {
+      domain: config.sip.domain,
+      realm: sipRealm,
+      proxy: config.sip.proxy ?? null,
+      transport: config.sip.transport,
+      publicUrl:
+        reg.public_url ?? config.phone_services.base_url ?? `http://${config.asterisk.host}:${config.server.port}`,
+      publicRegistration: reg.public_registration,
+      phoneRegistration: reg.phone_registration,
+      mailConfigured: Boolean(config.mail.smtp_url),
+      smsConfigured: Boolean(config.sms.url),
+      provisioningLinkHours: reg.provisioning_link_hours,
+      refreshTokenTtlDays: config.auth.refreshTokenTtlDays,
+      loginWindowSeconds: config.auth.loginWindowSeconds,
+      loginMaxFailuresPerAccount: config.auth.loginMaxFailuresPerAccount,
+      loginMaxFailuresPerIp: config.auth.loginMaxFailuresPerIp,
+    },
+  });
+  const apiKeys = createApiKeysService({ repo: createApiKeysRepository(db.kysely), clock });
+
   return {
     config,
     db,
+    accounts,
+    apiKeys,
     log,
     clock,
     reportFailure,

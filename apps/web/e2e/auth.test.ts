@@ -34,6 +34,7 @@ describe.skipIf(!hasChromium)("logging in and sessions", () => {
       "Services",
       "Firmware",
       "Files",
+      "API keys",
     ]);
 
     // A count card leads to its tab.

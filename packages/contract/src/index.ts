@@ -12,3 +12,4 @@ export * from "./directory.js";
 export * from "./services.js";
 export * from "./firmware.js";
 export * from "./files.js";
+export * from "./accounts.js";

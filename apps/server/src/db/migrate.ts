@@ -9,6 +9,7 @@ import * as m0007 from "./migrations/0007-runtime.js";
 import * as m0009 from "./migrations/0009-cisco-fidelity.js";
 import * as m0011 from "./migrations/0011-boundaries.js";
 import * as m0015 from "./migrations/0015-file-store.js";
+import * as m0014 from "./migrations/0014-accounts.js";
 
 /** Migrations live in code, keyed in order, so tsx and bundled runs behave the same. */
 const migrations: Record<string, Migration> = {
@@ -22,6 +23,7 @@ const migrations: Record<string, Migration> = {
   "0009_cisco_fidelity": m0009,
   "0011_boundaries": m0011,
   "0015_file_store": m0015,
+  "0014_accounts": m0014,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

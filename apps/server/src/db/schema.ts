@@ -256,6 +256,11 @@ export interface Database {
   published_files: PublishedFilesTable;
   published_file_backups: PublishedFileBackupsTable;
   uploaded_files: UploadedFilesTable;
+  account_credentials: AccountCredentialsTable;
+  account_tokens: AccountTokensTable;
+  account_sessions: AccountSessionsTable;
+  username_tombstones: UsernameTombstonesTable;
+  api_keys: ApiKeysTable;
 }
 
 /** A phone's live config file when Cisisk is its file server (0015); content is base64. */
@@ -281,6 +286,59 @@ export interface UploadedFilesTable {
   size: number | string;
   sha256: string;
   uploaded_at: string;
+}
+
+/** SIP accounts (0014): the digests of an account's SIP password, and the sealed password phone configs need. */
+export interface AccountCredentialsTable {
+  user_id: string;
+  ha1_md5: string;
+  /** Only when the user asked for SHA-256. */
+  ha1_sha256: string | null;
+  secret_sealed: string;
+  updated_at: string;
+}
+
+/** Single-use links and PINs of self-service (confirm, email change, recovery, phone PIN, provisioning). */
+export interface AccountTokensTable {
+  id: string;
+  user_id: string;
+  purpose: string;
+  /** SHA-256 of the link token, or an HMAC of the PIN; never the secret itself. */
+  secret_hash: string;
+  target: string | null;
+  attempts: Generated<number>;
+  expires_at: string;
+  used_at: string | null;
+  created_at: string;
+}
+
+export interface AccountSessionsTable {
+  id: string;
+  user_id: string;
+  refresh_hash: string;
+  ip: string | null;
+  user_agent: string | null;
+  created_at: string;
+  expires_at: string;
+  revoked_at: string | null;
+}
+
+/** Usernames of deleted accounts: never registered again. */
+export interface UsernameTombstonesTable {
+  username_key: string;
+  deleted_at: string;
+}
+
+export interface ApiKeysTable {
+  id: string;
+  name: string;
+  key_hash: string;
+  key_prefix: string;
+  /** JSON array of CIDR ranges; empty = any address. */
+  allowed_networks: string;
+  expires_at: string | null;
+  last_used_at: string | null;
+  created_at: string;
 }
 
 /** A directory entry: corporate when owner_user_id is null, else personal to that user (0005). */

@@ -15,6 +15,12 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return scheme?.toLowerCase() === "bearer" && token ? token.trim() : undefined;
 }
 
+/** The `X-API-Key` header, when present. */
+export function apiKeyHeader(request: FastifyRequest): string | undefined {
+  const key = request.headers["x-api-key"];
+  return typeof key === "string" && key.trim() ? key.trim() : undefined;
+}
+
 /**
  * How each kind of principal is recognised: null when the request does not carry that kind's credentials,
  * a principal when they are valid, a thrown 401/403 when they are present but not good enough.

@@ -12,6 +12,9 @@ import { DEFAULT_TAB_PATH, tabs } from "./tabs";
 import { theme } from "./theme";
 
 const LoginPage = lazy(async () => ({ default: (await import("../features/auth/login-page")).LoginPage }));
+const AccountRoutes = lazy(async () => ({
+  default: (await import("../features/account/account-pages")).AccountRoutes,
+}));
 
 export function App() {
   return (
@@ -36,6 +39,14 @@ function AppRoutes() {
         element={
           <Suspense>
             <LoginPage />
+          </Suspense>
+        }
+      />
+      <Route
+        path="/account/*"
+        element={
+          <Suspense>
+            <AccountRoutes />
           </Suspense>
         }
       />

@@ -7,6 +7,7 @@ import {
   IconFolder,
   IconGauge,
   IconHash,
+  IconKey,
   IconUsers,
   type Icon,
 } from "@tabler/icons-react";
@@ -84,6 +85,12 @@ export const tabs: readonly ConsoleTab[] = [
     label: "Files",
     icon: IconFolder,
     page: lazyPage(() => import("../features/files/files-page"), "FilesPage"),
+  },
+  {
+    path: "/api-keys",
+    label: "API keys",
+    icon: IconKey,
+    page: lazyPage(() => import("../features/api-keys/api-keys-page"), "ApiKeysPage"),
   },
 ];
 

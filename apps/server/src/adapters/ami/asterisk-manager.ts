@@ -4,6 +4,8 @@ import { field, fieldAll } from "./ami-wire.js";
 export type Technology = "SCCP" | "SIP" | "PJSIP";
 
 export interface PjsipContact {
+  /** The contact's sorcery id (`<aor>;@<hash>`), what removing it needs. */
+  id: string | null;
   endpoint: string;
   aor: string;
   uri: string;
@@ -29,6 +31,8 @@ export interface AsteriskManager {
   pjsipContacts(): Promise<PjsipContact[]>;
   /** chan_sip peers (SIPpeers); null when chan_sip is not loaded (gone since Asterisk 21). */
   sipPeers(): Promise<SipPeerState[] | null>;
+  /** Forgets one registered PJSIP contact (its row in Asterisk's astdb registrar). */
+  removeContact(id: string): Promise<void>;
   ping(): Promise<void>;
 }
 
@@ -57,6 +61,7 @@ export function createAsteriskManager(ami: AmiClient): AsteriskManager {
         return events
           .filter((e) => field(e, "Event") === "ContactList")
           .map((e) => ({
+            id: field(e, "ObjectName") || null,
             endpoint: field(e, "Endpoint") ?? "",
             aor: field(e, "Aor") ?? "",
             uri: field(e, "Uri") ?? "",
@@ -90,6 +95,10 @@ export function createAsteriskManager(ami: AmiClient): AsteriskManager {
           return null;
         throw err;
       }
+    },
+    async removeContact(id) {
+      // res_pjsip keeps registered contacts in the astdb (sorcery `contact=astdb,registrar`).
+      await ami.action("DBDel", { Family: "registrar/contact", Key: id });
     },
     async ping() {
       await ami.action("Ping");

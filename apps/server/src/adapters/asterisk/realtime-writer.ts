@@ -167,6 +167,8 @@ export async function sccpDevicesWithLines(db: AnyDb, numbers: readonly string[]
 }
 
 export interface RealtimeContact {
+  /** ps_contacts.id (chan_sip's sippeers rows have none). */
+  id?: string;
   endpoint: string;
   uri: string;
   userAgent: string | null;
@@ -180,13 +182,14 @@ export interface RealtimeContact {
 export async function realtimeContacts(db: AnyDb): Promise<RealtimeContact[]> {
   const rows = await db
     .selectFrom("ps_contacts")
-    .select(["endpoint", "uri", "user_agent", "via_addr", "call_id", "expiration_time"])
+    .select(["id", "endpoint", "uri", "user_agent", "via_addr", "call_id", "expiration_time"])
     .where("endpoint", "is not", null)
     .execute();
   const now = Math.floor(Date.now() / 1000);
   return rows
     .filter((r) => !r.expiration_time || Number(r.expiration_time) > now)
     .map((r) => ({
+      id: String(r.id),
       endpoint: String(r.endpoint),
       uri: String(r.uri ?? ""),
       userAgent: r.user_agent ? String(r.user_agent) : null,
@@ -194,6 +197,11 @@ export async function realtimeContacts(db: AnyDb): Promise<RealtimeContact[]> {
       callId: r.call_id ? String(r.call_id) : null,
       expiresAt: r.expiration_time ? new Date(Number(r.expiration_time) * 1000).toISOString() : null,
     }));
+}
+
+/** Forgets one registered PJSIP contact (Asterisk reads ps_contacts on every lookup). */
+export async function removeRealtimeContact(db: AnyDb, id: string): Promise<void> {
+  await db.deleteFrom("ps_contacts").where("id", "=", id).execute();
 }
 
 /** chan_sip peers registered through realtime (sippeers.ipaddr + regseconds, written by chan_sip itself). */

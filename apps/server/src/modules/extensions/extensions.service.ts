@@ -18,11 +18,12 @@ import type { AsteriskLine } from "../../adapters/asterisk/asterisk-line.js";
 import {
   realtimeContacts,
   realtimeSipRegistrations,
+  removeRealtimeContact,
   type RealtimeContact,
   type RealtimeDb,
 } from "../../adapters/asterisk/realtime-writer.js";
 import type { Transact, TxHandle } from "../../db/transaction.js";
-import { NotFound, ValidationFailed } from "../../errors.js";
+import { Conflict, NotFound, ValidationFailed } from "../../errors.js";
 import { generatePassword, newId } from "../../lib/ids.js";
 import type { SecretBox } from "../../lib/secret-box.js";
 import { iso, type Clock } from "../../lib/time.js";
@@ -73,7 +74,7 @@ export interface LineCredentials {
   voicemail: string | null;
 }
 
-type Contact = Registration["contacts"][number] & { callId: string | null };
+type Contact = Registration["contacts"][number] & { callId: string | null; contactId?: string | null };
 
 /** Where one line is registered now, as Asterisk says (restarts send to these contacts). */
 export interface LineRegistration {
@@ -93,6 +94,9 @@ function transportOf(technology: ExtensionTechnology, options: unknown): string 
   if (technology === "SCCP") return null;
   return (options as { transport?: string | null }).transport ?? null;
 }
+
+/** A registered contact's id in the account panel: stable for its URI, and no Asterisk internals. */
+const deviceId = (uri: string) => createHash("sha256").update(uri).digest("hex").slice(0, 16);
 
 export const ha1 = (algorithm: "md5" | "sha256", user: string, realm: string, secret: string) =>
   createHash(algorithm).update(`${user}:${realm}:${secret}`).digest("hex");
@@ -148,6 +152,7 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
       if (source.kind === "ami") {
         for (const c of await source.manager.pjsipContacts()) {
           add("PJSIP", c.endpoint || c.aor, {
+            contactId: c.id,
             uri: c.uri,
             userAgent: c.userAgent,
             ip: c.viaAddr,
@@ -176,6 +181,7 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
         const fromRealtime = (tech: ExtensionTechnology, rows: RealtimeContact[]) => {
           for (const c of rows)
             add(tech, c.endpoint, {
+              contactId: c.id ?? null,
               uri: c.uri,
               userAgent: c.userAgent,
               ip: c.viaAddr,
@@ -202,7 +208,7 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
     // The REGISTER's Call-ID is for restarts only, never shown.
     return {
       state: mine.length > 0 ? "registered" : "unregistered",
-      contacts: mine.map(({ callId: _callId, ...c }) => c),
+      contacts: mine.map(({ callId: _callId, contactId: _id, ...c }) => c),
     };
   }
 
@@ -475,6 +481,70 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
     },
 
     lineOf,
+
+    /**
+     * A SIP account's Asterisk objects (accounts module): a PJSIP endpoint, auth (HA1 only) and AOR named
+     * after the username, owned by its user, written through the outbox like any extension.
+     */
+    async putAccountLine(a: { userId: string; name: string; displayName: string; secret: string }): Promise<void> {
+      const existing = await repo.findByNumber(a.name);
+      if (existing && existing.userId !== a.userId) {
+        throw new Conflict("an extension already uses this name", { field: "username" });
+      }
+      const w: ExtensionWrite = {
+        number: a.name,
+        technology: "PJSIP",
+        displayName: a.displayName,
+        userId: a.userId,
+        context: existing?.context ?? deps.defaultContext,
+        ...credentials(a.name, a.secret),
+        voicemail: existing?.voicemail ?? null,
+        codecs: existing?.codecs ?? null,
+        transport: null,
+        options: pjsipOptionsSchema.parse({
+          authType: "md5",
+          maxContacts: 5,
+          removeExisting: true,
+          qualifyFrequency: 0,
+        }) as Record<string, unknown>,
+      };
+      const id = existing?.id ?? newId();
+      await write(async (trx) => {
+        const txRepo = createExtensionsRepository(trx);
+        if (existing) await txRepo.update(id, w, iso(clock()));
+        else await txRepo.insert(id, w, iso(clock()));
+        return { id, number: a.name, previousNumber: null, techs: ["PJSIP"], op: "upsert" };
+      });
+    },
+
+    /** Removes a SIP account's Asterisk objects (no-op when there are none). */
+    async removeAccountLine(name: string, userId: string): Promise<void> {
+      const r = await repo.findByNumber(name);
+      if (!r || r.userId !== userId) return;
+      await service.delete(r.id);
+    },
+
+    /** The PJSIP contacts registered for `name` now; null when Asterisk cannot be asked. */
+    async contactsOf(name: string): Promise<Array<Omit<Contact, "callId"> & { id: string }> | null> {
+      const contacts = await contactsByEndpoint();
+      if (!contacts || !contacts.known.has("PJSIP")) return null;
+      return (contacts.map.get(`PJSIP:${name}`) ?? []).map(({ callId: _c, contactId: _id, ...c }) => ({
+        ...c,
+        id: deviceId(c.uri),
+      }));
+    },
+
+    /** Forgets one of `name`'s registered contacts (by the id contactsOf gave); false when it is not there. */
+    async removeAccountContact(name: string, id: string): Promise<boolean> {
+      const contacts = await contactsByEndpoint();
+      const source = deps.registrations;
+      if (!contacts || !source) return false;
+      const contact = (contacts.map.get(`PJSIP:${name}`) ?? []).find((c) => deviceId(c.uri) === id);
+      if (!contact?.contactId) return false;
+      if (source.kind === "ami") await source.manager.removeContact(contact.contactId);
+      else await removeRealtimeContact(await source.db(), contact.contactId);
+      return true;
+    },
   };
   return service;
 }

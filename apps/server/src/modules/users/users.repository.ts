@@ -99,6 +99,14 @@ export function createUsersRepository(db: Kysely<Pick<Database, "users">>) {
       return r && { user: toUser(r), passwordHash: r.password_hash };
     },
 
+    /** Ids of the users with this email (case-insensitive) or this phone: self-service lookups. */
+    async idsByContact(by: { email?: string; phone?: string }): Promise<string[]> {
+      let q = db.selectFrom("users").select("id");
+      if (by.email !== undefined) q = q.where((eb) => eb(eb.fn("lower", ["email"]), "=", by.email!.toLowerCase()));
+      if (by.phone !== undefined) q = q.where("phone", "=", by.phone);
+      return (await q.orderBy("created_at").execute()).map((r) => r.id);
+    },
+
     /** Phone-service login: the user (case-insensitive name) and their PIN hash. */
     async findPinCredentialsByUsername(username: string) {
       const r = await db

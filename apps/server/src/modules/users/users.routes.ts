@@ -7,11 +7,17 @@ import {
   userListSchema,
   userSchema,
 } from "@cisisk/contract";
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { principalOf } from "../../http/authenticate.js";
 import type { UsersService } from "./users.service.js";
+
+/** Who acts: the console user, or an API key (which is never a user, so never "yourself"). */
+function actorOf(request: FastifyRequest): string {
+  const p = principalOf(request, "admin_session", "api_key");
+  return p.kind === "admin_session" ? p.user.id : `api-key:${p.keyId}`;
+}
 
 const errors = {
   400: errorBodySchema,
@@ -59,13 +65,13 @@ export function usersRoutes(users: UsersService) {
           response: { 200: userSchema, ...errors },
         },
       },
-      async (request) => users.update(request.params.id, request.body, principalOf(request, "admin_session").user.id),
+      async (request) => users.update(request.params.id, request.body, actorOf(request)),
     );
     r.delete(
       "/users/:id",
       { schema: { tags, summary: "Delete a user", params: idParamsSchema, response: { 204: z.null(), ...errors } } },
       async (request, reply) => {
-        await users.delete(request.params.id, principalOf(request, "admin_session").user.id);
+        await users.delete(request.params.id, actorOf(request));
         return reply.code(204).send(null);
       },
     );

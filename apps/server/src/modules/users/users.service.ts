@@ -16,6 +16,10 @@ export interface UsersServiceDeps {
   clock: Clock;
   /** Ends every login of a user (password changed, deactivated, demoted, deleted). */
   endSessionsOf(userId: string, reason: string): Promise<void>;
+  /** Other modules' rules on a user's life (its SIP account and Asterisk objects follow it). */
+  beforeUpdate?(user: User, patch: UpdateUserInput): Promise<void>;
+  afterUpdate?(user: User, patch: UpdateUserInput): Promise<void>;
+  beforeDelete?(user: User): Promise<void>;
 }
 
 type CreateUser = Omit<CreateUserInput, "level" | "activated"> & { level: number; activated: boolean };
@@ -76,6 +80,7 @@ export function createUsersService(deps: UsersServiceDeps) {
       const deactivated = patch.activated === false && user.activated;
       if (demoted) await assertNotLastSuperadmin(user, "demote", "level");
       if (deactivated) await assertNotLastSuperadmin(user, "deactivate", "activated");
+      await deps.beforeUpdate?.(user, patch);
       const { password, pin, ...fields } = patch;
       await repo.update(
         id,
@@ -90,13 +95,16 @@ export function createUsersService(deps: UsersServiceDeps) {
       if (demoted || deactivated || (password !== undefined && id !== actorId)) {
         await deps.endSessionsOf(id, demoted ? "demoted" : deactivated ? "deactivated" : "password_changed");
       }
-      return getOrThrow(id);
+      const updated = await getOrThrow(id);
+      await deps.afterUpdate?.(updated, patch);
+      return updated;
     },
 
     async delete(id: string, actorId: string): Promise<void> {
       const user = await getOrThrow(id);
       if (id === actorId) throw new Conflict("you cannot delete your own account", { id });
       await assertNotLastSuperadmin(user, "delete");
+      await deps.beforeDelete?.(user);
       await repo.delete(id);
     },
 
@@ -123,6 +131,7 @@ export function createUsersService(deps: UsersServiceDeps) {
     idByUsername: async (username: string) => (await repo.findCredentialsByUsername(username))?.user.id,
     findCredentialsByUsername: repo.findCredentialsByUsername,
     findPinCredentialsByUsername: repo.findPinCredentialsByUsername,
+    idsByContact: repo.idsByContact,
     count: repo.count,
   };
 }

@@ -1,6 +1,6 @@
 import type { User } from "@cisisk/contract";
 import { ActionIcon, Anchor, Badge, Group, Text, Tooltip, VisuallyHidden } from "@mantine/core";
-import { IconKeyOff, IconPencil, IconTrash } from "@tabler/icons-react";
+import { IconAddressBook, IconKeyOff, IconPencil, IconTrash } from "@tabler/icons-react";
 import type { DataTableColumn } from "mantine-datatable";
 import { formatDateTime } from "../../lib/format";
 import { LevelBadge } from "./user-badges";
@@ -10,10 +10,12 @@ export function userColumns({
   meId,
   onEdit,
   onDelete,
+  onAccount,
 }: {
   meId: string | undefined;
   onEdit: (user: User) => void;
   onDelete: (user: User) => void;
+  onAccount: (user: User) => void;
 }): DataTableColumn<User>[] {
   return [
     {
@@ -81,9 +83,14 @@ export function userColumns({
       accessor: "actions",
       title: <VisuallyHidden>Actions</VisuallyHidden>,
       textAlign: "right",
-      width: 90,
+      width: 120,
       render: (u) => (
         <Group gap={4} justify="flex-end" wrap="nowrap">
+          <Tooltip label="SIP account">
+            <ActionIcon variant="subtle" aria-label={`SIP account ${u.username}`} onClick={() => onAccount(u)}>
+              <IconAddressBook size={17} />
+            </ActionIcon>
+          </Tooltip>
           <Tooltip label="Edit">
             <ActionIcon variant="subtle" aria-label={`Edit user ${u.username}`} onClick={() => onEdit(u)}>
               <IconPencil size={17} />

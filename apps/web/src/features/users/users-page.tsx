@@ -7,6 +7,7 @@ import { useListState } from "../../ui/list-state";
 import { ListCount, ListSearch, ListTable } from "../../ui/list-table";
 import { PageHeader } from "../../ui/page-header";
 import { useMe } from "../../lib/session";
+import { AccountModal } from "./account-modal";
 import { useDeleteUserConfirmation } from "./delete-user-confirmation";
 import { useUserList } from "./queries";
 import { userColumns } from "./user-columns";
@@ -33,7 +34,13 @@ export function UsersPage() {
   };
   const handleDelete = useDeleteUserConfirmation();
 
-  const columns = userColumns({ meId: me.data?.id, onEdit: handleEdit, onDelete: handleDelete });
+  const [accountOf, setAccountOf] = useState<User | null>(null);
+  const columns = userColumns({
+    meId: me.data?.id,
+    onEdit: handleEdit,
+    onDelete: handleDelete,
+    onAccount: setAccountOf,
+  });
 
   return (
     <>
@@ -61,6 +68,7 @@ export function UsersPage() {
         />
       </Paper>
       <UserFormModal opened={dialogOpened} user={editing} onClose={dialog.close} />
+      <AccountModal user={accountOf} onClose={() => setAccountOf(null)} />
     </>
   );
 }
