@@ -11,7 +11,7 @@ export function useLogin() {
     onSuccess: (res) => {
       // Nothing cached for a previous user may show through.
       queryClient.clear();
-      tokenStore.set({ accessToken: res.accessToken, refreshToken: res.refreshToken });
+      tokenStore.set({ accessToken: res.accessToken, refreshToken: res.refreshToken ?? "" });
       queryClient.setQueryData(authKeys.me(), res.user);
     },
   });
