@@ -7,11 +7,13 @@ import { tokenStore } from "../../lib/token-store";
 export function useLogin() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (body: LoginRequest) => api.post<LoginResponse>("/auth/login", body, { auth: false }),
+    // Cookie mode: the refresh token comes back as an httpOnly cookie, the access token stays in memory.
+    mutationFn: (body: LoginRequest) =>
+      api.post<LoginResponse>("/auth/login", { ...body, cookie: true }, { auth: false }),
     onSuccess: (res) => {
       // Nothing cached for a previous user may show through.
       queryClient.clear();
-      tokenStore.set({ accessToken: res.accessToken, refreshToken: res.refreshToken ?? "" });
+      tokenStore.set({ accessToken: res.accessToken });
       queryClient.setQueryData(authKeys.me(), res.user);
     },
   });
@@ -22,9 +24,9 @@ export function useLogout() {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: async () => {
-      const refreshToken = tokenStore.get()?.refreshToken;
       try {
-        if (refreshToken) await api.post<void>("/auth/logout", { refreshToken }, { auth: false });
+        // The refresh cookie (and the CSRF header every call carries) tells the server which session ends.
+        await api.post<void>("/auth/logout", undefined, { auth: false });
       } finally {
         tokenStore.clear("logout");
         queryClient.clear();
