@@ -110,6 +110,23 @@ export function createSecuritySettings(deps: SecuritySettingsDeps) {
       };
     },
 
+    /** Recovery (admin CLI): lets every address in again. */
+    async allowAllNetworks(): Promise<void> {
+      const current = await load();
+      await repo.write(
+        {
+          allowedNetworks: [],
+          trustedProxies: current.trustedProxies,
+          adminEmails: current.adminEmails,
+          apiBasicAuth: current.apiBasicAuth,
+          tokenValidityDays: current.tokenValidityDays,
+          accessTokenTtlSeconds: current.accessTokenTtlSeconds,
+        },
+        iso(clock()),
+      );
+      cached = null;
+    },
+
     async update(input: UpdateSecuritySettings, actor: User, callerIp: string): Promise<SecuritySettings> {
       const { adminUsername, confirmLockout, ...fields } = input;
       const issues = [
