@@ -33,6 +33,7 @@ describe.skipIf(!hasChromium)("logging in and sessions", () => {
       "Corporate Directory",
       "Services",
       "Firmware",
+      "Security",
     ]);
 
     // A count card leads to its tab.

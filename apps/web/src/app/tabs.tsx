@@ -6,6 +6,7 @@ import {
   IconFileSettings,
   IconGauge,
   IconHash,
+  IconShieldLock,
   IconUsers,
   type Icon,
 } from "@tabler/icons-react";
@@ -77,6 +78,12 @@ export const tabs: readonly ConsoleTab[] = [
     label: "Firmware",
     icon: IconCpu,
     page: lazyPage(() => import("../features/firmware/firmware-page"), "FirmwarePage"),
+  },
+  {
+    path: "/security",
+    label: "Security",
+    icon: IconShieldLock,
+    page: lazyPage(() => import("../features/security/security-page"), "SecurityPage"),
   },
 ];
 

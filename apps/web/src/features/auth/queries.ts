@@ -1,4 +1,5 @@
 import type { LoginRequest, LoginResponse } from "@cisisk/contract";
+import { startAuthentication } from "@simplewebauthn/browser";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../lib/api-client";
 import { authKeys } from "../../lib/query-keys";
@@ -12,6 +13,27 @@ export function useLogin() {
       api.post<LoginResponse>("/auth/login", { ...body, cookie: true }, { auth: false }),
     onSuccess: (res) => {
       // Nothing cached for a previous user may show through.
+      queryClient.clear();
+      tokenStore.set({ accessToken: res.accessToken });
+      queryClient.setQueryData(authKeys.me(), res.user);
+    },
+  });
+}
+
+/** Logs in with a passkey (discoverable: no username needed); the session is kept like a password login's. */
+export function usePasskeyLogin() {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async () => {
+      const optionsJSON = await api.post<Parameters<typeof startAuthentication>[0]["optionsJSON"]>(
+        "/auth/passkeys/login-options",
+        undefined,
+        { auth: false },
+      );
+      const response = await startAuthentication({ optionsJSON });
+      return api.post<LoginResponse>("/auth/passkeys/login", { response, cookie: true }, { auth: false });
+    },
+    onSuccess: (res) => {
       queryClient.clear();
       tokenStore.set({ accessToken: res.accessToken });
       queryClient.setQueryData(authKeys.me(), res.user);
