@@ -2,6 +2,8 @@ import net from "node:net";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ADMIN, buildTestApp, type TestApp } from "../../server/src/test/build-test-app.js";
+import { eventually } from "../../server/src/test/server-process.js";
+import { startSmtpSink } from "../../server/src/test/smtp-sink.js";
 import { hasChromium, launchBrowser, logIn, VIEWPORT } from "./support/browser.js";
 
 /** A port free a moment ago: the relying party's origin must be known before the server starts. */
@@ -17,18 +19,33 @@ describe.skipIf(!hasChromium)("passkeys (Chromium's virtual authenticator over C
   let t: TestApp;
   let browser: Browser;
   let baseUrl = "";
+  let smtp: Awaited<ReturnType<typeof startSmtpSink>>;
 
   beforeAll(async () => {
     const port = await freePort();
     baseUrl = `http://localhost:${port}`;
     // WebAuthn needs a domain as the relying party ID (not an IP address): localhost is a secure context.
-    t = await buildTestApp({ toml: { security: { rp_id: "localhost", rp_origin: baseUrl } } });
+    smtp = await startSmtpSink();
+    t = await buildTestApp({
+      toml: {
+        security: { rp_id: "localhost", rp_origin: baseUrl },
+        mail: { smtp_url: `smtp://127.0.0.1:${smtp.port}`, from: "Cisisk <pbx@example.com>" },
+      },
+    });
+    const saved = await t.app.inject({
+      method: "PUT",
+      url: "/api/v1/settings/security",
+      headers: await t.adminHeaders(),
+      payload: { adminEmails: "sec@example.com" },
+    });
+    expect(saved.statusCode, saved.body).toBe(200);
     await t.app.listen({ port, host: "127.0.0.1" });
     browser = await launchBrowser();
   });
   afterAll(async () => {
     await browser?.close();
     await t?.close();
+    await smtp?.close();
   });
 
   it("registers a passkey, logs in with it, deletes it and can no longer use it", async () => {
@@ -54,6 +71,14 @@ describe.skipIf(!hasChromium)("passkeys (Chromium's virtual authenticator over C
     await page.getByRole("button", { name: "Add a passkey" }).click();
     const table = page.getByRole("table", { name: "Tokens and passkeys" });
     await table.getByText("Passkey Laptop").waitFor();
+    // The admin addresses hear of it.
+    const notice = await eventually(
+      async () => smtp.mails.find((m) => m.data.includes("passkey added") && m.data.includes("Laptop")),
+      10_000,
+      "the passkey-added notice",
+    );
+    expect(notice.to).toEqual(["sec@example.com"]);
+
     // The private key stays in the authenticator; the server keeps only the public key.
     const { credentials } = await cdp.send("WebAuthn.getCredentials", { authenticatorId });
     expect(credentials).toHaveLength(1);
