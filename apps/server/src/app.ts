@@ -164,7 +164,10 @@ async function registerSecurityHeaders(app: FastifyInstance, deps: Deps): Promis
     if (request.protocol === "https") reply.header("strict-transport-security", "max-age=31536000; includeSubDomains");
     if (request.url.startsWith(`${API_PREFIX}/`)) {
       reply.header("cache-control", "no-store");
-      if (reply.statusCode === 401) {
+      // The challenge is for API clients: not the console (its calls carry the CSRF header), not the login paths.
+      const apiClient =
+        request.headers["x-cisisk-csrf"] === undefined && !request.url.startsWith(`${API_PREFIX}/auth/`);
+      if (reply.statusCode === 401 && apiClient) {
         const basic = await deps.security
           .policy()
           .then((p) => p.apiBasicAuth)

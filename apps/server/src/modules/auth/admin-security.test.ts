@@ -656,6 +656,14 @@ describe("security settings", () => {
       const wrong = await call({ method: "GET", url: "/api/v1/users", headers: basic(ADMIN.username, "nope-nope") });
       expectError(wrong, 401, "invalid_credentials");
       expect(wrong.headers["www-authenticate"]).toMatch(/^Basic realm="cisisk"/);
+      // Not to the console (whose calls carry the CSRF header), so browsers never pop up a password dialog.
+      const fromConsole = await call({
+        method: "GET",
+        url: "/api/v1/users",
+        headers: { authorization: "Bearer expired.token.here", "x-cisisk-csrf": "1" },
+      });
+      expectError(fromConsole, 401, "unauthenticated");
+      expect(fromConsole.headers["www-authenticate"]).toBeUndefined();
       // A level-1 user's right password does not open the API either.
       await createUser("basic-op", 1, "basic-op-password");
       expectError(
