@@ -1,5 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
+import fastifyCookie from "@fastify/cookie";
+import fastifyHelmet from "@fastify/helmet";
 import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
@@ -20,6 +22,7 @@ import { registerClientIp } from "./http/client-ip.js";
 import { clientErrorHandler, errorBody, frameworkErrorHandler, registerErrorHandler } from "./http/error-handler.js";
 import { registerNulGuard } from "./http/reject-nul.js";
 import { authRoutes } from "./modules/auth/auth.routes.js";
+import { securitySettingsRoutes } from "./modules/settings/security-settings.routes.js";
 import { extensionsRoutes } from "./modules/extensions/extensions.routes.js";
 import { dashboardRoutes, healthRoutes } from "./modules/health/health.routes.js";
 import { usersRoutes } from "./modules/users/users.routes.js";
@@ -54,7 +57,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest("principal", null);
-  registerClientIp(app, deps.config.server.trustedProxies);
+  registerClientIp(app, async () => (await deps.security.policy()).trustedProxies);
+  await registerSecurityHeaders(app, deps);
   registerErrorHandler(app, phoneErrorXml);
   registerNulGuard(app);
 
@@ -82,7 +86,12 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   const requirePrincipal = createRequirePrincipal({
     admin_session: async (request) => {
       const token = bearerToken(request);
-      return token ? deps.auth.authenticate(token) : null;
+      if (token) return deps.auth.authenticate(token, request.clientIp);
+      // HTTP Basic with the admin's credentials, only when the security settings allow it.
+      return deps.auth.authenticateBasic(request.headers.authorization, {
+        ip: request.clientIp,
+        userAgent: request.headers["user-agent"] ?? null,
+      });
     },
     api_key: async (request) => {
       const key = apiKeyHeader(request);
@@ -99,7 +108,14 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     async (api) => {
       api.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
       await api.register(healthRoutes(deps.health));
-      await api.register(authRoutes(deps.auth, requirePrincipal));
+      await api.register(
+        authRoutes(
+          deps.auth,
+          deps.passkeys,
+          requirePrincipal,
+          async () => (await deps.security.policy()).tokenValidityDays,
+        ),
+      );
       await api.register(accountRoutes(deps.accounts, requirePrincipal));
       await api.register(async (consoleApi) => {
         consoleApi.addHook("onRequest", requirePrincipal("admin_session", "api_key"));
@@ -107,6 +123,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
         await consoleApi.register(apiKeysRoutes(deps.apiKeys));
         await consoleApi.register(dashboardRoutes(deps.health));
         await consoleApi.register(usersRoutes(deps.users));
+        await consoleApi.register(securitySettingsRoutes(deps.security));
         await consoleApi.register(phonesRoutes(deps.phones));
         await consoleApi.register(firmwareRoutes(deps.firmware));
         await consoleApi.register(fileStoreRoutes(deps.fileStore));
@@ -133,6 +150,52 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
 
   await registerConsole(app, deps.config.server.webDistDir);
   return app;
+}
+
+/**
+ * Security headers on every answer (@fastify/helmet): a CSP that allows only our own scripts, no plugins, no
+ * framing; nosniff; no referrer; HSTS only on TLS connections (a plain-http LAN console must stay reachable).
+ * API answers are never cached. With HTTP Basic on, a 401 from the API carries the Basic challenge; off, none.
+ */
+async function registerSecurityHeaders(app: FastifyInstance, deps: Deps): Promise<void> {
+  await app.register(fastifyCookie);
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        // Mantine and Swagger UI set styles from scripts.
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", "data:", "blob:"],
+        fontSrc: ["'self'", "data:"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    strictTransportSecurity: false,
+    referrerPolicy: { policy: "no-referrer" },
+    crossOriginEmbedderPolicy: false,
+  });
+  app.addHook("onSend", async (request, reply) => {
+    if (request.protocol === "https") reply.header("strict-transport-security", "max-age=31536000; includeSubDomains");
+    if (request.url.startsWith(`${API_PREFIX}/`)) {
+      reply.header("cache-control", "no-store");
+      // The challenge is for API clients: not the console (its calls carry the CSRF header), not the login paths.
+      const apiClient =
+        request.headers["x-cisisk-csrf"] === undefined && !request.url.startsWith(`${API_PREFIX}/auth/`);
+      if (reply.statusCode === 401 && apiClient) {
+        const basic = await deps.security
+          .policy()
+          .then((p) => p.apiBasicAuth)
+          .catch(() => false);
+        if (basic) reply.header("www-authenticate", 'Basic realm="cisisk", charset="UTF-8"');
+      }
+    }
+  });
 }
 
 /** The phone-facing error page (any family renders the same Text object). */

@@ -39,6 +39,8 @@ const tomlSchema = z
         login_window_seconds: z.number().int().min(1).default(900),
         login_max_failures_per_account: z.number().int().min(1).default(5),
         login_max_failures_per_ip: z.number().int().min(1).default(20),
+        login_max_failures_per_account_address: z.number().int().min(1).default(5),
+        login_history_days: z.number().int().min(1).max(3650).default(14),
       })
       .strict()
       .default({
@@ -47,7 +49,19 @@ const tomlSchema = z
         login_window_seconds: 900,
         login_max_failures_per_account: 5,
         login_max_failures_per_ip: 20,
+        login_max_failures_per_account_address: 5,
+        login_history_days: 14,
       }),
+    /** Passkeys (WebAuthn): the relying party the browser checks; and how fresh each server's settings are. */
+    security: z
+      .object({
+        rp_id: z.string().min(1).default("localhost"),
+        rp_origin: z.url().optional(),
+        rp_name: z.string().min(1).default("Cisisk"),
+        settings_cache_ms: z.number().int().min(0).max(2000).default(1000),
+      })
+      .strict()
+      .default({ rp_id: "localhost", rp_name: "Cisisk", settings_cache_ms: 1000 }),
     sip: z
       .object({
         domain: z.string().default("localhost"),
@@ -234,6 +248,8 @@ export interface Config extends Omit<TomlConfig, "server" | "auth" | "jobs"> {
     readonly loginWindowSeconds: number;
     readonly loginMaxFailuresPerAccount: number;
     readonly loginMaxFailuresPerIp: number;
+    readonly loginMaxFailuresPerAccountAddress: number;
+    readonly loginHistoryDays: number;
   };
 }
 
@@ -338,6 +354,8 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       loginWindowSeconds: t.auth.login_window_seconds,
       loginMaxFailuresPerAccount: t.auth.login_max_failures_per_account,
       loginMaxFailuresPerIp: t.auth.login_max_failures_per_ip,
+      loginMaxFailuresPerAccountAddress: t.auth.login_max_failures_per_account_address,
+      loginHistoryDays: t.auth.login_history_days,
     },
   });
 }

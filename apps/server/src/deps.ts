@@ -12,6 +12,9 @@ import { systemClock, type Clock } from "./lib/time.js";
 import { createAccessTokens } from "./modules/auth/access-tokens.js";
 import { createAuthRepository } from "./modules/auth/auth.repository.js";
 import { createAuthService } from "./modules/auth/auth.service.js";
+import { createPasskeys } from "./modules/auth/passkeys.js";
+import { createSecuritySettingsRepository } from "./modules/settings/security-settings.repository.js";
+import { createSecuritySettings } from "./modules/settings/security-settings.service.js";
 import { createHealthService } from "./modules/health/health.service.js";
 import { createPhoneSessionsService } from "./modules/phone-sessions/phone-sessions.service.js";
 import { createUsersRepository } from "./modules/users/users.repository.js";
@@ -93,13 +96,52 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
     afterUpdate: (user, patch) => accounts.afterUserUpdated(user, patch),
     beforeDelete: (user) => accounts.beforeUserDeleted(user),
   });
+  // Security settings live in the database (every server reads them through a cache of at most 2 s).
+  const security = createSecuritySettings({
+    repo: createSecuritySettingsRepository(db.kysely),
+    users,
+    clock,
+    cacheMs: config.security.settings_cache_ms,
+    defaults: {
+      allowedNetworks: [],
+      trustedProxies: [...config.server.trustedProxies],
+      adminEmails: "",
+      apiBasicAuth: false,
+      tokenValidityDays: config.auth.refreshTokenTtlDays,
+      accessTokenTtlSeconds: config.auth.accessTokenTtlSeconds,
+    },
+  });
+  const securityLog = log.child({ module: "security" });
+  const notifySecurity = async (subject: string, text: string) => {
+    for (const to of (await security.policy()).emails) {
+      await notifications
+        .sendMail({ to, subject, text })
+        .catch((error: unknown) => securityLog.warn({ err: (error as Error).message }, "security notice not sent"));
+    }
+  };
   const auth = createAuthService({
     repo: authRepo,
     users,
-    accessTokens: createAccessTokens(config.auth.jwtSecret, config.auth.accessTokenTtlSeconds),
+    accessTokens: createAccessTokens(config.auth.jwtSecret),
     throttle,
     clock,
+    security,
+    notify: notifySecurity,
     settings: config.auth,
+  });
+  const passkeys = createPasskeys({
+    repo: authRepo,
+    auth,
+    users,
+    security,
+    throttle,
+    clock,
+    notify: notifySecurity,
+    rp: {
+      id: config.security.rp_id,
+      origin: config.security.rp_origin ?? `http://${config.security.rp_id}:${config.server.port}`,
+      name: config.security.rp_name,
+    },
   });
 
   // ── Asterisk: AMI (null when [asterisk] ami_host is not set), the outbox and the extensions.
@@ -396,6 +438,8 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
     secretBox,
     users,
     auth,
+    passkeys,
+    security,
     health,
     phoneSessions,
     phones,

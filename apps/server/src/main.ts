@@ -57,6 +57,15 @@ async function main(): Promise<void> {
     );
   }
 
+  // No active superadmin (all deactivated or demoted by hand in the database): nobody can log in to fix it.
+  if ((await deps.users.countOtherActiveSuperadmins("")) === 0) {
+    process.stderr.write(
+      "\n  cisisk: no active superadmin can log in. Recover with:\n" +
+        "    npm run admin -- reset-password <username>\n" +
+        "  (it makes that user an active superadmin with a new password and prints it).\n\n",
+    );
+  }
+
   // Deploys left running by a server that stopped (readers and the job loop fail them too, whenever they look).
   const abandoned = await deps.deployments.failAbandoned();
   if (abandoned > 0) app.log.warn({ deploys: abandoned }, "deploys abandoned by a stopped server marked failed");

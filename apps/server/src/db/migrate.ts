@@ -1,29 +1,31 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from "kysely";
 import * as m0001 from "./migrations/0001-init.js";
 import * as m0002 from "./migrations/0002-inventory.js";
-import * as m0004 from "./migrations/0004-deployments.js";
 import * as m0003 from "./migrations/0003-asterisk.js";
+import * as m0004 from "./migrations/0004-deployments.js";
 import * as m0005 from "./migrations/0005-directory.js";
 import * as m0006 from "./migrations/0006-followups.js";
 import * as m0007 from "./migrations/0007-runtime.js";
 import * as m0009 from "./migrations/0009-cisco-fidelity.js";
 import * as m0011 from "./migrations/0011-boundaries.js";
-import * as m0015 from "./migrations/0015-file-store.js";
+import * as m0012 from "./migrations/0012-admin-security.js";
 import * as m0014 from "./migrations/0014-accounts.js";
+import * as m0015 from "./migrations/0015-file-store.js";
 
 /** Migrations live in code, keyed in order, so tsx and bundled runs behave the same. */
 const migrations: Record<string, Migration> = {
   "0001_init": m0001,
   "0002_inventory": m0002,
-  "0004_deployments": m0004,
   "0003_asterisk": m0003,
+  "0004_deployments": m0004,
   "0005_directory": m0005,
   "0006_followups": m0006,
   "0007_runtime": m0007,
   "0009_cisco_fidelity": m0009,
   "0011_boundaries": m0011,
-  "0015_file_store": m0015,
+  "0012_admin_security": m0012,
   "0014_accounts": m0014,
+  "0015_file_store": m0015,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

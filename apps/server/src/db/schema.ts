@@ -49,6 +49,34 @@ export interface LoginAttemptsTable {
   ip: string;
   succeeded: number;
   at: string;
+  /** 0012: the sign-in log (name as typed, User-Agent, result such as ok / bad_password / rate_limited). */
+  username: string | null;
+  user_agent: string | null;
+  result: string | null;
+  method: string | null;
+}
+
+/** A WebAuthn credential of a console user (0012): only the public key is stored. */
+export interface PasskeysTable {
+  id: string;
+  user_id: string;
+  credential_id: string;
+  public_key: string;
+  counter: number | string;
+  transports: string | null;
+  name: string;
+  created_at: string;
+  last_used_at: string | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+/** A single-use WebAuthn challenge (0012): deleted when used, so every server can check it once. */
+export interface WebauthnChallengesTable {
+  challenge: string;
+  kind: string;
+  user_id: string | null;
+  expires_at: string;
 }
 
 export interface SettingsTable {
@@ -261,6 +289,8 @@ export interface Database {
   account_sessions: AccountSessionsTable;
   username_tombstones: UsernameTombstonesTable;
   api_keys: ApiKeysTable;
+  passkeys: PasskeysTable;
+  webauthn_challenges: WebauthnChallengesTable;
 }
 
 /** A phone's live config file when Cisisk is its file server (0015); content is base64. */

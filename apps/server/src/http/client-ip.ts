@@ -36,12 +36,30 @@ export function createClientIpResolver(trustedProxies: readonly string[]) {
   };
 }
 
-/** Sets `request.clientIp` on every request, before any route or hook that needs it. */
-export function registerClientIp(app: FastifyInstance, trustedProxies: readonly string[]): void {
-  const resolve = createClientIpResolver(trustedProxies);
+/**
+ * Sets `request.clientIp` on every request, before any route or hook that needs it. The trusted proxies may
+ * change at run time (security settings): they are asked for on each request, and a resolver is kept per list.
+ */
+export function registerClientIp(
+  app: FastifyInstance,
+  trustedProxies: readonly string[] | (() => Promise<readonly string[]>),
+): void {
+  const list = typeof trustedProxies === "function" ? trustedProxies : async () => trustedProxies;
+  let cached: { key: string; resolve: ReturnType<typeof createClientIpResolver> } | null = null;
+  const resolverFor = (proxies: readonly string[]) => {
+    const key = proxies.join(",");
+    if (cached?.key !== key) {
+      // Entries are validated when saved; anything unreadable is left out rather than trusted.
+      cached = { key, resolve: createClientIpResolver(proxies.filter((p) => parseNetwork(p) !== null)) };
+    }
+    return cached.resolve;
+  };
   app.decorateRequest("clientIp", "");
   app.addHook("onRequest", async (request) => {
-    request.clientIp = resolve(request.raw.socket?.remoteAddress ?? request.ip, request.headers["x-forwarded-for"]);
+    const peer = request.raw.socket?.remoteAddress ?? request.ip;
+    // Until the list can be read (database down), no proxy is believed.
+    const proxies = await list().catch(() => []);
+    request.clientIp = resolverFor(proxies)(peer, request.headers["x-forwarded-for"]);
   });
 }
 

@@ -44,6 +44,17 @@ export function createThrottleRepository(db: Kysely<Database>) {
       return { until: windowEnd };
     },
 
+    /** The attempts counted for `key` in its current window (0 when none or the window has ended). */
+    async peek(key: string, now: string): Promise<number> {
+      const row = await db
+        .selectFrom("throttle_counters")
+        .select("hits")
+        .where("key", "=", key)
+        .where("window_end", ">", now)
+        .executeTakeFirst();
+      return row ? Number(row.hits) : 0;
+    },
+
     /** Takes back one counted attempt (it succeeded, or a sibling rule refused it). */
     async giveBack(key: string): Promise<void> {
       await db

@@ -35,6 +35,12 @@ export function createThrottle(deps: { repo: ThrottleRepository; clock: Clock })
   let lastPrune = 0;
 
   return {
+    /** Attempts counted for `key` in its current window, without counting one. */
+    count: (key: string): Promise<number> => repo.peek(key, iso(clock())),
+
+    /** Forgets keys' attempts. */
+    reset: (keys: readonly string[]): Promise<void> => repo.reset(keys),
+
     /** Counts one attempt against every rule; refused as soon as one rule is full (the others are given back). */
     async attempt(rules: readonly ThrottleRule[]): Promise<ThrottleVerdict> {
       const now = clock();

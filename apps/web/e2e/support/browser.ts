@@ -41,10 +41,15 @@ export async function logIn(page: Page, credentials: { username: string; passwor
   await page.getByRole("button", { name: "Log out" }).waitFor();
 }
 
-/** The console keeps its tokens here (src/lib/token-store.ts). */
-export function readTokens(page: Page): Promise<{ accessToken: string | null; refreshToken: string | null }> {
-  return page.evaluate(() => ({
-    accessToken: localStorage.getItem("cisisk.accessToken"),
-    refreshToken: localStorage.getItem("cisisk.refreshToken"),
-  }));
+/**
+ * What the console keeps (src/lib/token-store.ts): the refresh token only as the httpOnly cookie, nothing
+ * in localStorage. `localStorage` lists any token-like keys so a test can assert there are none.
+ */
+export async function readTokens(page: Page): Promise<{ refreshCookie: string | null; localStorage: string[] }> {
+  const cookies = await page.context().cookies();
+  const refresh = cookies.find((c) => c.name === "cisisk_refresh");
+  return {
+    refreshCookie: refresh?.value ?? null,
+    localStorage: await page.evaluate(() => Object.keys(localStorage).filter((k) => /token/i.test(k))),
+  };
 }

@@ -8,6 +8,7 @@ import {
   IconGauge,
   IconHash,
   IconKey,
+  IconShieldLock,
   IconUsers,
   type Icon,
 } from "@tabler/icons-react";
@@ -91,6 +92,12 @@ export const tabs: readonly ConsoleTab[] = [
     label: "API keys",
     icon: IconKey,
     page: lazyPage(() => import("../features/api-keys/api-keys-page"), "ApiKeysPage"),
+  },
+  {
+    path: "/security",
+    label: "Security",
+    icon: IconShieldLock,
+    page: lazyPage(() => import("../features/security/security-page"), "SecurityPage"),
   },
 ];
 

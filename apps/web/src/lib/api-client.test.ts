@@ -4,18 +4,6 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ApiError, createApiClient, type ServerEvent } from "./api-client";
 import { createTokenStore } from "./token-store";
 
-class MemoryStorage implements Storage {
-  private items = new Map<string, string>();
-  get length() {
-    return this.items.size;
-  }
-  clear = () => this.items.clear();
-  getItem = (key: string) => this.items.get(key) ?? null;
-  key = (index: number) => [...this.items.keys()][index] ?? null;
-  removeItem = (key: string) => void this.items.delete(key);
-  setItem = (key: string, value: string) => void this.items.set(key, value);
-}
-
 /**
  * A real HTTP server on loopback, answering like the Cisisk server: one valid access token that a refresh
  * rotates (presenting an old refresh token is refused), error envelopes, a text route and event streams.
@@ -61,13 +49,15 @@ async function route(req: IncomingMessage, res: ServerResponse) {
     case "/api/v1/auth/refresh": {
       if (state.refreshStatus)
         return sendJson(res, state.refreshStatus, { error: { code: "unauthenticated", message: "no" } });
-      if ((JSON.parse(body) as { refreshToken: string }).refreshToken !== state.refresh)
-        return sendJson(res, 401, { error: { code: "unauthenticated", message: "reused" } });
+      // Cookie mode: no token in the body (Node's fetch keeps no cookie jar; the server's cookie is implied),
+      // and the CSRF header the server requires of cookie requests.
+      if (body !== "" || req.headers["x-cisisk-csrf"] !== "1")
+        return sendJson(res, 403, { error: { code: "forbidden", message: "no CSRF header" } });
       state.refreshes += 1;
       state.generation += 1;
       state.access = `access-${state.generation}`;
       state.refresh = `refresh-${state.generation}`;
-      return sendJson(res, 200, { accessToken: state.access, refreshToken: state.refresh, expiresIn: 900 });
+      return sendJson(res, 200, { accessToken: state.access, expiresIn: 900 });
     }
     case "/api/v1/auth/login":
       if (JSON.parse(body).username === "flood")
@@ -124,8 +114,8 @@ async function route(req: IncomingMessage, res: ServerResponse) {
 }
 
 function client(accessToken = state.access) {
-  const store = createTokenStore(new MemoryStorage());
-  store.set({ accessToken, refreshToken: state.refresh });
+  const store = createTokenStore();
+  store.set({ accessToken });
   return { store, api: createApiClient({ baseUrl, tokens: store }) };
 }
 
@@ -135,7 +125,16 @@ describe("api client", () => {
     const results = await Promise.all([api.get("/a"), api.get("/b"), api.get("/c")]);
     expect(results).toEqual([{ path: "/api/v1/a" }, { path: "/api/v1/b" }, { path: "/api/v1/c" }]);
     expect(state.refreshes).toBe(1);
-    expect(store.get()).toEqual({ accessToken: "access-2", refreshToken: "refresh-2" });
+    expect(store.get()).toEqual({ accessToken: "access-2" });
+  });
+
+  it("restores a session from the refresh cookie when no access token is in memory (a reload, a new tab)", async () => {
+    const store = createTokenStore();
+    const api = createApiClient({ baseUrl, tokens: store });
+    expect(await api.restoreSession()).toBe("access-2");
+    expect(store.get()).toEqual({ accessToken: "access-2" });
+    expect(await api.get("/a")).toEqual({ path: "/api/v1/a" });
+    expect(state.refreshes).toBe(1);
   });
 
   it("clears the tokens, marked expired, when the refresh is refused", async () => {
@@ -182,7 +181,7 @@ describe("api client", () => {
     await new Promise<void>((resolve) => closed.listen(0, "127.0.0.1", resolve));
     const { port } = closed.address() as AddressInfo;
     await new Promise((resolve) => closed.close(resolve));
-    const store = createTokenStore(new MemoryStorage());
+    const store = createTokenStore();
     const api = createApiClient({ baseUrl: `http://127.0.0.1:${port}/api/v1`, tokens: store });
     await expect(api.get("/dashboard")).rejects.toMatchObject({ status: 0, code: "network_error" });
   });

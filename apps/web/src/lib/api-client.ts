@@ -62,6 +62,8 @@ type GetOptions = Omit<RequestOptions, "body" | "as">;
 
 export interface ApiClient {
   request<T>(method: string, path: string, options?: RequestOptions): Promise<T>;
+  /** A new access token from the refresh cookie (after a reload, or in a new tab); null when there is no session. */
+  restoreSession(): Promise<string | null>;
   get<T>(path: string, options?: Omit<RequestOptions, "body">): Promise<T>;
   /** GET of a text answer (rendered configs, previews). */
   text(path: string, options?: GetOptions): Promise<string>;
@@ -79,8 +81,10 @@ const ACCEPT = { json: "application/json", text: "text/*, application/xml, */*;q
 
 interface TokenPairResponse {
   accessToken: string;
-  refreshToken: string;
 }
+
+/** Sent on every call: the server requires it where the refresh cookie authenticates (its CSRF defence). */
+export const CSRF_HEADER = { "x-cisisk-csrf": "1" } as const;
 
 /**
  * One client for the whole console. On a 401 it refreshes the token pair once and retries the call
@@ -98,7 +102,7 @@ export function createApiClient(options: { baseUrl: string; tokens: TokenStore }
     accessToken: string | undefined,
     accept: string = ACCEPT[opts.as ?? "json"],
   ): Promise<Response> {
-    const headers: Record<string, string> = { accept };
+    const headers: Record<string, string> = { accept, ...CSRF_HEADER };
     if (accessToken) headers.authorization = `Bearer ${accessToken}`;
     // No content-type without a body: Fastify rejects an empty JSON body with 400.
     if (opts.body !== undefined) headers["content-type"] = opts.contentType ?? "application/json";
@@ -109,6 +113,8 @@ export function createApiClient(options: { baseUrl: string; tokens: TokenStore }
         headers,
         body: opts.body === undefined ? undefined : raw ? (opts.body as string | Blob) : JSON.stringify(opts.body),
         signal: opts.signal,
+        // The refresh cookie goes only to /api/v1/auth on this origin (its path and SameSite=Strict).
+        credentials: "same-origin",
       });
     } catch (error) {
       if (opts.signal?.aborted) throw error;
@@ -132,8 +138,7 @@ export function createApiClient(options: { baseUrl: string; tokens: TokenStore }
    */
   function refreshAfter(rejectedToken: string | undefined): Promise<string | null> {
     const current = tokens.get();
-    if (!current) return Promise.resolve(null);
-    if (current.accessToken !== rejectedToken) return Promise.resolve(current.accessToken);
+    if (current && current.accessToken !== rejectedToken) return Promise.resolve(current.accessToken);
     refreshInFlight ??= withTabLock(() => refresh(rejectedToken)).finally(() => {
       refreshInFlight = null;
     });
@@ -141,19 +146,18 @@ export function createApiClient(options: { baseUrl: string; tokens: TokenStore }
   }
 
   async function refresh(rejectedToken: string | undefined): Promise<string | null> {
-    tokens.reload();
     const current = tokens.get();
-    if (!current) return null;
-    if (current.accessToken !== rejectedToken) return current.accessToken;
-    const res = await send("POST", "/auth/refresh", { body: { refreshToken: current.refreshToken } }, undefined);
+    if (current && current.accessToken !== rejectedToken) return current.accessToken;
+    // The refresh token is the httpOnly cookie: no body.
+    const res = await send("POST", "/auth/refresh", {}, undefined);
     if (res.ok) {
       const pair = (await res.json()) as TokenPairResponse;
-      tokens.set({ accessToken: pair.accessToken, refreshToken: pair.refreshToken });
+      tokens.set({ accessToken: pair.accessToken });
       return pair.accessToken;
     }
-    // A 4xx means this refresh token is finished. A 5xx or 429 may pass: keep the tokens and report it.
+    // A 4xx means there is no live session (no cookie, or it was revoked). A 5xx or 429 may pass: report it.
     if (res.status >= 400 && res.status < 500 && res.status !== 429) {
-      tokens.clear("expired");
+      if (current) tokens.clear("expired");
       return null;
     }
     throw await errorOf(res);
@@ -206,6 +210,7 @@ export function createApiClient(options: { baseUrl: string; tokens: TokenStore }
 
   return {
     request,
+    restoreSession: () => refreshAfter(undefined),
     get: (path, opts) => request("GET", path, opts),
     text: (path, opts) => request<string>("GET", path, { ...opts, as: "text" }),
     events,

@@ -2,6 +2,10 @@ import type { Kysely } from "kysely";
 import { inTransaction } from "../../db/transaction.js";
 import type { Database } from "../../db/schema.js";
 import { newId } from "../../lib/ids.js";
+import { addSeconds, iso } from "../../lib/time.js";
+import type { SignInEvent, SignInListQuery } from "@cisisk/contract";
+
+export type SignInResult = SignInEvent["result"];
 
 export interface SessionRow {
   id: string;
@@ -16,7 +20,9 @@ export interface SessionRow {
 }
 
 export function createAuthRepository(
-  db: Kysely<Pick<Database, "auth_sessions" | "refresh_tokens" | "login_attempts">>,
+  db: Kysely<
+    Pick<Database, "auth_sessions" | "refresh_tokens" | "login_attempts" | "passkeys" | "webauthn_challenges">
+  >,
 ) {
   return {
     async createSession(
@@ -117,20 +123,209 @@ export function createAuthRepository(
       await q.execute();
     },
 
-    /** The login history (the throttle counts attempts apart, in throttle_counters). */
-    async recordLoginAttempt(a: { usernameKey: string; ip: string; succeeded: boolean; at: string }): Promise<void> {
+    /** The sign-in log (the throttle counts attempts apart, in throttle_counters). */
+    async recordLoginAttempt(a: {
+      username: string;
+      ip: string;
+      userAgent: string | null;
+      method: string;
+      result: SignInResult;
+      at: string;
+    }): Promise<void> {
       await db
         .insertInto("login_attempts")
-        .values({ id: newId(), username_key: a.usernameKey, ip: a.ip, succeeded: a.succeeded ? 1 : 0, at: a.at })
+        .values({
+          id: newId(),
+          username_key: a.username.toLowerCase().slice(0, 64),
+          username: a.username.slice(0, 128),
+          ip: a.ip,
+          user_agent: a.userAgent?.slice(0, 512) ?? null,
+          method: a.method,
+          result: a.result,
+          succeeded: a.result === "ok" ? 1 : 0,
+          at: a.at,
+        })
         .execute();
+    },
+
+    /** Whether this account has signed in successfully from this address before. */
+    async hasSignedInFrom(usernameKey: string, ip: string): Promise<boolean> {
+      const r = await db
+        .selectFrom("login_attempts")
+        .select("id")
+        .where("username_key", "=", usernameKey)
+        .where("ip", "=", ip)
+        .where("succeeded", "=", 1)
+        .limit(1)
+        .executeTakeFirst();
+      return r !== undefined;
+    },
+
+    async listLoginAttempts(q: SignInListQuery): Promise<{ rows: SignInEvent[]; total: number }> {
+      let base = db.selectFrom("login_attempts");
+      if (q.username) base = base.where("username_key", "=", q.username.toLowerCase());
+      if (q.ip) base = base.where("ip", "=", q.ip);
+      if (q.result) base = base.where("result", "=", q.result);
+      if (q.from) base = base.where("at", ">=", new Date(q.from).toISOString());
+      if (q.to) base = base.where("at", "<=", new Date(q.to).toISOString());
+      const total = await base.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+      const rows = await base
+        .selectAll()
+        .orderBy("at", "desc")
+        .orderBy("id")
+        .limit(q.pageSize)
+        .offset((q.page - 1) * q.pageSize)
+        .execute();
+      return {
+        total: Number(total.n),
+        rows: rows.map((r) => ({
+          id: r.id,
+          at: r.at,
+          username: r.username ?? r.username_key,
+          ip: r.ip,
+          userAgent: r.user_agent,
+          method: r.method ?? "password",
+          result: (r.result ?? (r.succeeded ? "ok" : "bad_credentials")) as SignInResult,
+        })),
+      };
     },
 
     async pruneLoginAttempts(before: string): Promise<void> {
       await db.deleteFrom("login_attempts").where("at", "<", before).execute();
     },
+
+    /** A user's live sessions (the token table), newest first. */
+    async liveSessions(userId: string, now: string): Promise<SessionRow[]> {
+      const rows = await db
+        .selectFrom("auth_sessions")
+        .selectAll()
+        .where("user_id", "=", userId)
+        .where("revoked_at", "is", null)
+        .where("expires_at", ">", now)
+        .orderBy("created_at", "desc")
+        .execute();
+      return rows.map(toSession);
+    },
+
+    /** Marks a session used (at most once a minute, so a busy console does not write on every call). */
+    async touchSession(id: string, now: string, ip: string): Promise<void> {
+      await db
+        .updateTable("auth_sessions")
+        .set({ last_used_at: now, ip })
+        .where("id", "=", id)
+        .where("last_used_at", "<", iso(addSeconds(new Date(now), -60)))
+        .execute();
+    },
+
+    // ── Passkeys (WebAuthn credentials) and their single-use challenges.
+    async insertPasskey(p: Omit<PasskeyRow, "lastUsedAt">): Promise<void> {
+      await db
+        .insertInto("passkeys")
+        .values({
+          id: p.id,
+          user_id: p.userId,
+          credential_id: p.credentialId,
+          public_key: p.publicKey,
+          counter: p.counter,
+          transports: p.transports.join(",") || null,
+          name: p.name.slice(0, 100),
+          created_at: p.createdAt,
+          last_used_at: null,
+          ip: p.ip,
+          user_agent: p.userAgent?.slice(0, 512) ?? null,
+        })
+        .execute();
+    },
+
+    async passkeysOf(userId: string): Promise<PasskeyRow[]> {
+      const rows = await db
+        .selectFrom("passkeys")
+        .selectAll()
+        .where("user_id", "=", userId)
+        .orderBy("created_at", "desc")
+        .execute();
+      return rows.map(toPasskey);
+    },
+
+    async findPasskeyByCredentialId(credentialId: string): Promise<PasskeyRow | undefined> {
+      const r = await db
+        .selectFrom("passkeys")
+        .selectAll()
+        .where("credential_id", "=", credentialId)
+        .executeTakeFirst();
+      return r && toPasskey(r);
+    },
+
+    /** Stores the new counter only if nobody used the passkey with a higher one first. */
+    async usePasskey(id: string, oldCounter: number, newCounter: number, now: string, ip: string, ua: string | null) {
+      const res = await db
+        .updateTable("passkeys")
+        .set({ counter: newCounter, last_used_at: now, ip, user_agent: ua?.slice(0, 512) ?? null })
+        .where("id", "=", id)
+        .where("counter", "=", oldCounter)
+        .executeTakeFirst();
+      return Number(res.numUpdatedRows) === 1;
+    },
+
+    async deletePasskey(id: string, userId: string): Promise<boolean> {
+      const res = await db.deleteFrom("passkeys").where("id", "=", id).where("user_id", "=", userId).executeTakeFirst();
+      return Number(res.numDeletedRows) > 0;
+    },
+
+    async insertChallenge(c: { challenge: string; kind: string; userId: string | null; expiresAt: string }) {
+      await db
+        .insertInto("webauthn_challenges")
+        .values({ challenge: c.challenge, kind: c.kind, user_id: c.userId, expires_at: c.expiresAt })
+        .execute();
+    },
+
+    /** Takes a challenge: deleted by the one caller that gets it, so it can be used only once. */
+    async takeChallenge(challenge: string, kind: string, now: string) {
+      const row = await db
+        .selectFrom("webauthn_challenges")
+        .selectAll()
+        .where("challenge", "=", challenge)
+        .where("kind", "=", kind)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const res = await db.deleteFrom("webauthn_challenges").where("challenge", "=", challenge).executeTakeFirst();
+      await db.deleteFrom("webauthn_challenges").where("expires_at", "<", now).execute();
+      if (Number(res.numDeletedRows) !== 1 || row.expires_at < now) return undefined;
+      return { userId: row.user_id };
+    },
   };
 }
 export type AuthRepository = ReturnType<typeof createAuthRepository>;
+
+export interface PasskeyRow {
+  id: string;
+  userId: string;
+  credentialId: string;
+  publicKey: string;
+  counter: number;
+  transports: string[];
+  name: string;
+  createdAt: string;
+  lastUsedAt: string | null;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+function toPasskey(r: Database["passkeys"]): PasskeyRow {
+  return {
+    id: r.id,
+    userId: r.user_id,
+    credentialId: r.credential_id,
+    publicKey: r.public_key,
+    counter: Number(r.counter),
+    transports: r.transports ? r.transports.split(",") : [],
+    name: r.name,
+    createdAt: r.created_at,
+    lastUsedAt: r.last_used_at,
+    ip: r.ip,
+    userAgent: r.user_agent,
+  };
+}
 
 function toSession(r: Database["auth_sessions"]): SessionRow {
   return {

@@ -37,10 +37,12 @@ describe("POST /api/v1/auth/login", () => {
     expect(body.user).not.toHaveProperty("passwordHash");
   });
 
-  it("answers 403 forbidden to a correct password of a level-1 user", async () => {
+  it("answers a correct password of a level-1 user exactly like a wrong one (401, nothing learnt)", async () => {
     await createUser("operator", 1, "operator-pass-1");
-    const res = await login({ username: "operator", password: "operator-pass-1" }, "10.1.0.2");
-    expectError(res, 403, "forbidden");
+    const right = await login({ username: "operator", password: "operator-pass-1" }, "10.1.0.2");
+    const wrong = await login({ username: "operator", password: "operator-pass-x" }, "10.1.0.2");
+    expectError(right, 401, "invalid_credentials");
+    expect(right.json()).toEqual(wrong.json());
   });
 
   it("answers 401 invalid_credentials, with the same body, for a wrong password and an unknown user", async () => {
@@ -97,20 +99,23 @@ describe("POST /api/v1/auth/login", () => {
     expectError(res, 400, "validation_failed");
   });
 
-  it("rate-limits an account after repeated failures with 429 and Retry-After, even for the right password", async () => {
+  it("an account over its failure limit still lets a correct password in from a clean address", async () => {
     await createUser("victim", 0, "victim-password");
     for (let i = 0; i < 3; i++) {
       expectError(
-        await login({ username: "victim", password: `wrong-${i}-pass` }, `10.2.0.${i + 1}`),
+        await login({ username: "victim", password: `wrong-${i}-pass` }, "10.2.0.1"),
         401,
         "invalid_credentials",
       );
     }
-    const blocked = await login({ username: "victim", password: "victim-password" }, "10.2.0.9");
+    // The attacking address is refused even with the right password…
+    const blocked = await login({ username: "victim", password: "victim-password" }, "10.2.0.1");
     expectError(blocked, 429, "rate_limited");
     const retryAfter = Number(blocked.headers["retry-after"]);
     expect(retryAfter).toBeGreaterThan(0);
     expect(retryAfter).toBeLessThanOrEqual(600);
+    // …the owner elsewhere is not.
+    expect((await login({ username: "victim", password: "victim-password" }, "10.2.0.9")).statusCode).toBe(200);
   });
 
   it("rate-limits a source address that tries many accounts", async () => {

@@ -1,5 +1,6 @@
 import type { ListQuery, User } from "@cisisk/contract";
-import type { Kysely, Selectable } from "kysely";
+import { SqliteAdapter, type Kysely, type Selectable } from "kysely";
+import { inTransaction } from "../../db/transaction.js";
 import { isUniqueViolation } from "../../db/unique-violation.js";
 import type { Database, UsersTable } from "../../db/schema.js";
 import { Conflict } from "../../errors.js";
@@ -146,9 +147,9 @@ export function createUsersRepository(db: Kysely<Pick<Database, "users">>) {
       return (await this.findById(id))!;
     },
 
-    async update(id: string, w: UserWrite, now: string): Promise<void> {
+    async update(id: string, w: UserWrite, now: string, conn: Kysely<Pick<Database, "users">> = db): Promise<void> {
       try {
-        await db
+        await conn
           .updateTable("users")
           .set({
             ...(w.username !== undefined && { username: w.username, username_key: w.username.toLowerCase() }),
@@ -168,9 +169,38 @@ export function createUsersRepository(db: Kysely<Pick<Database, "users">>) {
       }
     },
 
-    async delete(id: string): Promise<boolean> {
-      const res = await db.deleteFrom("users").where("id", "=", id).executeTakeFirst();
+    async delete(id: string, conn: Kysely<Pick<Database, "users">> = db): Promise<boolean> {
+      const res = await conn.deleteFrom("users").where("id", "=", id).executeTakeFirst();
       return Number(res.numDeletedRows) > 0;
+    },
+
+    /**
+     * Runs a change that takes `id` out of the active superadmins only while another one stays: in one
+     * transaction that first locks every active superadmin row (SELECT … FOR UPDATE on PostgreSQL and
+     * MariaDB; SQLite has one writer at a time), so two superadmins demoting themselves at once cannot both
+     * pass the check. Returns false (and changes nothing) when `id` is the last one.
+     */
+    async whileAnotherSuperadminStays(
+      id: string,
+      change: (conn: Kysely<Pick<Database, "users">>) => Promise<void>,
+    ): Promise<boolean> {
+      const sqlite = db.getExecutor().adapter instanceof SqliteAdapter;
+      return inTransaction(db, async (trx) => {
+        // SQLite: a write first takes the database's one write lock (waiting behind another server's), so
+        // the read below cannot be outdated by a writer that commits before us.
+        if (sqlite)
+          await trx.updateTable("users").set({ level: 0 }).where("id", "=", id).where("level", "=", -1).execute();
+        const q = trx.selectFrom("users").select("id").where("level", "=", 0).where("activated", "=", 1);
+        const active = await (sqlite ? q : q.forUpdate()).execute();
+        if (active.some((r) => r.id === id) && !active.some((r) => r.id !== id)) return false;
+        await change(trx);
+        return true;
+      });
+    },
+
+    async passwordHashOf(id: string): Promise<string | null | undefined> {
+      const r = await db.selectFrom("users").select("password_hash").where("id", "=", id).executeTakeFirst();
+      return r?.password_hash;
     },
 
     /** Active superadmins other than `exceptId`: the ones who could still log in. */

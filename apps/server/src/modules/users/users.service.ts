@@ -5,7 +5,7 @@ import {
   type UpdateUserInput,
   type User,
 } from "@cisisk/contract";
-import { Conflict, NotFound } from "../../errors.js";
+import { Conflict, Forbidden, NotFound } from "../../errors.js";
 import { newId } from "../../lib/ids.js";
 import { iso, type Clock } from "../../lib/time.js";
 import { hashPassword } from "../auth/passwords.js";
@@ -40,10 +40,14 @@ export function createUsersService(deps: UsersServiceDeps) {
     return user;
   }
 
-  /** The console must always keep one superadmin who can log in. */
-  async function assertNotLastSuperadmin(user: User, action: string, field?: "level" | "activated"): Promise<void> {
-    if (user.level !== SUPERADMIN_LEVEL || !user.activated) return;
-    if ((await repo.countOtherActiveSuperadmins(user.id)) === 0) {
+  /** The console must always keep one superadmin who can log in: checked and written atomically. */
+  async function keepingASuperadmin(
+    user: User,
+    action: string,
+    field: "level" | "activated" | undefined,
+    change: Parameters<UsersRepository["whileAnotherSuperadminStays"]>[1],
+  ): Promise<void> {
+    if (!(await repo.whileAnotherSuperadminStays(user.id, change))) {
       throw new Conflict(`cannot ${action} the last active superadmin`, { id: user.id, ...(field && { field }) });
     }
   }
@@ -78,19 +82,25 @@ export function createUsersService(deps: UsersServiceDeps) {
       const user = await getOrThrow(id);
       const demoted = patch.level !== undefined && patch.level !== SUPERADMIN_LEVEL && user.level === SUPERADMIN_LEVEL;
       const deactivated = patch.activated === false && user.activated;
-      if (demoted) await assertNotLastSuperadmin(user, "demote", "level");
-      if (deactivated) await assertNotLastSuperadmin(user, "deactivate", "activated");
-      await deps.beforeUpdate?.(user, patch);
       const { password, pin, ...fields } = patch;
-      await repo.update(
-        id,
-        {
-          ...fields,
-          ...(password !== undefined && { passwordHash: await hashPassword(password) }),
-          ...(pin !== undefined && { pinHash: pin === null ? null : await hashPassword(pin) }),
-        },
-        iso(clock()),
-      );
+      // A stolen access token must not become a permanent takeover: one's own password changes only through
+      // POST /auth/password, which asks for the current one and ends the other sessions.
+      if (password !== undefined && id === actorId)
+        throw new Forbidden("change your own password with POST /api/v1/auth/password (it needs the current one)", {
+          field: "password",
+        });
+      const write = {
+        ...fields,
+        ...(password !== undefined && { passwordHash: await hashPassword(password) }),
+        ...(pin !== undefined && { pinHash: pin === null ? null : await hashPassword(pin) }),
+      };
+      await deps.beforeUpdate?.(user, patch);
+      const now = iso(clock());
+      if (demoted || deactivated)
+        await keepingASuperadmin(user, demoted ? "demote" : "deactivate", demoted ? "level" : "activated", (conn) =>
+          repo.update(id, write, now, conn),
+        );
+      else await repo.update(id, write, now);
       // A new password, a lost console right or a deactivation must end the old logins at once.
       if (demoted || deactivated || (password !== undefined && id !== actorId)) {
         await deps.endSessionsOf(id, demoted ? "demoted" : deactivated ? "deactivated" : "password_changed");
@@ -103,10 +113,28 @@ export function createUsersService(deps: UsersServiceDeps) {
     async delete(id: string, actorId: string): Promise<void> {
       const user = await getOrThrow(id);
       if (id === actorId) throw new Conflict("you cannot delete your own account", { id });
-      await assertNotLastSuperadmin(user, "delete");
+      // The SIP side goes first (it finds the account's lines by this user), so a refusal is checked first too;
+      // the delete itself checks again atomically.
+      await keepingASuperadmin(user, "delete", undefined, async () => {});
       await deps.beforeDelete?.(user);
-      await repo.delete(id);
+      await keepingASuperadmin(user, "delete", undefined, async (conn) => {
+        await repo.delete(id, conn);
+      });
     },
+
+    /** Sets a password (own change through POST /auth/password, or the admin CLI); the caller ends sessions. */
+    async setPassword(id: string, password: string): Promise<void> {
+      await getOrThrow(id);
+      await repo.update(id, { passwordHash: await hashPassword(password) }, iso(clock()));
+    },
+
+    /** Makes a user an active superadmin again (the admin CLI's recovery). */
+    async restoreSuperadmin(id: string): Promise<void> {
+      await repo.update(id, { level: SUPERADMIN_LEVEL, activated: true }, iso(clock()));
+    },
+
+    passwordHashOf: repo.passwordHashOf,
+    countOtherActiveSuperadmins: repo.countOtherActiveSuperadmins,
 
     /** Creates the first superadmin when none exists. Returns the password if it had to be generated. */
     async ensureSuperadmin(username: string, password: string | undefined, generate: () => string) {

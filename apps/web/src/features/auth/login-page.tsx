@@ -20,6 +20,7 @@ import {
   IconDeviceLandlinePhone,
   IconHourglass,
   IconInfoCircle,
+  IconKey,
   IconLogin2,
   IconShieldLock,
 } from "@tabler/icons-react";
@@ -31,7 +32,7 @@ import { isApiError } from "../../lib/api-client";
 import { errorMessage } from "../../lib/form-errors";
 import { sentence } from "../../lib/format";
 import { useTokens } from "../../lib/session";
-import { useLogin } from "./queries";
+import { useLogin, usePasskeyLogin } from "./queries";
 import classes from "./login-page.module.css";
 import type { LoginRedirectState } from "./require-auth";
 
@@ -40,6 +41,7 @@ export function LoginPage() {
   const location = useLocation();
   const redirect = (location.state ?? {}) as LoginRedirectState;
   const login = useLogin();
+  const passkey = usePasskeyLogin();
   const [retryAt, noteFailure] = useRetryDeadline();
   const {
     register,
@@ -79,8 +81,8 @@ export function LoginPage() {
         <Paper withBorder shadow="sm" p="xl" radius="md">
           <form onSubmit={handleLogin} noValidate>
             <Stack>
-              {login.error ? (
-                <LoginError error={login.error} retryAt={retryAt} />
+              {login.error || passkey.error ? (
+                <LoginError error={(login.error ?? passkey.error)!} retryAt={retryAt} />
               ) : (
                 <RedirectNotice reason={redirect.reason} />
               )}
@@ -106,6 +108,18 @@ export function LoginPage() {
                 disabled={retryAt !== null}
               >
                 Log in
+              </Button>
+              <Button
+                variant="default"
+                fullWidth
+                leftSection={<IconKey size={18} />}
+                loading={passkey.isPending}
+                onClick={() => {
+                  login.reset();
+                  passkey.mutate(undefined, { onError: noteFailure });
+                }}
+              >
+                Sign in with a passkey
               </Button>
               <Group gap={6} justify="center">
                 <IconShieldLock size={14} color="var(--mantine-color-dimmed)" />
@@ -134,13 +148,8 @@ function LoginError({ error, retryAt }: { error: Error; retryAt: number | null }
   const secondsLeft = useSecondsUntil(retryAt);
   let title = "Login failed";
   let body: ReactNode = errorMessage(error);
-  let color = "red";
-  if (isApiError(error, "forbidden")) {
-    title = "Superadmins only";
-    color = "orange";
-    body =
-      "Only superadmins (level 0) may log in to the console. The password is right, but this account's level does not give console access; ask a superadmin to change it.";
-  } else if (isApiError(error, "invalid_credentials")) {
+  const color = "red";
+  if (isApiError(error, "invalid_credentials")) {
     body = "Wrong username or password. Usernames are case-sensitive.";
   } else if (isApiError(error, "rate_limited")) {
     title = "Too many attempts";
