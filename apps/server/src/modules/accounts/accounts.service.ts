@@ -185,7 +185,10 @@ export function createAccountsService(deps: AccountsServiceDeps) {
       now(),
     );
     // The users module's afterUpdate hook (afterUserUpdated) puts the Asterisk objects in step.
-    return users.update(user.id, { password, ...(activate && !user.activated && { activated: true }) }, user.id);
+    // Every caller has proven the right to it (current password, confirmation link or PIN).
+    return users.update(user.id, { password, ...(activate && !user.activated && { activated: true }) }, user.id, {
+      ownPasswordProven: true,
+    });
   }
 
   async function newLink(userId: string, purpose: TokenPurpose, ttlMs: number, target: string | null = null) {

@@ -78,14 +78,23 @@ export function createUsersService(deps: UsersServiceDeps) {
       );
     },
 
-    async update(id: string, patch: UpdateUserInput, actorId: string): Promise<User> {
+    /**
+     * `ownPasswordProven`: the caller has already proven the user's right to set its own password (self-service: current
+     * password, confirmation link or PIN), so the console's own-password rule does not apply.
+     */
+    async update(
+      id: string,
+      patch: UpdateUserInput,
+      actorId: string,
+      options: { ownPasswordProven?: boolean } = {},
+    ): Promise<User> {
       const user = await getOrThrow(id);
       const demoted = patch.level !== undefined && patch.level !== SUPERADMIN_LEVEL && user.level === SUPERADMIN_LEVEL;
       const deactivated = patch.activated === false && user.activated;
       const { password, pin, ...fields } = patch;
       // A stolen access token must not become a permanent takeover: one's own password changes only through
       // POST /auth/password, which asks for the current one and ends the other sessions.
-      if (password !== undefined && id === actorId)
+      if (password !== undefined && id === actorId && !options.ownPasswordProven)
         throw new Forbidden("change your own password with POST /api/v1/auth/password (it needs the current one)", {
           field: "password",
         });
