@@ -29,6 +29,11 @@ import { ciscoRoutes } from "./modules/services/cisco.routes.js";
 import { errorPage } from "./modules/services/phone-pages.js";
 import { servicesRoutes } from "./modules/services/services.routes.js";
 import { VERSION } from "./version.js";
+import {
+  endpointManagerRoutes,
+  provisionRoutes,
+  provisioningApiRoutes,
+} from "./modules/provisioning/provisioning.routes.js";
 
 export const API_PREFIX = "/api/v1";
 
@@ -97,6 +102,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
         await consoleApi.register(extensionsRoutes(deps.extensions));
         await consoleApi.register(directoryRoutes(deps.directory));
         await consoleApi.register(servicesRoutes(deps.services, deps.config.phone_services.base_url));
+        await consoleApi.register(provisioningApiRoutes(deps.provisioning));
       });
     },
     { prefix: API_PREFIX },
@@ -108,6 +114,14 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
 
   // ── Phone-facing XML services (no console auth: phones are identified by the MAC in the URL).
   await app.register(ciscoRoutes(deps.phoneXml, deps.config.phone_services.base_url));
+
+  // ── Zero-touch provisioning: /provision/<file> for phones, the endpoint manager's console API at the seed's paths.
+  await app.register(provisionRoutes(deps.provisioning, deps.provisioningAuth));
+  app.addHook("onClose", async () => deps.sipNotifier.close());
+  await app.register(async (consoleRoutes) => {
+    consoleRoutes.addHook("onRequest", requirePrincipal("admin_session"));
+    await consoleRoutes.register(endpointManagerRoutes(deps.provisioning));
+  });
 
   await app.register(fastifySwaggerUi, { routePrefix: "/api/docs" });
 

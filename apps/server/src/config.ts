@@ -152,9 +152,23 @@ const tomlSchema = z
         username: z.string().optional(),
         password: z.string().optional(),
         miss_limit_per_minute: z.number().int().min(1).default(30),
+        /** Refuse (404) a file whose requester's User-Agent carries another MAC (Yealink, Fanvil send theirs). */
+        user_agent_mac_check: z.boolean().default(false),
+        /** Extra file keys per model: `[provisioning.model_keys.T46S]` or `[provisioning.model_keys."yealink:T46S"]`. */
+        model_keys: z.record(z.string(), z.record(z.string(), z.string())).default({}),
       })
       .strict()
-      .default({ allowed_networks: [], auth: "none", miss_limit_per_minute: 30 }),
+      .refine((p) => p.auth === "none" || (!!p.username && !!p.password), {
+        message: "auth digest/basic needs username and password",
+        path: ["auth"],
+      })
+      .default({
+        allowed_networks: [],
+        auth: "none",
+        miss_limit_per_minute: 30,
+        user_agent_mac_check: false,
+        model_keys: {},
+      }),
     mail: z
       .object({
         smtp_url: z

@@ -50,6 +50,11 @@ import { createFirmwareRepository } from "./modules/firmware/firmware.repository
 import { createFirmwareService } from "./modules/firmware/firmware.service.js";
 import { createCiscoDriver } from "./vendors/cisco/cisco-driver.js";
 import { vendorDrivers } from "./vendors/vendor-driver.js";
+import { createProvisioningService } from "./modules/provisioning/provisioning.service.js";
+import { createProvisioningAuth } from "./modules/provisioning/http-auth.js";
+import { createCiscoProvisioning } from "./vendors/cisco/cisco-provisioning.js";
+import { yealinkProvisioning } from "./vendors/yealink/yealink-provisioning.js";
+import { fanvilProvisioning } from "./vendors/fanvil/fanvil-provisioning.js";
 
 /** The composition root: every service built once, from config and the database, passed down explicitly. */
 export function createDeps(config: Config, db: Db, options: { log: Logger; clock?: Clock | undefined }) {
@@ -216,6 +221,7 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
   const phones = createPhonesService({
     repo: phonesRepo,
     clock,
+    secretBox,
     users,
     extensions,
     // Built below; only called when phones are read.
@@ -313,9 +319,72 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
     clock,
   });
 
+  // Zero-touch provisioning (issue 11): /provision/<file>, the endpoint manager, vendor reboots.
+  const pv = config.provisioning;
+  const sipNotifier = createSipNotifier({ timeoutMs: r.timeout_ms });
+  const provisioning = createProvisioningService({
+    phones,
+    lines: {
+      lineCredentialsByIds: (ids) => extensions.lineCredentialsByIds(ids),
+      lineRegistration: (number) => extensions.lineRegistration(number),
+    },
+    drivers: [
+      yealinkProvisioning,
+      fanvilProvisioning,
+      createCiscoProvisioning({
+        async currentFile(phoneId, maskSecrets) {
+          const phone = await phones.get(phoneId);
+          if (!phone.currentProfileId) return null;
+          if (maskSecrets) return profiles.preview(phone.currentProfileId, phone.id, false);
+          return (await profiles.renderForDeploy(await profiles.get(phone.currentProfileId), phone)).xml;
+        },
+      }),
+    ],
+    restartByVendorDriver: async (phone, numbers) => {
+      const driver = vendors.driverFor(phone);
+      if (!driver) return { ok: false, detail: `no vendor driver restarts a ${phone.brand} ${phone.model}` };
+      return driver.restart(
+        phone,
+        numbers.map((number) => ({ number })),
+      );
+    },
+    sip: sipNotifier,
+    ami,
+    throttle,
+    clock,
+    log: log.child({ module: "provisioning" }),
+    config: {
+      provisionUrl: (
+        pv.provision_url_base ??
+        `${config.phone_services.base_url ?? `http://${config.asterisk.host}:${config.server.port}`}/provision`
+      ).replace(/\/+$/, ""),
+      allowedNetworks: pv.allowed_networks,
+      auth: pv.auth,
+      username: pv.username ?? null,
+      password: pv.password ?? null,
+      missLimitPerMinute: pv.miss_limit_per_minute,
+      userAgentMacCheck: pv.user_agent_mac_check,
+      modelKeys: pv.model_keys,
+      sipHost: config.asterisk.host,
+      sipPort: Number(config.sip.proxy?.split(":")[1] ?? 5060),
+      sipTransport: config.sip.transport,
+      restartMethod: r.sip_method,
+      restartSipPort: r.sip_port,
+    },
+  });
+  const provisioningAuth = createProvisioningAuth({
+    scheme: pv.auth,
+    username: pv.username ?? "",
+    password: pv.password ?? "",
+    secret: `provisioning-nonce:${config.auth.secretKey}`,
+  });
+
   return {
     config,
     db,
+    provisioning,
+    provisioningAuth,
+    sipNotifier,
     log,
     clock,
     reportFailure,

@@ -11,3 +11,4 @@ export * from "./extensions.js";
 export * from "./directory.js";
 export * from "./services.js";
 export * from "./firmware.js";
+export * from "./provisioning.js";

@@ -44,6 +44,16 @@ export function createThrottleRepository(db: Kysely<Database>) {
       return { until: windowEnd };
     },
 
+    /** When `key` is full (at `limit` in a window that has not ended): the window's end; else null. Reads only. */
+    async fullUntil(key: string, limit: number, now: string): Promise<string | null> {
+      const row = await db
+        .selectFrom("throttle_counters")
+        .select(["hits", "window_end"])
+        .where("key", "=", key)
+        .executeTakeFirst();
+      return row && row.window_end > now && Number(row.hits) >= limit ? row.window_end : null;
+    },
+
     /** Takes back one counted attempt (it succeeded, or a sibling rule refused it). */
     async giveBack(key: string): Promise<void> {
       await db
