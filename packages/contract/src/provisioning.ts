@@ -196,9 +196,8 @@ export const endpointDeviceListSchema = z.object({ data: z.array(endpointDeviceS
 
 export const endpointMacParamsSchema = z.object({ mac: macSchema });
 
-export const rebootRequestSchema = z
-  .object({ mode: z.enum(["reboot", "resync"]).default("reboot") })
-  .default({ mode: "reboot" });
+/** Optional body: none (or `{}`) reboots; `{ "mode": "resync" }` only makes the phone re-read its file. */
+export const rebootRequestSchema = z.object({ mode: z.enum(["reboot", "resync"]).optional() }).nullish();
 
 export const rebootResultSchema = z.object({
   ok: z.boolean(),
