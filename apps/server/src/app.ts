@@ -117,7 +117,10 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
 
   // ── Zero-touch provisioning: /provision/<file> for phones, the endpoint manager's console API at the seed's paths.
   await app.register(provisionRoutes(deps.provisioning, deps.provisioningAuth));
-  app.addHook("onClose", async () => deps.sipNotifier.close());
+  app.addHook("onClose", async () => {
+    deps.sipNotifier.close();
+    await deps.provisioning.flushHits();
+  });
   await app.register(async (consoleRoutes) => {
     consoleRoutes.addHook("onRequest", requirePrincipal("admin_session"));
     await consoleRoutes.register(endpointManagerRoutes(deps.provisioning));

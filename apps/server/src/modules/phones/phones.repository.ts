@@ -1,6 +1,6 @@
 import type { ListQuery, Phone, PhoneKem, PhoneLine, SoftwareType } from "@cisisk/contract";
 import { kemCatalogue, type KemModel } from "@cisisk/contract";
-import type { Kysely, Selectable } from "kysely";
+import type { CompiledQuery, Kysely, Selectable } from "kysely";
 import type { Database, PhonesTable } from "../../db/schema.js";
 import { inTransaction } from "../../db/transaction.js";
 import { isUniqueViolation } from "../../db/unique-violation.js";
@@ -57,6 +57,27 @@ export interface ProvisioningRow {
   updatedAt: string;
   lines: PhoneLine[];
 }
+
+type ProvisioningSelectRow = Pick<
+  Selectable<PhonesTable>,
+  | "id"
+  | "mac"
+  | "brand"
+  | "model"
+  | "software_type"
+  | "label"
+  | "enabled"
+  | "sip_username"
+  | "sip_password_sealed"
+  | "sip_server"
+  | "sip_transport"
+  | "extra_keys"
+  | "current_profile_id"
+  | "provisioned_at"
+  | "provisioned_ip"
+  | "provisioned_user_agent"
+  | "updated_at"
+> & { button: number | null; extension_id: string | null };
 
 const parseKeys = (json: string | null): Record<string, string> => {
   if (!json) return {};
@@ -128,6 +149,61 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
   }
 
   const base = () => db.selectFrom("phones").selectAll("phones");
+  const provisioningSelect = () =>
+    db
+      .selectFrom("phones")
+      .leftJoin("phone_lines", "phone_lines.phone_id", "phones.id")
+      .select([
+        "phones.id",
+        "phones.mac",
+        "phones.brand",
+        "phones.model",
+        "phones.software_type",
+        "phones.label",
+        "phones.enabled",
+        "phones.sip_username",
+        "phones.sip_password_sealed",
+        "phones.sip_server",
+        "phones.sip_transport",
+        "phones.extra_keys",
+        "phones.current_profile_id",
+        "phones.provisioned_at",
+        "phones.provisioned_ip",
+        "phones.provisioned_user_agent",
+        "phones.updated_at",
+        "phone_lines.button",
+        "phone_lines.extension_id",
+      ])
+      .where("phones.mac", "=", "");
+  let provisioningQuery: CompiledQuery<ProvisioningSelectRow> | undefined;
+
+  function rowsToProvisioning(rows: ProvisioningSelectRow[]): ProvisioningRow | undefined {
+    const r = rows[0];
+    if (!r) return undefined;
+    return {
+      id: r.id,
+      mac: r.mac,
+      brand: r.brand,
+      model: r.model,
+      softwareType: (r.software_type as SoftwareType | null) ?? null,
+      label: r.label,
+      enabled: Number(r.enabled) !== 0,
+      sipUsername: r.sip_username,
+      sipPasswordSealed: r.sip_password_sealed,
+      sipServer: r.sip_server,
+      transport: r.sip_transport,
+      extraKeys: parseKeys(r.extra_keys),
+      currentProfileId: r.current_profile_id,
+      provisionedAt: r.provisioned_at,
+      provisionedIp: r.provisioned_ip,
+      provisionedUserAgent: r.provisioned_user_agent,
+      updatedAt: r.updated_at,
+      lines: rows
+        .filter((l) => l.button !== null && l.extension_id !== null)
+        .map((l) => ({ button: Number(l.button), extensionId: l.extension_id! }))
+        .sort((a, b) => a.button - b.button),
+    };
+  }
 
   return {
     async list(q: PhoneListQuery): Promise<{ rows: PhoneRecord[]; total: number }> {
@@ -168,66 +244,28 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
     },
 
     async findForProvisioning(mac: string): Promise<ProvisioningRow | undefined> {
-      const rows = await db
-        .selectFrom("phones")
-        .leftJoin("phone_lines", "phone_lines.phone_id", "phones.id")
-        .select([
-          "phones.id",
-          "phones.mac",
-          "phones.brand",
-          "phones.model",
-          "phones.software_type",
-          "phones.label",
-          "phones.enabled",
-          "phones.sip_username",
-          "phones.sip_password_sealed",
-          "phones.sip_server",
-          "phones.sip_transport",
-          "phones.extra_keys",
-          "phones.current_profile_id",
-          "phones.provisioned_at",
-          "phones.provisioned_ip",
-          "phones.provisioned_user_agent",
-          "phones.updated_at",
-          "phone_lines.button",
-          "phone_lines.extension_id",
-        ])
-        .where("phones.mac", "=", mac)
-        .execute();
-      const r = rows[0];
-      if (!r) return undefined;
-      return {
-        id: r.id,
-        mac: r.mac,
-        brand: r.brand,
-        model: r.model,
-        softwareType: (r.software_type as SoftwareType | null) ?? null,
-        label: r.label,
-        enabled: Number(r.enabled) !== 0,
-        sipUsername: r.sip_username,
-        sipPasswordSealed: r.sip_password_sealed,
-        sipServer: r.sip_server,
-        transport: r.sip_transport,
-        extraKeys: parseKeys(r.extra_keys),
-        currentProfileId: r.current_profile_id,
-        provisionedAt: r.provisioned_at,
-        provisionedIp: r.provisioned_ip,
-        provisionedUserAgent: r.provisioned_user_agent,
-        updatedAt: r.updated_at,
-        lines: rows
-          .filter((l) => l.button !== null && l.extension_id !== null)
-          .map((l) => ({ button: Number(l.button), extensionId: l.extension_id! }))
-          .sort((a, b) => a.button - b.button),
-      };
+      // Compiled once: a provisioning storm runs this query thousands of times a second.
+      provisioningQuery ??= provisioningSelect().compile();
+      const { rows } = await db.executeQuery<ProvisioningSelectRow>({ ...provisioningQuery, parameters: [mac] });
+      return rowsToProvisioning(rows);
     },
 
-    /** The last fetch of the phone's file; updated_at stays (it versions the phone's content, not its fetches). */
-    async recordProvisioned(id: string, at: string, ip: string, userAgent: string | null): Promise<void> {
-      await db
-        .updateTable("phones")
-        .set({ provisioned_at: at, provisioned_ip: ip, provisioned_user_agent: userAgent })
-        .where("id", "=", id)
-        .execute();
+    /**
+     * The last fetches of phones' files, many in one transaction (a provisioning storm writes in batches);
+     * updated_at stays (it versions the phone's content, not its fetches).
+     */
+    async recordProvisioned(
+      hits: ReadonlyArray<{ id: string; at: string; ip: string; userAgent: string | null }>,
+    ): Promise<void> {
+      if (hits.length === 0) return;
+      await inTransaction(db, async (trx) => {
+        for (const h of hits)
+          await trx
+            .updateTable("phones")
+            .set({ provisioned_at: h.at, provisioned_ip: h.ip, provisioned_user_agent: h.userAgent })
+            .where("id", "=", h.id)
+            .execute();
+      });
     },
 
     /** Every phone running this firmware (the SCCP ones each get a chan_sccp device). */

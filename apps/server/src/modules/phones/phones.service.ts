@@ -39,8 +39,11 @@ export interface CreatePhone {
 }
 export type UpdatePhone = Partial<CreatePhone>;
 
-/** A phone as /provision renders it: account-1 password in clear (never logged, never in API answers). */
-export type ProvisioningPhone = Omit<ProvisioningRow, "sipPasswordSealed"> & { sipPassword: string | null };
+/**
+ * A phone as /provision renders it. `sipPasswordSealed` versions the password (a new seal on every change);
+ * `sipPassword()` opens it, only when a file is rendered (never logged, never in API answers).
+ */
+export type ProvisioningPhone = ProvisioningRow & { sipPassword(): string | null };
 
 /** A non-Cisco model of the brand's catalogue (Yealink, Fanvil): its canonical name. */
 function brandModelOf(brand: string, model: string): string {
@@ -302,13 +305,17 @@ export function createPhonesService(deps: PhonesServiceDeps) {
     async forProvisioning(mac: string): Promise<ProvisioningPhone | undefined> {
       const row = await repo.findForProvisioning(mac);
       if (!row) return undefined;
-      const { sipPasswordSealed, ...rest } = row;
-      return { ...rest, sipPassword: sipPasswordSealed ? deps.secretBox.open(sipPasswordSealed) : null };
+      const sealed = row.sipPasswordSealed;
+      return { ...row, sipPassword: () => (sealed ? deps.secretBox.open(sealed) : null) };
     },
 
-    /** The phone fetched its file (time, address, User-Agent); its content version (updated_at) stays. */
-    async recordProvisioned(id: string, ip: string, userAgent: string | null): Promise<void> {
-      await repo.recordProvisioned(id, iso(clock()), ip, userAgent ? userAgent.slice(0, 255) : null);
+    /** Phones fetched their files (time, address, User-Agent); their content version (updated_at) stays. */
+    async recordProvisioned(
+      hits: ReadonlyArray<{ id: string; at: string; ip: string; userAgent: string | null }>,
+    ): Promise<void> {
+      await repo.recordProvisioned(
+        hits.map((h) => ({ ...h, userAgent: h.userAgent ? h.userAgent.slice(0, 255) : null })),
+      );
     },
 
     clearProfile: repo.clearProfile,

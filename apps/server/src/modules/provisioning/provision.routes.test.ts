@@ -158,6 +158,8 @@ describe("GET /provision/<file>", () => {
   it("records the last fetch (time, address, User-Agent) on the device", async () => {
     const ua = "Fanvil X4U 2.12.1 0c383e07e16c";
     expect((await get(t, "0c383e07e16c.cfg", "10.0.4.7", { "user-agent": ua })).statusCode).toBe(200);
+    // Hits are written behind, in batches (at most half a second later).
+    await new Promise((r) => setTimeout(r, 700));
     const res = await t.app.inject({
       method: "GET",
       url: "/console/endpoint-manager/devices",

@@ -14,7 +14,7 @@ import { parseContactUri } from "../../adapters/sip/build-notify.js";
 import type { SipNotifier } from "../../adapters/sip/sip-notify.js";
 import { NotFound, ValidationFailed } from "../../errors.js";
 import { inNetworks, parseNetwork, type Network } from "../../lib/ip-networks.js";
-import type { Clock } from "../../lib/time.js";
+import { iso, type Clock } from "../../lib/time.js";
 import type { Logger } from "../../logger.js";
 import { throttleKey, type Throttle } from "../../throttle/throttle.js";
 import type {
@@ -102,6 +102,8 @@ const MASK = "********";
 /** How often an unchanged fetch (same address and User-Agent) rewrites the phone's last-provisioned fields. */
 const RECORD_EVERY_MS = 60_000;
 const CACHE_LIMIT = 50_000;
+const FLUSH_MS = 500;
+const FLUSH_SIZE = 500;
 
 /** `host`, `host:port`, `[v6]:port`, bare IPv6. */
 function splitServer(server: string, defaultPort: number): { host: string; port: number } {
@@ -136,6 +138,24 @@ export function createProvisioningService(deps: ProvisioningServiceDeps) {
     return findBrandModel(brand, model)?.accounts ?? 1;
   }
 
+  /**
+   * Everything of the row the file depends on, as read now (a re-sealed password has a new ciphertext, so
+   * any change made on any server changes the stamp); linked lines add their credentials.
+   */
+  function stampOf(phone: ProvisioningPhone): string {
+    return [
+      phone.updatedAt,
+      phone.brand,
+      phone.model,
+      phone.label,
+      phone.sipUsername,
+      phone.sipPasswordSealed,
+      phone.sipServer,
+      phone.transport,
+      JSON.stringify(phone.extraKeys),
+    ].join("\u0000");
+  }
+
   /** The device's accounts: explicit credentials are account 1, linked extensions fill their buttons. */
   async function deviceOf(
     phone: ProvisioningPhone,
@@ -152,7 +172,7 @@ export function createProvisioningService(deps: ProvisioningServiceDeps) {
         index: 1,
         username: phone.sipUsername,
         authName: phone.sipUsername,
-        password: mask ? MASK : (phone.sipPassword ?? ""),
+        password: mask ? MASK : (phone.sipPassword() ?? ""),
         displayName: phone.label ?? phone.sipUsername,
         label: phone.sipUsername,
       });
@@ -187,20 +207,7 @@ export function createProvisioningService(deps: ProvisioningServiceDeps) {
       provisionUrl: config.provisionUrl,
       maskSecrets: mask,
     };
-    // Everything the file depends on, as read now (a re-sealed password changes its ciphertext too).
-    const stamp = [
-      phone.updatedAt,
-      phone.brand,
-      phone.model,
-      phone.label,
-      phone.sipUsername,
-      phone.sipPassword,
-      phone.sipServer,
-      phone.transport,
-      JSON.stringify(phone.extraKeys),
-      credentials,
-    ].join("\u0000");
-    return { device, stamp };
+    return { device, stamp: stampOf(phone) + credentials };
   }
 
   async function miss(ip: string): Promise<FileLookup> {
@@ -209,17 +216,38 @@ export function createProvisioningService(deps: ProvisioningServiceDeps) {
     return { kind: "not_found" };
   }
 
-  async function record(phone: ProvisioningPhone, request: FileRequest, fileName: string): Promise<void> {
+  // Hits are written behind, in batches: in a storm every fetch is a phone's first, and one write per request
+  // would make the database the bottleneck. At most FLUSH_MS of records are lost if the process dies.
+  const pending = new Map<string, { id: string; at: string; ip: string; userAgent: string | null }>();
+  let flushTimer: NodeJS.Timeout | null = null;
+  let flushing: Promise<void> = Promise.resolve();
+
+  function flush(): Promise<void> {
+    if (flushTimer) clearTimeout(flushTimer);
+    flushTimer = null;
+    if (pending.size === 0) return flushing;
+    const batch = [...pending.values()];
+    pending.clear();
+    flushing = flushing
+      .then(() => phones.recordProvisioned(batch))
+      .catch((error: unknown) => log.warn({ err: error, hits: batch.length }, "provisioning hits not recorded"));
+    return flushing;
+  }
+
+  function record(phone: ProvisioningPhone, request: FileRequest, fileName: string): void {
     const ua = request.userAgent ? request.userAgent.slice(0, 255) : null;
     log.info({ mac: phone.mac, file: fileName, ip: request.clientIp, userAgent: ua }, "provisioning file served");
     const last = phone.provisionedAt ? Date.parse(phone.provisionedAt) : 0;
+    const now = clock();
     if (
       phone.provisionedIp === request.clientIp &&
       phone.provisionedUserAgent === ua &&
-      clock().getTime() - last < RECORD_EVERY_MS
+      now.getTime() - last < RECORD_EVERY_MS
     )
       return;
-    await phones.recordProvisioned(phone.id, request.clientIp, ua);
+    pending.set(phone.id, { id: phone.id, at: iso(now), ip: request.clientIp, userAgent: ua });
+    if (pending.size >= FLUSH_SIZE) void flush();
+    else flushTimer ??= setTimeout(() => void flush(), FLUSH_MS);
   }
 
   function toDevice(p: Phone): EndpointDevice {
@@ -289,6 +317,9 @@ export function createProvisioningService(deps: ProvisioningServiceDeps) {
   }
 
   return {
+    /** Writes the hits not yet recorded (tests, shutdown). */
+    flushHits: flush,
+
     /**
      * The one lookup behind every phone-facing transport: allowed networks, the per-address miss limit, the
      * name, the device, the User-Agent's MAC, then the file (rendered once per version of the row).
@@ -323,12 +354,13 @@ export function createProvisioningService(deps: ProvisioningServiceDeps) {
         const uaMac = driver.userAgentMac(request.userAgent);
         if (uaMac && uaMac !== phone.mac) return miss(request.clientIp);
       }
-      const { device, stamp } = await deviceOf(phone, false);
+      // Cached by MAC while the row is the one the file came from; phones with linked extensions re-read them.
       const cacheable = driver.vendor !== "cisco";
+      const cached = cacheable && phone.lines.length === 0 ? cache.get(mac) : undefined;
       let body: string | null;
-      const cached = cacheable ? cache.get(mac) : undefined;
-      if (cached && cached.stamp === stamp) body = cached.body;
+      if (cached && cached.stamp === stampOf(phone)) body = cached.body;
       else {
+        const { device, stamp } = await deviceOf(phone, false);
         body = await driver.renderDevice(device);
         if (body !== null && cacheable) {
           if (cache.size >= CACHE_LIMIT) cache.clear();
@@ -336,7 +368,7 @@ export function createProvisioningService(deps: ProvisioningServiceDeps) {
         }
       }
       if (body === null) return miss(request.clientIp);
-      await record(phone, request, request.fileName);
+      record(phone, request, request.fileName);
       return { kind: "file", body, contentType: driver.contentType, fileName: request.fileName };
     },
 
@@ -412,6 +444,7 @@ export function createProvisioningService(deps: ProvisioningServiceDeps) {
      * A timeout or a refusal is a failure, never a success.
      */
     async reboot(mac: string, mode: "reboot" | "resync"): Promise<RebootResult> {
+      await flush(); // this server's latest fetches: the address the phone last fetched from
       const phone = await phoneOrThrow(mac);
       const driver = driverOf(phone.brand);
       const credentials = phone.lines.length
