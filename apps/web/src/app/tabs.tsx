@@ -2,6 +2,7 @@ import {
   IconAddressBook,
   IconApps,
   IconCpu,
+  IconRouter,
   IconDeviceLandlinePhone,
   IconFileSettings,
   IconGauge,
@@ -53,6 +54,12 @@ export const tabs: readonly ConsoleTab[] = [
     label: "Phones",
     icon: IconDeviceLandlinePhone,
     page: lazyPage(() => import("../features/phones/phones-page"), "PhonesPage"),
+  },
+  {
+    path: "/endpoints",
+    label: "Endpoint Manager",
+    icon: IconRouter,
+    page: lazyPage(() => import("../features/endpoints/endpoints-page"), "EndpointsPage"),
   },
   {
     path: "/profiles",
