@@ -19,6 +19,7 @@ import { createUsersService } from "./modules/users/users.service.js";
 import { createCgiExecutor } from "./adapters/cgi/cgi-execute.js";
 import { createFtpPhoneFiles } from "./adapters/ftp/ftp-files.js";
 import { createSipNotifier } from "./adapters/sip/sip-notify.js";
+import { parseContactUri } from "./adapters/sip/build-notify.js";
 import { createDeploymentsRepository } from "./modules/deployments/deployments.repository.js";
 import { createDeploymentsService } from "./modules/deployments/deployments.service.js";
 import { createPhonesRepository } from "./modules/phones/phones.repository.js";
@@ -349,6 +350,7 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
       );
     },
     sip: sipNotifier,
+    parseContact: parseContactUri,
     ami,
     throttle,
     clock,

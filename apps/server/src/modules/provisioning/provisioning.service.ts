@@ -10,7 +10,6 @@ import {
   phoneCatalogue,
 } from "@cisisk/contract";
 import type { AsteriskPhoneControl } from "../../adapters/ami/phone-control.js";
-import { parseContactUri } from "../../adapters/sip/build-notify.js";
 import type { SipNotifier } from "../../adapters/sip/sip-notify.js";
 import { NotFound, ValidationFailed } from "../../errors.js";
 import { inNetworks, parseNetwork, type Network } from "../../lib/ip-networks.js";
@@ -91,6 +90,8 @@ export interface ProvisioningServiceDeps {
   /** Cisco restarts go through the cisco driver's own restart (SIP NOTIFY, SCCP, CGI). */
   restartByVendorDriver(phone: Phone, lineNumbers: string[]): Promise<StepOutcome>;
   sip: SipNotifier;
+  /** A registered contact URI → where a NOTIFY goes; null for what cannot be sent to (TLS, WS). */
+  parseContact(uri: string): { host: string; port: number; user: string; transport: "udp" | "tcp" } | null;
   ami: AsteriskPhoneControl | null;
   throttle: Throttle;
   clock: Clock;
@@ -474,7 +475,7 @@ export function createProvisioningService(deps: ProvisioningServiceDeps) {
         }
         return { ok: true, mode, event, detail: `PJSIPNotify ${account} queued by Asterisk` };
       }
-      const target = contact ? parseContactUri(contact.uri) : null;
+      const target = contact ? deps.parseContact(contact.uri) : null;
       if (contact && !target)
         return { ok: false, mode, event, detail: `cannot send a NOTIFY to ${contact.uri} (only UDP and TCP)` };
       const ip = phone.ip ?? phone.provisionedIp;
