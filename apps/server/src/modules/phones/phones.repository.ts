@@ -176,6 +176,7 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
       ])
       .where("phones.mac", "=", "");
   let provisioningQuery: CompiledQuery<ProvisioningSelectRow> | undefined;
+  let recordQuery: CompiledQuery | undefined;
 
   function rowsToProvisioning(rows: ProvisioningSelectRow[]): ProvisioningRow | undefined {
     const r = rows[0];
@@ -258,13 +259,15 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
       hits: ReadonlyArray<{ id: string; at: string; ip: string; userAgent: string | null }>,
     ): Promise<void> {
       if (hits.length === 0) return;
+      // Compiled once (parameters: at, ip, User-Agent, id): a storm's first fetches write thousands of these.
+      recordQuery ??= db
+        .updateTable("phones")
+        .set({ provisioned_at: "", provisioned_ip: "", provisioned_user_agent: "" })
+        .where("id", "=", "")
+        .compile();
+      const query = recordQuery;
       await inTransaction(db, async (trx) => {
-        for (const h of hits)
-          await trx
-            .updateTable("phones")
-            .set({ provisioned_at: h.at, provisioned_ip: h.ip, provisioned_user_agent: h.userAgent })
-            .where("id", "=", h.id)
-            .execute();
+        for (const h of hits) await trx.executeQuery({ ...query, parameters: [h.at, h.ip, h.userAgent, h.id] });
       });
     },
 

@@ -41,7 +41,7 @@ export interface FileRequest {
 
 /** The answer, free of any transport: each transport maps it to its own status (HTTP 200/400/403/404/429). */
 export type FileLookup =
-  | { kind: "file"; body: string; contentType: string; fileName: string }
+  | { kind: "file"; body: Buffer | string; contentType: string; fileName: string }
   | { kind: "not_found" }
   | { kind: "bad_name" }
   | { kind: "throttled"; retryAfterSeconds: number }
@@ -129,7 +129,7 @@ export function createProvisioningService(deps: ProvisioningServiceDeps) {
     windowSeconds: 60,
   });
   /** Rendered files by MAC, valid while the row (and its lines' credentials) read now is the one they came from. */
-  const cache = new Map<string, { stamp: string; body: string }>();
+  const cache = new Map<string, { stamp: string; body: Buffer }>();
 
   function modelKeys(brand: string, model: string): Record<string, string> {
     return { ...config.modelKeys[model], ...config.modelKeys[`${brand}:${model}`] };
@@ -235,9 +235,12 @@ export function createProvisioningService(deps: ProvisioningServiceDeps) {
     return flushing;
   }
 
+  const logHits = log.isLevelEnabled("info");
+
   function record(phone: ProvisioningPhone, request: FileRequest, fileName: string): void {
     const ua = request.userAgent ? request.userAgent.slice(0, 255) : null;
-    log.info({ mac: phone.mac, file: fileName, ip: request.clientIp, userAgent: ua }, "provisioning file served");
+    if (logHits)
+      log.info({ mac: phone.mac, file: fileName, ip: request.clientIp, userAgent: ua }, "provisioning file served");
     const last = phone.provisionedAt ? Date.parse(phone.provisionedAt) : 0;
     const now = clock();
     if (
@@ -358,11 +361,12 @@ export function createProvisioningService(deps: ProvisioningServiceDeps) {
       // Cached by MAC while the row is the one the file came from; phones with linked extensions re-read them.
       const cacheable = driver.vendor !== "cisco";
       const cached = cacheable && phone.lines.length === 0 ? cache.get(mac) : undefined;
-      let body: string | null;
+      let body: Buffer | null;
       if (cached && cached.stamp === stampOf(phone)) body = cached.body;
       else {
         const { device, stamp } = await deviceOf(phone, false);
-        body = await driver.renderDevice(device);
+        const text = await driver.renderDevice(device);
+        body = text === null ? null : Buffer.from(text, "utf8");
         if (body !== null && cacheable) {
           if (cache.size >= CACHE_LIMIT) cache.clear();
           cache.set(mac, { stamp, body });
