@@ -37,6 +37,11 @@ import { ciscoRoutes } from "./modules/services/cisco.routes.js";
 import { errorPage } from "./modules/services/phone-pages.js";
 import { servicesRoutes } from "./modules/services/services.routes.js";
 import { VERSION } from "./version.js";
+import {
+  endpointManagerRoutes,
+  provisionRoutes,
+  provisioningApiRoutes,
+} from "./modules/provisioning/provisioning.routes.js";
 
 export const API_PREFIX = "/api/v1";
 
@@ -132,6 +137,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
         await consoleApi.register(extensionsRoutes(deps.extensions));
         await consoleApi.register(directoryRoutes(deps.directory));
         await consoleApi.register(servicesRoutes(deps.services, deps.config.phone_services.base_url));
+        await consoleApi.register(provisioningApiRoutes(deps.provisioning));
       });
     },
     { prefix: API_PREFIX },
@@ -145,6 +151,17 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(ciscoRoutes(deps.phoneXml, deps.config.phone_services.base_url));
   // ── Linphone remote provisioning (the single-use token in the URL is the credential).
   await app.register(provisioningRoutes(deps.accounts));
+
+  // ── Zero-touch provisioning: /provision/<file> for phones, the endpoint manager's console API at the seed's paths.
+  await app.register(provisionRoutes(deps.provisioning, deps.provisioningAuth));
+  app.addHook("onClose", async () => {
+    deps.sipNotifier.close();
+    await deps.provisioning.flushHits();
+  });
+  await app.register(async (consoleRoutes) => {
+    consoleRoutes.addHook("onRequest", requirePrincipal("admin_session"));
+    await consoleRoutes.register(endpointManagerRoutes(deps.provisioning));
+  });
 
   await app.register(fastifySwaggerUi, { routePrefix: "/api/docs" });
 

@@ -173,8 +173,16 @@ const tomlSchema = z
         cisco_http_port: port.default(6970),
         /** Largest file an administrator may upload for the phones (firmware loads), in MiB. */
         upload_limit_mb: z.number().int().min(1).max(1024).default(64),
+        /** Refuse (404) a file whose requester's User-Agent carries another MAC (Yealink, Fanvil send theirs). */
+        user_agent_mac_check: z.boolean().default(false),
+        /** Extra file keys per model: `[provisioning.model_keys.T46S]` or `[provisioning.model_keys."yealink:T46S"]`. */
+        model_keys: z.record(z.string(), z.record(z.string(), z.string())).default({}),
       })
       .strict()
+      .refine((p) => p.auth === "none" || (!!p.username && !!p.password), {
+        message: "auth digest/basic needs username and password",
+        path: ["auth"],
+      })
       .default({
         allowed_networks: [],
         auth: "none",
@@ -183,6 +191,8 @@ const tomlSchema = z
         tftp_port: 69,
         cisco_http_port: 6970,
         upload_limit_mb: 64,
+        user_agent_mac_check: false,
+        model_keys: {},
       }),
     mail: z
       .object({

@@ -22,6 +22,7 @@ import { createUsersService } from "./modules/users/users.service.js";
 import { createCgiExecutor } from "./adapters/cgi/cgi-execute.js";
 import { createFtpPhoneFiles } from "./adapters/ftp/ftp-files.js";
 import { createSipNotifier } from "./adapters/sip/sip-notify.js";
+import { parseContactUri } from "./adapters/sip/build-notify.js";
 import { createDeploymentsRepository } from "./modules/deployments/deployments.repository.js";
 import { createDeploymentsService } from "./modules/deployments/deployments.service.js";
 import { createPhonesRepository } from "./modules/phones/phones.repository.js";
@@ -57,13 +58,18 @@ import path from "node:path";
 import { parseNetwork, type Network } from "./lib/ip-networks.js";
 import { createFileStoreRepository } from "./modules/file-store/file-store.repository.js";
 import { createFileStoreService } from "./modules/file-store/file-store.service.js";
-import { createPhoneFileChain } from "./modules/file-store/phone-file-source.js";
+import { createPhoneFileChain, type PhoneFileSource } from "./modules/file-store/phone-file-source.js";
 import { createPublishedPhoneFiles } from "./modules/file-store/published-files.js";
 import { createAccountTokens } from "./modules/accounts/account-tokens.js";
 import { createAccountsRepository } from "./modules/accounts/accounts.repository.js";
 import { createAccountsService } from "./modules/accounts/accounts.service.js";
 import { createApiKeysRepository } from "./modules/api-keys/api-keys.repository.js";
 import { createApiKeysService } from "./modules/api-keys/api-keys.service.js";
+import { createProvisioningService } from "./modules/provisioning/provisioning.service.js";
+import { createProvisioningAuth } from "./modules/provisioning/http-auth.js";
+import { createCiscoProvisioning } from "./vendors/cisco/cisco-provisioning.js";
+import { yealinkProvisioning } from "./vendors/yealink/yealink-provisioning.js";
+import { fanvilProvisioning } from "./vendors/fanvil/fanvil-provisioning.js";
 
 /** The composition root: every service built once, from config and the database, passed down explicitly. */
 export function createDeps(config: Config, db: Db, options: { log: Logger; clock?: Clock | undefined }) {
@@ -275,6 +281,7 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
   const phones = createPhonesService({
     repo: phonesRepo,
     clock,
+    secretBox,
     users,
     extensions,
     // Built below; only called when phones are read.
@@ -319,8 +326,20 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
       uploadLimitBytes: pv.upload_limit_mb * 1024 * 1024,
     },
   });
+  // The /provision files (Yealink, Fanvil, Cisco by the phone's current profile) by the same names over TFTP and
+  // 6970; the chain applies the allowed networks and counts the misses.
+  const provisioningFiles: PhoneFileSource = {
+    async lookupFile(request) {
+      const answer = await provisioning.lookupFile({ ...request, guardedByCaller: true });
+      if (answer.kind === "file")
+        return { kind: "file", body: Buffer.from(answer.body), contentType: answer.contentType };
+      if (answer.kind === "throttled" || answer.kind === "bad_name") return answer;
+      return { kind: "not_found" };
+    },
+  };
   const phoneFileLookup = createPhoneFileChain({
-    sources: [fileStore.publishedSource, fileStore.uploadedSource],
+    // Deployed files first (store = "self"), then uploads, then every brand's /provision files by the same names.
+    sources: [fileStore.publishedSource, fileStore.uploadedSource, provisioningFiles],
     throttle,
     missLimitPerMinute: pv.miss_limit_per_minute,
     allowedNetworks: pv.allowed_networks.map(parseNetwork).filter((n): n is Network => n !== null),
@@ -423,12 +442,74 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
     },
   });
   const apiKeys = createApiKeysService({ repo: createApiKeysRepository(db.kysely), clock });
+  // Zero-touch provisioning (issue 11): /provision/<file>, the endpoint manager, vendor reboots.
+  const sipNotifier = createSipNotifier({ timeoutMs: r.timeout_ms });
+  const provisioning = createProvisioningService({
+    phones,
+    lines: {
+      lineCredentialsByIds: (ids) => extensions.lineCredentialsByIds(ids),
+      lineRegistration: (number) => extensions.lineRegistration(number),
+    },
+    drivers: [
+      yealinkProvisioning,
+      fanvilProvisioning,
+      createCiscoProvisioning({
+        async currentFile(phoneId, maskSecrets) {
+          const phone = await phones.get(phoneId);
+          if (!phone.currentProfileId) return null;
+          if (maskSecrets) return profiles.preview(phone.currentProfileId, phone.id, false);
+          return (await profiles.renderForDeploy(await profiles.get(phone.currentProfileId), phone)).xml;
+        },
+      }),
+    ],
+    restartByVendorDriver: async (phone, numbers) => {
+      const driver = vendors.driverFor(phone);
+      if (!driver) return { ok: false, detail: `no vendor driver restarts a ${phone.brand} ${phone.model}` };
+      return driver.restart(
+        phone,
+        numbers.map((number) => ({ number })),
+      );
+    },
+    sip: sipNotifier,
+    parseContact: parseContactUri,
+    ami,
+    throttle,
+    clock,
+    log: log.child({ module: "provisioning" }),
+    config: {
+      provisionUrl: (
+        pv.provision_url_base ??
+        `${config.phone_services.base_url ?? `http://${config.asterisk.host}:${config.server.port}`}/provision`
+      ).replace(/\/+$/, ""),
+      allowedNetworks: pv.allowed_networks,
+      auth: pv.auth,
+      username: pv.username ?? null,
+      password: pv.password ?? null,
+      missLimitPerMinute: pv.miss_limit_per_minute,
+      userAgentMacCheck: pv.user_agent_mac_check,
+      modelKeys: pv.model_keys,
+      sipHost: config.asterisk.host,
+      sipPort: Number(config.sip.proxy?.split(":")[1] ?? 5060),
+      sipTransport: config.sip.transport,
+      restartMethod: r.sip_method,
+      restartSipPort: r.sip_port,
+    },
+  });
+  const provisioningAuth = createProvisioningAuth({
+    scheme: pv.auth,
+    username: pv.username ?? "",
+    password: pv.password ?? "",
+    secret: `provisioning-nonce:${config.auth.secretKey}`,
+  });
 
   return {
     config,
     db,
     accounts,
     apiKeys,
+    provisioning,
+    provisioningAuth,
+    sipNotifier,
     log,
     clock,
     reportFailure,

@@ -13,3 +13,4 @@ export * from "./services.js";
 export * from "./firmware.js";
 export * from "./files.js";
 export * from "./accounts.js";
+export * from "./provisioning.js";

@@ -23,6 +23,38 @@ export const macSchema = z
     example: "805EC0123456",
   });
 
+export const phoneBrands = ["cisco", "yealink", "fanvil"] as const;
+export type PhoneBrand = (typeof phoneBrands)[number];
+export const phoneBrandSchema = z.enum(phoneBrands);
+
+export const sipTransports = ["udp", "tcp", "tls"] as const;
+export type SipTransportName = (typeof sipTransports)[number];
+
+/** `host` or `host:port` (IPv6 in brackets when a port follows). */
+export const sipServerSchema = z
+  .string()
+  .trim()
+  .max(255)
+  .regex(/^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+|[0-9A-Fa-f:]+)(?::\d{1,5})?$/, "must be host or host:port")
+  .refine((v) => {
+    const m = /\]?:(\d{1,5})$/.exec(v);
+    return !m || v.split(":").length > 2 ? true : Number(m[1]) >= 1 && Number(m[1]) <= 65535;
+  }, "port must be 1-65535");
+
+/** Extra `key = value` lines for the phone's file (per device; per model in `[provisioning] model_keys`). */
+export const extraKeysSchema = z
+  .record(
+    z
+      .string()
+      .max(128)
+      .regex(/^[A-Za-z0-9_.-]+$/, "keys are letters, digits, _ . -"),
+    z
+      .string()
+      .max(512)
+      .refine((v) => !/[\r\n<>&]/.test(v), "values cannot hold line breaks or < > &"),
+  )
+  .refine((r) => Object.keys(r).length <= 100, "at most 100 keys");
+
 export const softwareTypeSchema = z.enum(softwareTypes);
 export const phoneModelSchema = z
   .string()
@@ -68,16 +100,38 @@ export const phoneSchema = z
     kems: z.array(phoneKemSchema),
     lines: z.array(phoneLineSchema),
     firmwareLoad: z.string().nullable().meta({ description: "this phone's loadInformation; null = its model's" }),
+    enabled: z.boolean().meta({ description: "false: /provision answers 404 for this phone" }),
+    sipUsername: z.string().nullable().meta({ description: "explicit account 1 (instead of a linked extension)" }),
+    hasSipPassword: z.boolean(),
+    sipServer: z.string().nullable().meta({ description: "host:port; null = [asterisk] host" }),
+    transport: z.enum(sipTransports).nullable(),
+    extraKeys: z.record(z.string(), z.string()),
+    provisionedAt: isoTimestampSchema.nullable(),
+    provisionedIp: z.string().nullable(),
+    provisionedUserAgent: z.string().nullable(),
     createdAt: isoTimestampSchema,
     updatedAt: isoTimestampSchema,
   })
   .meta({ id: "Phone" });
 export type Phone = z.infer<typeof phoneSchema>;
 
+/** Any brand's model name; the phones service checks it against the brand's catalogue. */
+const anyModelSchema = z.string().trim().min(1).max(32);
+
+/** Zero-touch provisioning fields (issue 11), the same on create and update. */
+const provisioningFields = {
+  enabled: z.boolean(),
+  sipUsername: optionalText(64),
+  sipPassword: z.string().max(128).nullable().meta({ description: "write-only; sealed at rest" }),
+  sipServer: sipServerSchema.nullable().or(z.literal("").transform(() => null)),
+  transport: z.enum(sipTransports).nullable(),
+  extraKeys: extraKeysSchema,
+};
+
 const phoneFields = {
   mac: macSchema,
-  brand: z.literal("cisco").default("cisco"),
-  model: phoneModelSchema,
+  brand: phoneBrandSchema.default("cisco"),
+  model: anyModelSchema,
   softwareType: softwareTypeSchema.nullish().transform((v) => v ?? null),
   ip: ipSchema,
   location: optionalText(128),
@@ -88,6 +142,12 @@ const phoneFields = {
     .transform((v) => v ?? null),
   lines: z.array(phoneLineSchema).max(200).optional(),
   firmwareLoad: firmwareLoadSchema.nullish().or(z.literal("").transform(() => null)),
+  ...provisioningFields,
+  enabled: z.boolean().default(true),
+  sipPassword: provisioningFields.sipPassword.optional(),
+  sipServer: provisioningFields.sipServer.optional(),
+  transport: provisioningFields.transport.optional(),
+  extraKeys: extraKeysSchema.optional(),
 };
 
 export const createPhoneSchema = z.object(phoneFields);
@@ -96,7 +156,8 @@ export type CreatePhoneInput = z.input<typeof createPhoneSchema>;
 export const updatePhoneSchema = z
   .object({
     mac: macSchema,
-    model: phoneModelSchema,
+    brand: phoneBrandSchema,
+    model: anyModelSchema,
     softwareType: softwareTypeSchema.nullable(),
     ip: ipSchema,
     location: optionalText(128),
@@ -104,6 +165,7 @@ export const updatePhoneSchema = z
     userId: z.uuid().nullable(),
     lines: z.array(phoneLineSchema).max(200),
     firmwareLoad: firmwareLoadSchema.nullable().or(z.literal("").transform(() => null)),
+    ...provisioningFields,
   })
   .partial()
   .refine((v) => Object.keys(v).length > 0, { message: "nothing to update" });
@@ -119,5 +181,6 @@ export const listPhonesQuerySchema = listQuerySchema(phoneSortFields).extend({
   model: z.string().trim().max(32).optional(),
   softwareType: softwareTypeSchema.optional(),
   profileId: z.uuid().optional(),
+  brand: phoneBrandSchema.optional(),
 });
 export const phoneListSchema = listResponseSchema(phoneSchema);

@@ -9,6 +9,7 @@ import * as m0007 from "./migrations/0007-runtime.js";
 import * as m0009 from "./migrations/0009-cisco-fidelity.js";
 import * as m0011 from "./migrations/0011-boundaries.js";
 import * as m0012 from "./migrations/0012-admin-security.js";
+import * as m0013 from "./migrations/0013-provisioning.js";
 import * as m0014 from "./migrations/0014-accounts.js";
 import * as m0015 from "./migrations/0015-file-store.js";
 
@@ -24,6 +25,7 @@ const migrations: Record<string, Migration> = {
   "0009_cisco_fidelity": m0009,
   "0011_boundaries": m0011,
   "0012_admin_security": m0012,
+  "0013_provisioning": m0013,
   "0014_accounts": m0014,
   "0015_file_store": m0015,
 };

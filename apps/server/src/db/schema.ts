@@ -126,6 +126,18 @@ export interface PhonesTable {
   current_profile_id: string | null;
   /** This phone's `loadInformation`; null = its model's (0009). */
   firmware_load: string | null;
+  /** Zero-touch provisioning (0013): 0 = /provision answers 404. */
+  enabled: Generated<number>;
+  sip_username: string | null;
+  sip_password_sealed: string | null;
+  /** host:port; null = [asterisk] host. */
+  sip_server: string | null;
+  sip_transport: string | null;
+  /** JSON object of extra file keys for this device. */
+  extra_keys: string | null;
+  provisioned_at: string | null;
+  provisioned_ip: string | null;
+  provisioned_user_agent: string | null;
   created_at: string;
   updated_at: string;
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from "kysely";
+import type { CompiledQuery, Kysely } from "kysely";
 import type { Database } from "../db/schema.js";
 import { isUniqueViolation } from "../db/unique-violation.js";
 
@@ -7,6 +7,7 @@ import { isUniqueViolation } from "../db/unique-violation.js";
  * (one row lock per UPDATE on PostgreSQL/MariaDB, one writer at a time on SQLite) can never count past the limit.
  */
 export function createThrottleRepository(db: Kysely<Database>) {
+  let counterQuery: CompiledQuery<{ hits: number; window_end: string }> | undefined;
   return {
     /** Counts one attempt under `limit`; else returns when the full window ends. */
     async hit(key: string, limit: number, now: string, windowEnd: string): Promise<{ ok: true } | { until: string }> {
@@ -53,6 +54,19 @@ export function createThrottleRepository(db: Kysely<Database>) {
         .where("window_end", ">", now)
         .executeTakeFirst();
       return row ? Number(row.hits) : 0;
+    },
+
+    /** When `key` is full (at `limit` in a window that has not ended): the window's end; else null. Reads only. */
+    async fullUntil(key: string, limit: number, now: string): Promise<string | null> {
+      // Compiled once: checked on every provisioning request.
+      counterQuery ??= db
+        .selectFrom("throttle_counters")
+        .select(["hits", "window_end"])
+        .where("key", "=", "")
+        .compile();
+      const row = (await db.executeQuery<{ hits: number; window_end: string }>({ ...counterQuery, parameters: [key] }))
+        .rows[0];
+      return row && row.window_end > now && Number(row.hits) >= limit ? row.window_end : null;
     },
 
     /** Takes back one counted attempt (it succeeded, or a sibling rule refused it). */

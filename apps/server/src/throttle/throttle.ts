@@ -41,6 +41,17 @@ export function createThrottle(deps: { repo: ThrottleRepository; clock: Clock })
     /** Forgets keys' attempts. */
     reset: (keys: readonly string[]): Promise<void> => repo.reset(keys),
 
+    /**
+     * Whether a rule is full now, without counting anything: for limits on failures only (provisioning misses),
+     * where a refused address must be refused for every request, not only for its next failure.
+     */
+    async refusal(rule: ThrottleRule): Promise<{ retryAfterSeconds: number } | null> {
+      const now = clock();
+      const until = await repo.fullUntil(rule.key, rule.limit, iso(now));
+      if (!until) return null;
+      return { retryAfterSeconds: Math.max(1, Math.ceil((new Date(until).getTime() - now.getTime()) / 1000)) };
+    },
+
     /** Counts one attempt against every rule; refused as soon as one rule is full (the others are given back). */
     async attempt(rules: readonly ThrottleRule[]): Promise<ThrottleVerdict> {
       const now = clock();

@@ -9,8 +9,8 @@ import type { FastifyInstance } from "fastify";
 export interface VendorDriver {
   /** "cisco", "yealink", "fanvil": what the console and logs call the vendor. */
   readonly vendor: string;
-  /** Whether this driver serves the phone's model. */
-  handles(phone: Pick<Phone, "model">): boolean;
+  /** Whether this driver serves the phone (its brand, then its model). */
+  handles(phone: Pick<Phone, "model"> & { brand?: string }): boolean;
   /** The phone's own config file on the phones' file server (Cisco `SEP<MAC>.cnf.xml`, Yealink `<mac>.cfg`). */
   configFile(phone: Pick<Phone, "mac" | "model">): string;
   /** Makes the phone take its new file, by the vendor's means (SIP NOTIFY, AMI, HTTP push…). Never throws. */
@@ -114,9 +114,83 @@ export function vendorDrivers(drivers: readonly VendorDriver[]) {
   return {
     all: drivers,
     /** null when no driver serves the model (the deploy fails its restart step with the reason). */
-    driverFor(phone: Pick<Phone, "model">): VendorDriver | null {
+    driverFor(phone: Pick<Phone, "model"> & { brand?: string }): VendorDriver | null {
       return drivers.find((d) => d.handles(phone)) ?? null;
     },
   };
 }
 export type VendorDrivers = ReturnType<typeof vendorDrivers>;
+
+// ── Zero-touch provisioning (issue 11): how each vendor's phones name, read and re-read their own file. ──
+
+/** A SIP account of a device's file (Yealink `account.N`, Fanvil `<line index="N">`). */
+export interface ProvisionAccount {
+  index: number;
+  /** SIP user (registration user, URI user). */
+  username: string;
+  authName: string;
+  /** In clear: the phone needs it. Never logged. */
+  password: string;
+  displayName: string;
+  label: string;
+  host: string;
+  port: number;
+  transport: "udp" | "tcp" | "tls";
+}
+
+/** What a device file is rendered from. */
+export interface ProvisionDevice {
+  id: string;
+  /** 12 uppercase hex. */
+  mac: string;
+  model: string;
+  label: string | null;
+  /** Accounts 1..N in order (gaps are disabled accounts). */
+  accounts: readonly ProvisionAccount[];
+  /** Accounts the model holds. */
+  capacity: number;
+  /** Model keys (`[provisioning] model_keys`) overridden by the device's own. */
+  extraKeys: Readonly<Record<string, string>>;
+  /** Where phones fetch their files (`[provisioning] provision_url_base`), no trailing slash. */
+  provisionUrl: string;
+  /** A console preview: passwords already masked in `accounts`; drivers rendering elsewhere mask theirs. */
+  maskSecrets: boolean;
+}
+
+/** A file name one vendor's phones ask for. */
+export type ProvisionFileMatch =
+  | { kind: "device"; mac: string }
+  /** A model's common file (Yealink `y0000000000XX.cfg`): no secrets, the same for every phone of the model. */
+  | { kind: "common"; code: string };
+
+export interface ProvisioningDriver {
+  readonly vendor: string;
+  /** This vendor's own names (`SEP<MAC>.cnf.xml`, `cfg<mac>.xml`…); null when the name is not one of them. */
+  matchFile(name: string): ProvisionFileMatch | null;
+  /** Whether the generic `<mac>`, `<mac>.cfg`, `<mac>.xml` names are this vendor's device file too. */
+  acceptsGeneric: boolean;
+  /** The device file the console shows (`<mac>.cfg`, `SEP<MAC>.cnf.xml`). */
+  deviceFile(mac: string): string;
+  readonly contentType: string;
+  /** The device's file; null when there is nothing to serve (a Cisco phone without a profile). */
+  renderDevice(device: ProvisionDevice): Promise<string | null> | string | null;
+  /** A model common file; null when the code is no model's. */
+  renderCommon?(code: string, settings: CommonFileSettings): string | null;
+  /** The MAC a User-Agent carries (Yealink, Fanvil), 12 uppercase hex; null when it carries none. */
+  userAgentMac(userAgent: string): string | null;
+  /** The NOTIFY Event that makes the phone reboot or re-read its file; null = the driver restarts it itself. */
+  notifyEvent(mode: "reboot" | "resync"): string | null;
+}
+
+export interface CommonFileSettings {
+  provisionUrl: string;
+  /** Provisioning HTTP credentials when `[provisioning] auth` asks for them. */
+  username: string | null;
+  password: string | null;
+}
+
+/** 12 uppercase hex digits from a MAC the way a User-Agent spells it (with or without colons). */
+export function macFromText(text: string): string | null {
+  const m = /(?:^|[\s(;])((?:[0-9A-Fa-f]{2}:){5}[0-9A-Fa-f]{2}|[0-9A-Fa-f]{12})(?:$|[\s);])/.exec(text);
+  return m ? m[1]!.replace(/:/g, "").toUpperCase() : null;
+}

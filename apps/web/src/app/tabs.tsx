@@ -2,6 +2,7 @@ import {
   IconAddressBook,
   IconApps,
   IconCpu,
+  IconRouter,
   IconDeviceLandlinePhone,
   IconFileSettings,
   IconFolder,
@@ -56,6 +57,12 @@ export const tabs: readonly ConsoleTab[] = [
     label: "Phones",
     icon: IconDeviceLandlinePhone,
     page: lazyPage(() => import("../features/phones/phones-page"), "PhonesPage"),
+  },
+  {
+    path: "/endpoints",
+    label: "Endpoint Manager",
+    icon: IconRouter,
+    page: lazyPage(() => import("../features/endpoints/endpoints-page"), "EndpointsPage"),
   },
   {
     path: "/profiles",

@@ -9,8 +9,11 @@ export interface NotifyRequest {
   /** User part of the Request-URI and To (the phone's primary line, or its device name). */
   user: string;
   transport: SipTransport;
-  /** `check-sync` (re-read config) or Cisco `service-control` (`restart`/`reset`). */
-  event: "check-sync" | "service-control";
+  /**
+   * `check-sync` (re-read config), Yealink/Fanvil `check-sync;reboot=true|false`, or Cisco `service-control`
+   * (`restart`/`reset`).
+   */
+  event: string;
   action?: "restart" | "reset";
   /** Our address as the phone should answer it (Via, Contact). */
   localHost: string;

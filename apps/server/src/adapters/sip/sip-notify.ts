@@ -8,7 +8,8 @@ export interface NotifyTarget {
   port: number;
   user: string;
   transport: SipTransport;
-  event: "check-sync" | "service-control";
+  /** The Event header: `check-sync`, `check-sync;reboot=true`, `service-control`… */
+  event: string;
   action?: "restart" | "reset";
   /** service-control: the Call-ID of the phone's REGISTER, which the firmware checks. */
   registerCallId?: string;

@@ -40,6 +40,7 @@ export interface AccountUsers {
     id: string,
     patch: { activated?: boolean; password?: string; email?: string | null },
     actorId: string,
+    options?: { ownPasswordProven?: boolean },
   ): Promise<User>;
   delete(id: string, actorId: string): Promise<void>;
   findCredentialsByUsername(username: string): Promise<{ user: User; passwordHash: string | null } | undefined>;

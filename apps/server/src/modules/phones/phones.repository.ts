@@ -1,6 +1,6 @@
 import type { ListQuery, Phone, PhoneKem, PhoneLine, SoftwareType } from "@cisisk/contract";
 import { kemCatalogue, type KemModel } from "@cisisk/contract";
-import type { Kysely, Selectable } from "kysely";
+import type { CompiledQuery, Kysely, Selectable } from "kysely";
 import type { Database, PhonesTable } from "../../db/schema.js";
 import { inTransaction } from "../../db/transaction.js";
 import { isUniqueViolation } from "../../db/unique-violation.js";
@@ -13,6 +13,7 @@ const sortColumns = {
   softwareType: "phones.software_type",
   ip: "phones.ip",
   label: "phones.label",
+  brand: "phones.brand",
   createdAt: "phones.created_at",
 } as const;
 
@@ -26,12 +27,73 @@ export interface PhoneWrite {
   label?: string | null;
   userId?: string | null;
   firmwareLoad?: string | null;
+  enabled?: boolean;
+  sipUsername?: string | null;
+  /** Already sealed (secret box). */
+  sipPasswordSealed?: string | null;
+  sipServer?: string | null;
+  transport?: string | null;
+  extraKeys?: Record<string, string>;
 }
+
+/** What /provision needs of a phone, read with one indexed query (the hot path of a provisioning storm). */
+export interface ProvisioningRow {
+  id: string;
+  mac: string;
+  brand: string;
+  model: string;
+  softwareType: SoftwareType | null;
+  label: string | null;
+  enabled: boolean;
+  sipUsername: string | null;
+  sipPasswordSealed: string | null;
+  sipServer: string | null;
+  transport: string | null;
+  extraKeys: Record<string, string>;
+  currentProfileId: string | null;
+  provisionedAt: string | null;
+  provisionedIp: string | null;
+  provisionedUserAgent: string | null;
+  updatedAt: string;
+  lines: PhoneLine[];
+}
+
+type ProvisioningSelectRow = Pick<
+  Selectable<PhonesTable>,
+  | "id"
+  | "mac"
+  | "brand"
+  | "model"
+  | "software_type"
+  | "label"
+  | "enabled"
+  | "sip_username"
+  | "sip_password_sealed"
+  | "sip_server"
+  | "sip_transport"
+  | "extra_keys"
+  | "current_profile_id"
+  | "provisioned_at"
+  | "provisioned_ip"
+  | "provisioned_user_agent"
+  | "updated_at"
+> & { button: number | null; extension_id: string | null };
+
+const parseKeys = (json: string | null): Record<string, string> => {
+  if (!json) return {};
+  try {
+    const v: unknown = JSON.parse(json);
+    return v && typeof v === "object" ? (v as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+};
 
 export type PhoneListQuery = ListQuery & {
   model?: string | undefined;
   softwareType?: string | undefined;
   profileId?: string | undefined;
+  brand?: string | undefined;
 };
 
 /** A phone as stored; the service adds the name of its current profile (the profiles module's data). */
@@ -62,6 +124,15 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
       userId: r.user_id,
       currentProfileId: r.current_profile_id,
       firmwareLoad: r.firmware_load ?? null,
+      enabled: Number(r.enabled) !== 0,
+      sipUsername: r.sip_username ?? null,
+      hasSipPassword: !!r.sip_password_sealed,
+      sipServer: r.sip_server ?? null,
+      transport: (r.sip_transport as Phone["transport"]) ?? null,
+      extraKeys: parseKeys(r.extra_keys ?? null),
+      provisionedAt: r.provisioned_at ?? null,
+      provisionedIp: r.provisioned_ip ?? null,
+      provisionedUserAgent: r.provisioned_user_agent ?? null,
       kems: kems
         .filter((k) => k.phone_id === r.id)
         .map((k): PhoneKem => ({
@@ -78,6 +149,62 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
   }
 
   const base = () => db.selectFrom("phones").selectAll("phones");
+  const provisioningSelect = () =>
+    db
+      .selectFrom("phones")
+      .leftJoin("phone_lines", "phone_lines.phone_id", "phones.id")
+      .select([
+        "phones.id",
+        "phones.mac",
+        "phones.brand",
+        "phones.model",
+        "phones.software_type",
+        "phones.label",
+        "phones.enabled",
+        "phones.sip_username",
+        "phones.sip_password_sealed",
+        "phones.sip_server",
+        "phones.sip_transport",
+        "phones.extra_keys",
+        "phones.current_profile_id",
+        "phones.provisioned_at",
+        "phones.provisioned_ip",
+        "phones.provisioned_user_agent",
+        "phones.updated_at",
+        "phone_lines.button",
+        "phone_lines.extension_id",
+      ])
+      .where("phones.mac", "=", "");
+  let provisioningQuery: CompiledQuery<ProvisioningSelectRow> | undefined;
+  let recordQuery: CompiledQuery | undefined;
+
+  function rowsToProvisioning(rows: ProvisioningSelectRow[]): ProvisioningRow | undefined {
+    const r = rows[0];
+    if (!r) return undefined;
+    return {
+      id: r.id,
+      mac: r.mac,
+      brand: r.brand,
+      model: r.model,
+      softwareType: (r.software_type as SoftwareType | null) ?? null,
+      label: r.label,
+      enabled: Number(r.enabled) !== 0,
+      sipUsername: r.sip_username,
+      sipPasswordSealed: r.sip_password_sealed,
+      sipServer: r.sip_server,
+      transport: r.sip_transport,
+      extraKeys: parseKeys(r.extra_keys),
+      currentProfileId: r.current_profile_id,
+      provisionedAt: r.provisioned_at,
+      provisionedIp: r.provisioned_ip,
+      provisionedUserAgent: r.provisioned_user_agent,
+      updatedAt: r.updated_at,
+      lines: rows
+        .filter((l) => l.button !== null && l.extension_id !== null)
+        .map((l) => ({ button: Number(l.button), extensionId: l.extension_id! }))
+        .sort((a, b) => a.button - b.button),
+    };
+  }
 
   return {
     async list(q: PhoneListQuery): Promise<{ rows: PhoneRecord[]; total: number }> {
@@ -91,6 +218,7 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
       if (q.model) where = where.where("phones.model", "=", q.model.toUpperCase());
       if (q.softwareType) where = where.where("phones.software_type", "=", q.softwareType);
       if (q.profileId) where = where.where("phones.current_profile_id", "=", q.profileId);
+      if (q.brand) where = where.where("phones.brand", "=", q.brand);
       const ids = where.select("phones.id");
       const { column, direction } = parseSort(q.sort, sortColumns, "mac");
       const [rows, count] = await Promise.all([
@@ -114,6 +242,33 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
     async findByMac(mac: string): Promise<PhoneRecord | undefined> {
       const r = await base().where("phones.mac", "=", mac).executeTakeFirst();
       return r && (await attach([r]))[0];
+    },
+
+    async findForProvisioning(mac: string): Promise<ProvisioningRow | undefined> {
+      // Compiled once: a provisioning storm runs this query thousands of times a second.
+      provisioningQuery ??= provisioningSelect().compile();
+      const { rows } = await db.executeQuery<ProvisioningSelectRow>({ ...provisioningQuery, parameters: [mac] });
+      return rowsToProvisioning(rows);
+    },
+
+    /**
+     * The last fetches of phones' files, many in one transaction (a provisioning storm writes in batches);
+     * updated_at stays (it versions the phone's content, not its fetches).
+     */
+    async recordProvisioned(
+      hits: ReadonlyArray<{ id: string; at: string; ip: string; userAgent: string | null }>,
+    ): Promise<void> {
+      if (hits.length === 0) return;
+      // Compiled once (parameters: at, ip, User-Agent, id): a storm's first fetches write thousands of these.
+      recordQuery ??= db
+        .updateTable("phones")
+        .set({ provisioned_at: "", provisioned_ip: "", provisioned_user_agent: "" })
+        .where("id", "=", "")
+        .compile();
+      const query = recordQuery;
+      await inTransaction(db, async (trx) => {
+        for (const h of hits) await trx.executeQuery({ ...query, parameters: [h.at, h.ip, h.userAgent, h.id] });
+      });
     },
 
     /** Every phone running this firmware (the SCCP ones each get a chan_sccp device). */
@@ -147,6 +302,12 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
             label: w.label,
             user_id: w.userId,
             firmware_load: w.firmwareLoad,
+            enabled: w.enabled ? 1 : 0,
+            sip_username: w.sipUsername,
+            sip_password_sealed: w.sipPasswordSealed,
+            sip_server: w.sipServer,
+            sip_transport: w.transport,
+            extra_keys: Object.keys(w.extraKeys).length ? JSON.stringify(w.extraKeys) : null,
             current_profile_id: null,
             created_at: now,
             updated_at: now,
@@ -170,6 +331,15 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
             ...(w.label !== undefined && { label: w.label }),
             ...(w.userId !== undefined && { user_id: w.userId }),
             ...(w.firmwareLoad !== undefined && { firmware_load: w.firmwareLoad }),
+            ...(w.brand !== undefined && { brand: w.brand }),
+            ...(w.enabled !== undefined && { enabled: w.enabled ? 1 : 0 }),
+            ...(w.sipUsername !== undefined && { sip_username: w.sipUsername }),
+            ...(w.sipPasswordSealed !== undefined && { sip_password_sealed: w.sipPasswordSealed }),
+            ...(w.sipServer !== undefined && { sip_server: w.sipServer }),
+            ...(w.transport !== undefined && { sip_transport: w.transport }),
+            ...(w.extraKeys !== undefined && {
+              extra_keys: Object.keys(w.extraKeys).length ? JSON.stringify(w.extraKeys) : null,
+            }),
             updated_at: now,
           })
           .where("id", "=", id)

@@ -1,4 +1,6 @@
 import {
+  canonicalBrandModel,
+  findBrandModel,
   findPhoneModel,
   kemCatalogue,
   resolveKemModel,
@@ -12,7 +14,8 @@ import {
 import { NotFound, ValidationFailed } from "../../errors.js";
 import { newId } from "../../lib/ids.js";
 import { iso, type Clock } from "../../lib/time.js";
-import type { PhoneListQuery, PhoneRecord, PhonesRepository } from "./phones.repository.js";
+import type { SecretBox } from "../../lib/secret-box.js";
+import type { PhoneListQuery, PhoneRecord, PhonesRepository, ProvisioningRow } from "./phones.repository.js";
 
 export interface CreatePhone {
   mac: string;
@@ -26,11 +29,34 @@ export interface CreatePhone {
   lines?: PhoneLine[] | undefined;
   /** This phone's firmware load; null = its model's. */
   firmwareLoad?: string | null | undefined;
+  enabled?: boolean | undefined;
+  sipUsername?: string | null | undefined;
+  /** In clear; sealed before it is stored, never returned. */
+  sipPassword?: string | null | undefined;
+  sipServer?: string | null | undefined;
+  transport?: "udp" | "tcp" | "tls" | null | undefined;
+  extraKeys?: Record<string, string> | undefined;
 }
-export type UpdatePhone = Partial<Omit<CreatePhone, "brand">>;
+export type UpdatePhone = Partial<CreatePhone>;
+
+/**
+ * A phone as /provision renders it. `sipPasswordSealed` versions the password (a new seal on every change);
+ * `sipPassword()` opens it, only when a file is rendered (never logged, never in API answers).
+ */
+export type ProvisioningPhone = ProvisioningRow & { sipPassword(): string | null };
+
+/** A non-Cisco model of the brand's catalogue (Yealink, Fanvil): its canonical name. */
+function brandModelOf(brand: string, model: string): string {
+  const m = findBrandModel(brand, model);
+  if (!m)
+    throw new ValidationFailed(`unknown ${brand} model ${model}`, [
+      { path: "body.model", message: `not a ${brand} model Cisisk knows` },
+    ]);
+  return m.model;
+}
 
 function modelOf(model: string): PhoneModel {
-  const m = findPhoneModel(model);
+  const m = findPhoneModel(canonicalBrandModel("cisco", model));
   if (!m)
     throw new ValidationFailed(`unknown phone model ${model}`, [{ path: "body.model", message: "unknown model" }]);
   return m;
@@ -74,8 +100,9 @@ export function resolveKems(model: PhoneModel, names: string[]): KemModel[] {
   return resolved;
 }
 
-/** Line keys of the phone plus every module's keys: the highest usable button. */
-export function buttonCapacity(phone: Pick<Phone, "model" | "kems">): number {
+/** Line keys of the phone plus every module's keys: the highest usable button (Yealink/Fanvil: accounts). */
+export function buttonCapacity(phone: Pick<Phone, "model" | "kems"> & { brand?: string }): number {
+  if (phone.brand && phone.brand !== "cisco") return findBrandModel(phone.brand, phone.model)?.accounts ?? 1;
   const model = findPhoneModel(phone.model);
   const kemButtons = phone.kems.reduce((n, k) => n + (kemCatalogue[k.model as KemModel]?.buttons ?? 0), 0);
   return (model?.lineKeys ?? 1) + kemButtons;
@@ -85,6 +112,8 @@ export function buttonCapacity(phone: Pick<Phone, "model" | "kems">): number {
 export interface PhonesServiceDeps {
   repo: PhonesRepository;
   clock: Clock;
+  /** Seals explicit SIP passwords (provisioning). */
+  secretBox: SecretBox;
   users: { exists(id: string): Promise<boolean> };
   extensions: { existingIds(ids: string[]): Promise<Set<string>> };
   /** Called only when phones are read, so the profiles service may be built after this one. */
@@ -124,6 +153,12 @@ export function createPhonesService(deps: PhonesServiceDeps) {
     return phone;
   }
 
+  /** Seals the explicit password; `undefined` keeps the stored one. */
+  function sealed(password: string | null | undefined): string | null | undefined {
+    if (password === undefined) return undefined;
+    return password ? deps.secretBox.seal(password) : null;
+  }
+
   async function checkRefs(userId: string | null | undefined, lines: PhoneLine[] | undefined, capacity: number) {
     if (userId && !(await deps.users.exists(userId)))
       throw new ValidationFailed("user does not exist", [{ path: "body.userId", message: "no such user" }]);
@@ -161,11 +196,38 @@ export function createPhonesService(deps: PhonesServiceDeps) {
     existingIds: repo.existingIds,
 
     async create(input: CreatePhone): Promise<Phone> {
-      const model = modelOf(input.model);
-      checkSoftware(model, input.softwareType);
-      await checkRefs(input.userId, input.lines, model.lineKeys);
+      const cisco = input.brand === "cisco";
+      let modelName: string;
+      if (cisco) {
+        const model = modelOf(input.model);
+        checkSoftware(model, input.softwareType);
+        await checkRefs(input.userId, input.lines, model.lineKeys);
+        modelName = model.model;
+      } else {
+        modelName = brandModelOf(input.brand, input.model);
+        if (input.softwareType)
+          throw new ValidationFailed("only Cisco phones have a software type", [
+            { path: "body.softwareType", message: "Cisco only" },
+          ]);
+        await checkRefs(input.userId, input.lines, buttonCapacity({ brand: input.brand, model: modelName, kems: [] }));
+      }
       const id = newId();
-      await repo.insert(id, { ...input, model: model.model, firmwareLoad: input.firmwareLoad ?? null }, iso(clock()));
+      const { sipPassword, lines: _lines, ...rest } = input;
+      await repo.insert(
+        id,
+        {
+          ...rest,
+          model: modelName,
+          firmwareLoad: input.firmwareLoad ?? null,
+          enabled: input.enabled ?? true,
+          sipUsername: input.sipUsername ?? null,
+          sipPasswordSealed: sealed(sipPassword) ?? null,
+          sipServer: input.sipServer ?? null,
+          transport: input.transport ?? null,
+          extraKeys: input.extraKeys ?? {},
+        },
+        iso(clock()),
+      );
       if (input.lines?.length) await repo.replaceLines(id, input.lines);
       const created = await getOrThrow(id);
       await syncDevices(id, created);
@@ -174,17 +236,42 @@ export function createPhonesService(deps: PhonesServiceDeps) {
 
     async update(id: string, patch: UpdatePhone): Promise<Phone> {
       const phone = await getOrThrow(id);
-      const model = modelOf(patch.model ?? phone.model);
-      const softwareType = patch.softwareType !== undefined ? patch.softwareType : phone.softwareType;
-      checkSoftware(model, softwareType);
-      if (patch.model !== undefined && model.model !== phone.model)
-        resolveKems(
-          model,
-          phone.kems.map((k) => k.model),
-        );
-      await checkRefs(patch.userId, patch.lines, buttonCapacity({ model: model.model, kems: phone.kems }));
-      const { lines, ...fields } = patch;
-      await repo.update(id, { ...fields, ...(patch.model !== undefined && { model: model.model }) }, iso(clock()));
+      const brand = patch.brand ?? phone.brand;
+      if (brand !== phone.brand && patch.model === undefined)
+        throw new ValidationFailed("a new brand needs its model", [{ path: "body.model", message: "required" }]);
+      let modelName: string;
+      if (brand === "cisco") {
+        const model = modelOf(patch.model ?? phone.model);
+        const softwareType = patch.softwareType !== undefined ? patch.softwareType : phone.softwareType;
+        checkSoftware(model, softwareType);
+        if (patch.model !== undefined && model.model !== phone.model)
+          resolveKems(
+            model,
+            phone.kems.map((k) => k.model),
+          );
+        modelName = model.model;
+      } else {
+        modelName = brandModelOf(brand, patch.model ?? phone.model);
+        if (patch.softwareType || (patch.softwareType === undefined && phone.softwareType))
+          throw new ValidationFailed("only Cisco phones have a software type", [
+            { path: "body.softwareType", message: "Cisco only (send null)" },
+          ]);
+        if (phone.kems.length > 0)
+          throw new ValidationFailed("only Cisco phones take these key expansion modules", [
+            { path: "body.brand", message: "remove the modules first" },
+          ]);
+      }
+      await checkRefs(patch.userId, patch.lines, buttonCapacity({ brand, model: modelName, kems: phone.kems }));
+      const { lines, sipPassword, ...fields } = patch;
+      await repo.update(
+        id,
+        {
+          ...fields,
+          ...(patch.model !== undefined && { model: modelName }),
+          ...(sipPassword !== undefined && { sipPasswordSealed: sealed(sipPassword) }),
+        },
+        iso(clock()),
+      );
       if (lines) await repo.replaceLines(id, lines);
       const updated = await getOrThrow(id);
       await syncDevices(id, phone, updated);
@@ -212,6 +299,23 @@ export function createPhonesService(deps: PhonesServiceDeps) {
     /** Only the deploy pipeline calls this, after every step succeeded (or a rollback restored a file). */
     async setCurrentProfile(id: string, profileId: string | null): Promise<void> {
       await repo.setCurrentProfile(id, profileId, iso(clock()));
+    },
+
+    /** /provision's one read: the phone by its MAC (12 uppercase hex) with account 1's password opened. */
+    async forProvisioning(mac: string): Promise<ProvisioningPhone | undefined> {
+      const row = await repo.findForProvisioning(mac);
+      if (!row) return undefined;
+      const sealed = row.sipPasswordSealed;
+      return { ...row, sipPassword: () => (sealed ? deps.secretBox.open(sealed) : null) };
+    },
+
+    /** Phones fetched their files (time, address, User-Agent); their content version (updated_at) stays. */
+    async recordProvisioned(
+      hits: ReadonlyArray<{ id: string; at: string; ip: string; userAgent: string | null }>,
+    ): Promise<void> {
+      await repo.recordProvisioned(
+        hits.map((h) => ({ ...h, userAgent: h.userAgent ? h.userAgent.slice(0, 255) : null })),
+      );
     },
 
     clearProfile: repo.clearProfile,

@@ -19,8 +19,7 @@ export function createCiscoDriver(
   const credentials = { username: settings.cgiUsername, password: settings.cgiPassword || undefined };
   return {
     vendor: "cisco",
-    // The only driver so far, so it serves every model; issue 11 gives the catalogue a vendor per model.
-    handles: () => true,
+    handles: (phone) => (phone.brand ?? "cisco") === "cisco",
     configFile: (phone) => `${deviceName(phone.mac)}.cnf.xml`,
     restart: createCiscoRestart(settings, ports),
     routes: ciscoAuthenticateRoutes(credentials, guard.throttle, guard),

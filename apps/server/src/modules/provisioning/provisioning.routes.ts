@@ -1,0 +1,257 @@
+import {
+  createEndpointDeviceSchema,
+  editEndpointDeviceSchema,
+  endpointDeviceListSchema,
+  endpointDeviceSchema,
+  endpointMacParamsSchema,
+  errorBodySchema,
+  phoneBrandSchema,
+  provisioningFileSchema,
+  provisioningSettingsSchema,
+  rebootRequestSchema,
+  rebootResultSchema,
+} from "@cisisk/contract";
+import type { FastifyInstance, FastifyReply } from "fastify";
+import type { ZodTypeProvider } from "fastify-type-provider-zod";
+import { z } from "zod";
+import { UpstreamFailed } from "../../errors.js";
+import { clientIp } from "../../http/client-ip.js";
+import { errorBody } from "../../http/error-handler.js";
+import type { ProvisioningAuth } from "./http-auth.js";
+import type { FileLookup, ProvisioningService } from "./provisioning.service.js";
+
+const errors = { 400: errorBodySchema, 401: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema };
+
+/** One generic body for every refusal: it says nothing about which MACs exist. */
+const NOT_FOUND = errorBody("not_found", "not found");
+
+/** Maps the transport-free lookup to HTTP. */
+function answer(reply: FastifyReply, r: FileLookup, auth: ProvisioningAuth) {
+  reply.header("cache-control", "no-store");
+  switch (r.kind) {
+    case "file":
+      return reply.code(200).type(r.contentType).send(r.body);
+    case "not_found":
+      return reply.code(404).send(NOT_FOUND);
+    case "bad_name":
+      return reply
+        .code(400)
+        .send(errorBody("validation_failed", "not a provisioning file name (a MAC, or a vendor's own file name)"));
+    case "throttled":
+      return reply
+        .code(429)
+        .header("retry-after", String(r.retryAfterSeconds))
+        .send(errorBody("rate_limited", "too many unknown files requested from this address, try again later"));
+    case "forbidden":
+      return reply.code(403).send(errorBody("forbidden", "this address may not fetch provisioning files"));
+    case "unauthorized":
+      return reply
+        .code(401)
+        .header("www-authenticate", auth.challenge())
+        .send(errorBody("unauthenticated", "provisioning credentials required"));
+  }
+}
+
+/** `GET /provision/<file>`: phone-facing, no console auth (`[provisioning]` protects it). */
+export function provisionRoutes(provisioning: ProvisioningService, auth: ProvisioningAuth) {
+  return async (app: FastifyInstance) => {
+    const r = app.withTypeProvider<ZodTypeProvider>();
+    r.get(
+      "/provision/:file",
+      {
+        schema: {
+          tags: ["provisioning"],
+          summary:
+            "A phone's own config file: <mac>[.cfg|.xml] in any MAC spelling, SEP<MAC>.cnf.xml, y0000000000XX.cfg",
+          security: [],
+          params: z.object({ file: z.string().max(1024) }),
+          response: {
+            400: errorBodySchema,
+            401: errorBodySchema,
+            403: errorBodySchema,
+            404: errorBodySchema,
+            429: errorBodySchema,
+          },
+        },
+      },
+      async (request, reply) => {
+        let credentialsOk: boolean | undefined;
+        if (auth.enabled) {
+          const verdict = auth.check(request.method, request.url, request.headers.authorization);
+          if (verdict === "missing" || verdict === "stale")
+            return reply
+              .code(401)
+              .header("www-authenticate", auth.challenge(verdict === "stale"))
+              .header("cache-control", "no-store")
+              .send(errorBody("unauthenticated", "provisioning credentials required"));
+          credentialsOk = verdict === "ok";
+        }
+        const result = await provisioning.lookupFile({
+          fileName: request.params.file,
+          clientIp: clientIp(request),
+          userAgent: request.headers["user-agent"] ?? null,
+          credentialsOk,
+        });
+        return answer(reply, result, auth);
+      },
+    );
+    // Deeper paths (`/provision/a/b`, `/provision/../x`) are never a phone's file.
+    r.get("/provision/*", { schema: { hide: true } }, async (_request, reply) =>
+      reply
+        .code(400)
+        .send(errorBody("validation_failed", "not a provisioning file name (a MAC, or a vendor's own file name)")),
+    );
+  };
+}
+
+const rebootBody = rebootRequestSchema;
+
+async function rebootOrFail(provisioning: ProvisioningService, mac: string, mode: "reboot" | "resync") {
+  const result = await provisioning.reboot(mac, mode);
+  if (!result.ok) throw new UpstreamFailed(`the ${mode} did not reach the phone: ${result.detail}`, result);
+  return result;
+}
+
+/**
+ * The endpoint manager's console API at the seed's paths (`/console/endpoint-manager/…`), on the console's
+ * auth (the caller registers it behind the admin-session hook).
+ */
+export function endpointManagerRoutes(provisioning: ProvisioningService) {
+  return async (app: FastifyInstance) => {
+    const r = app.withTypeProvider<ZodTypeProvider>();
+    const tags = ["endpoint-manager"];
+    const base = "/console/endpoint-manager";
+    r.get(
+      `${base}/devices`,
+      {
+        schema: {
+          tags,
+          summary: "Device list (every brand)",
+          querystring: z.object({ brand: phoneBrandSchema.optional() }),
+          response: { 200: endpointDeviceListSchema, ...errors },
+        },
+      },
+      async (request) => provisioning.listDevices(request.query.brand),
+    );
+    r.post(
+      `${base}/devices`,
+      {
+        schema: {
+          tags,
+          summary: "Add a device",
+          body: createEndpointDeviceSchema,
+          response: { 201: endpointDeviceSchema, ...errors },
+        },
+      },
+      async (request, reply) => {
+        const b = request.body;
+        return reply.code(201).send(
+          await provisioning.addDevice({
+            ...b,
+            password: b.password ?? null,
+            server: b.server ?? null,
+            extensionId: b.extensionId ?? null,
+            transport: b.transport ?? null,
+          }),
+        );
+      },
+    );
+    r.post(
+      `${base}/devices/:mac/edit`,
+      {
+        schema: {
+          tags,
+          summary: "Edit a device",
+          params: endpointMacParamsSchema,
+          body: editEndpointDeviceSchema,
+          response: { 200: endpointDeviceSchema, ...errors },
+        },
+      },
+      async (request) => provisioning.editDevice(request.params.mac, request.body),
+    );
+    r.post(
+      `${base}/devices/:mac/delete`,
+      {
+        schema: {
+          tags,
+          summary: "Delete a device",
+          params: endpointMacParamsSchema,
+          response: { 200: z.object({ deleted: z.boolean() }), ...errors },
+        },
+      },
+      async (request) => {
+        await provisioning.deleteDevice(request.params.mac);
+        return { deleted: true };
+      },
+    );
+    r.post(
+      `${base}/devices/:mac/reboot`,
+      {
+        schema: {
+          tags,
+          summary: "Reboot (or resync) a device with its vendor's SIP NOTIFY; 502 when the phone does not accept it",
+          params: endpointMacParamsSchema,
+          body: rebootBody,
+          response: { 200: rebootResultSchema, ...errors, 502: errorBodySchema },
+        },
+      },
+      async (request) => rebootOrFail(provisioning, request.params.mac, request.body?.mode ?? "reboot"),
+    );
+    r.get(
+      `${base}/settings`,
+      {
+        schema: {
+          tags,
+          summary: "Provisioning settings ([provisioning]), model catalogue and DHCP snippets",
+          response: { 200: provisioningSettingsSchema, ...errors },
+        },
+      },
+      async () => provisioning.settings(),
+    );
+  };
+}
+
+/** The same operations in /api/v1 for the console (devices themselves are /api/v1/phones with brand fields). */
+export function provisioningApiRoutes(provisioning: ProvisioningService) {
+  return async (app: FastifyInstance) => {
+    const r = app.withTypeProvider<ZodTypeProvider>();
+    const tags = ["provisioning"];
+    r.get(
+      "/provisioning/settings",
+      {
+        schema: {
+          tags,
+          summary: "Provisioning settings ([provisioning]), model catalogue and DHCP snippets",
+          response: { 200: provisioningSettingsSchema, ...errors },
+        },
+      },
+      async () => provisioning.settings(),
+    );
+    r.get(
+      "/provisioning/devices/:mac/file",
+      {
+        schema: {
+          tags,
+          summary: "The exact file the phone gets from /provision (passwords masked unless showSecrets=true)",
+          params: endpointMacParamsSchema,
+          querystring: z.object({ showSecrets: z.enum(["true", "false"]).optional() }),
+          response: { 200: provisioningFileSchema, ...errors },
+        },
+      },
+      async (request) => provisioning.preview(request.params.mac, request.query.showSecrets === "true"),
+    );
+    r.post(
+      "/provisioning/devices/:mac/reboot",
+      {
+        schema: {
+          tags,
+          summary: "Reboot (or resync) a device with its vendor's SIP NOTIFY; 502 when the phone does not accept it",
+          params: endpointMacParamsSchema,
+          body: rebootBody,
+          response: { 200: rebootResultSchema, ...errors, 502: errorBodySchema },
+        },
+      },
+      async (request) => rebootOrFail(provisioning, request.params.mac, request.body?.mode ?? "reboot"),
+    );
+  };
+}
