@@ -147,6 +147,29 @@ describe("deploy with store = self", () => {
   });
 });
 
+describe("every brand's files by the same names as /provision", () => {
+  it("serves a Yealink's <mac>.cfg and its common file over TFTP and 6970, byte for byte what /provision gives", async () => {
+    const added = await t.app.inject({
+      method: "POST",
+      url: "/console/endpoint-manager/devices",
+      headers: h,
+      payload: { mac: "80:5E:C0:12:34:56", brand: "yealink", model: "T46S", username: "4101", password: "y-4101-pw" },
+    });
+    expect(added.statusCode, added.body).toBe(201);
+    for (const name of ["805ec0123456.cfg", "y000000000028.cfg"]) {
+      const viaHttp = await t.app.inject({ method: "GET", url: `/provision/${name}`, remoteAddress: "127.0.0.1" });
+      expect(viaHttp.statusCode, viaHttp.body).toBe(200);
+      const expected = viaHttp.rawPayload;
+      expect((await tftpGet(name)).equals(expected)).toBe(true);
+      const on6970 = await run("curl", ["-sS", "--fail", `http://127.0.0.1:${servers.httpPort}/${name}`], {
+        encoding: "buffer",
+      });
+      expect(on6970.stdout.equals(expected)).toBe(true);
+    }
+    expect((await tftpGet("805ec0123456.cfg")).toString("utf8")).toContain("account.1.user_name = 4101");
+  });
+});
+
 describe("TFTP server (tftp-hpa and curl as clients)", () => {
   it("answers an unknown file with error 1, on TFTP and 404 on HTTP", async () => {
     await expect(tftpGet("SEP000000000000.cnf.xml")).rejects.toThrow(/Error code 1/);
