@@ -178,20 +178,18 @@ export function createLeaseTable<T extends LeasedTableName>(db: Kysely<Pick<Data
       return (await q.orderBy("id").limit(100).execute()) as unknown as Row<T>[];
     },
 
-    /** Fails one expired row; false when another server's sweep (or a late heartbeat) got there first. */
-    async failExpired(id: string | number, now: string, error: string): Promise<boolean> {
+    /**
+     * Takes an expired row (its server died holding its last attempt) for this server's sweep: only one of
+     * several sweeping servers wins it, so its clean-up runs once; if the sweeper dies too, the lease runs out again.
+     */
+    async takeExpired(id: string | number, owner: string, now: string, until: string): Promise<boolean> {
       const r = await k
         .updateTable(table)
-        .set({
-          status: "failed",
-          lease_owner: null,
-          lease_until: null,
-          last_error: error.slice(0, 1000),
-          [spec.finishedColumn as "finished_at"]: now,
-        })
+        .set({ lease_owner: owner, lease_until: until })
         .where("id", "=", id)
         .where("status", "=", "pending")
         .where("lease_until", "<", now)
+        .where((eb) => (max === "column" ? eb("attempts", ">=", eb.ref("max_attempts")) : eb("attempts", ">=", max)))
         .executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },

@@ -49,6 +49,15 @@ export interface DeploymentsServiceDeps {
 /** Job kinds: a single deploy (subject: the deployment) and a bulk deploy (subject: the batch). */
 export const DEPLOY_JOB = "deploy";
 export const BATCH_JOB = "deploy_batch";
+/** A batch whose server died is taken over by another server's job loop, up to this many servers in all. */
+const BATCH_ATTEMPTS = 3;
+
+/** A bulk row another server took over (this one stalled past its lease): this server stops on it at once. */
+class LostClaim extends Error {
+  constructor() {
+    super("another server took this deployment over");
+  }
+}
 
 const ABANDONED = "abandoned: the server running it stopped";
 /** What an abandoned deployment left on the phones' file server, by the step it was in. */
@@ -75,6 +84,10 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
     },
   });
   deps.jobs.register(BATCH_JOB, {
+    // The server running the batch died: this one finishes it.
+    async run(job) {
+      if (job.subject) await resumeBatch(job.subject);
+    },
     async onFailed(job) {
       if (!job.subject) return;
       await repo.failBatch(
@@ -86,7 +99,10 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
     },
   });
 
-  /** Fails the deploys whose server stopped; every reader calls it, so no server loop has to be alive to notice. */
+  /**
+   * Fails the single deploys whose server stopped (and batches no server could finish); every reader calls
+   * it, so no server loop has to be alive to notice.
+   */
   const failAbandoned = () => deps.jobs.sweep([DEPLOY_JOB, BATCH_JOB]);
 
   /** Bulk deploys record the step each phone enters (keyed by the pipeline's step list). */
@@ -191,6 +207,7 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
         });
       });
     } catch (error) {
+      if (error instanceof LostClaim) throw error;
       // The session itself failed (no FTP configured, connection refused): recorded as the backup step.
       if (deps.files.configured)
         await deps
@@ -241,42 +258,49 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
     return d;
   }
 
-  async function runBatch(
-    held: HeldJob,
-    batchId: string,
+  interface BatchRow {
+    phoneId: string;
+    deploymentId: string;
+    /** Left running by a server that died before the phone's restart: deployed again. */
+    retry?: boolean;
+  }
+
+  /** Deploys a batch's rows with bounded concurrency; each row is claimed first, so no phone is deployed twice. */
+  async function deployRows(
     profile: Profile,
-    jobs: { phoneId: string; deploymentId: string }[],
+    rows: BatchRow[],
     phones: Map<string, Phone>,
-  ) {
+    lost: () => boolean,
+  ): Promise<number> {
     let next = 0;
     let uploads = 0;
-    // The held job's heartbeat tells every server sharing the database that this one is alive and running
-    // the batch. A batch failed as abandoned meanwhile (this server stalled past its lease) takes no more phones.
-    let abandoned = false;
     const worker = async () => {
-      while (next < jobs.length && !abandoned && !held.lost) {
-        const job = jobs[next++]!;
-        const phone = phones.get(job.phoneId);
+      // A server that lost the batch's lease (it stalled past it and another took the batch) takes no more phones.
+      while (next < rows.length && !lost()) {
+        const row = rows[next++]!;
+        const phone = phones.get(row.phoneId);
         const startedAt = iso(clock());
-        if (!(await repo.claim(job.deploymentId, startedAt))) {
-          abandoned = true;
-          break;
-        }
+        const claimed = row.retry
+          ? await repo.retry(row.deploymentId, startedAt)
+          : await repo.claim(row.deploymentId, startedAt);
+        // Not pending any more: the batch was failed as abandoned, or another server has this row.
+        if (!claimed) continue;
         let end;
         try {
-          if (!phone) throw new NotFound("phone", { id: job.phoneId });
+          if (!phone) throw new NotFound("phone", { id: row.phoneId });
           const { xml, lines } = await deps.profiles.renderForDeploy(profile, phone);
-          const { steps, result } = await deployPrepared(profile, phone, xml, lines[0]?.number, (name, done) =>
-            repo.enterStep(job.deploymentId, name, done),
-          );
+          const { steps, result } = await deployPrepared(profile, phone, xml, lines[0]?.number, async (name, done) => {
+            if (!(await repo.enterStep(row.deploymentId, name, done, startedAt))) throw new LostClaim();
+          });
           if (steps.some((s) => s.name === "upload" && s.status === "succeeded")) uploads++;
           end = { ...result, steps };
         } catch (error) {
+          if (error instanceof LostClaim) continue;
           const failedStep =
             error instanceof Conflict ? "compatibility" : error instanceof NotFound ? "phone" : "render";
           end = { status: "failed" as const, failedStep, detail: (error as Error).message, steps: [] };
         }
-        await repo.finish(job.deploymentId, {
+        await repo.finish(row.deploymentId, {
           ...end,
           finishedAt: iso(clock()),
           startedAt,
@@ -284,14 +308,49 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
         });
       }
     };
+    await Promise.all(Array.from({ length: Math.min(settings.concurrency, rows.length) }, worker));
+    return uploads;
+  }
+
+  async function runBatch(
+    held: HeldJob,
+    batchId: string,
+    profile: Profile,
+    rows: BatchRow[],
+    phones: Map<string, Phone>,
+  ) {
+    let uploads;
     try {
-      await Promise.all(Array.from({ length: Math.min(settings.concurrency, jobs.length) }, worker));
-      await repo.finishBatch(batchId, iso(clock()));
+      uploads = await deployRows(profile, rows, phones, () => held.lost);
+      if (!held.lost) await repo.finishBatch(batchId, iso(clock()));
       await held.finish({ ok: true });
     } catch (error) {
       await held.finish({ ok: false, error: (error as Error).message });
       throw error;
     }
+    if (uploads > 0) await deps.recordFtp(true, null);
+  }
+
+  /**
+   * Finishes a batch whose server died (this server's job loop leased its job): rows it had not started are
+   * deployed; rows it was in the middle of are deployed again if it had not reached the phone's restart
+   * (the live config was at most moved to the backups), else failed as abandoned (the phone may have had
+   * its NOTIFY, and must not get a second one). A throw is retried by the job loop, then fails the batch.
+   */
+  async function resumeBatch(batchId: string): Promise<void> {
+    const batch = await repo.batchRow(batchId);
+    if (batch?.status !== "running") return;
+    const profile = await deps.profiles.get(batch.profile_id);
+    const rows: BatchRow[] = [];
+    for (const r of await repo.unfinished(batchId)) {
+      if (r.status === "running" && (r.current_step === "restart" || r.current_step === "clear_session"))
+        await repo.failRunning(r.id, iso(clock()), (step) => abandonedDetail(step, silentFor));
+      // A phone deleted meanwhile (no phone_id) fails its row at the "phone" step.
+      else rows.push({ phoneId: r.phone_id ?? "", deploymentId: r.id, retry: r.status === "running" });
+    }
+    const found = await deps.phones.findManyByIds([...new Set(rows.map((r) => r.phoneId))]);
+    const uploads = await deployRows(profile, rows, new Map(found.map((p) => [p.id, p])), () => false);
+    await repo.finishBatch(batchId, iso(clock()));
     if (uploads > 0) await deps.recordFtp(true, null);
   }
 
@@ -317,9 +376,9 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
       const held = await deps.jobs.hold(DEPLOY_JOB, id);
       let steps: DeployStep[];
       try {
-        const done = await deployPrepared(profile, phone, xml, lines[0]?.number, (name, sofar) =>
-          repo.enterStep(id, name, sofar),
-        );
+        const done = await deployPrepared(profile, phone, xml, lines[0]?.number, async (name, sofar) => {
+          await repo.enterStep(id, name, sofar);
+        });
         steps = done.steps;
         await repo.finish(id, { ...done.result, steps, finishedAt: iso(clock()) });
         await held.finish({ ok: true });
@@ -367,7 +426,7 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
           startedAt: now,
         })),
       );
-      const held = await deps.jobs.hold(BATCH_JOB, batchId);
+      const held = await deps.jobs.hold(BATCH_JOB, batchId, {}, { maxAttempts: BATCH_ATTEMPTS });
       void runBatch(held, batchId, profile, jobs, byId).catch((error: unknown) =>
         deps.reportFailure({ source: "bulk_deploy", subject: `batch ${batchId}`, error }),
       );
