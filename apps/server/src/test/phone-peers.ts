@@ -185,6 +185,7 @@ export async function startSipPhone(options: { host?: string } = {}): Promise<Te
       const code = state.behaviour === "ok" ? 200 : state.behaviour;
       return [answer(m, 100, "Trying"), answer(m, code, code === 200 ? "OK" : "Rejected")];
     };
+    const seen = new Set<string>();
     udp.on("message", (buf, rinfo) => {
       const parsed = parseSipMessage(buf.toString());
       if (!parsed || /^SIP\/2\.0/.test(parsed.message.startLine)) return;
@@ -194,8 +195,11 @@ export async function startSipPhone(options: { host?: string } = {}): Promise<Te
         return;
       }
       // Retransmissions carry the same Call-ID: record each request once.
-      if (!state.received.some((r) => r.message.headers["call-id"] === parsed.message.headers["call-id"]))
+      const callId = parsed.message.headers["call-id"] ?? "";
+      if (!seen.has(callId)) {
+        seen.add(callId);
         state.received.push({ transport: "udp", message: parsed.message, raw: buf.toString() });
+      }
       for (const text of reply(parsed.message)) udp.send(text, rinfo.port, rinfo.address);
     });
     const sockets = new Set<net.Socket>();

@@ -108,13 +108,25 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
   /** Bulk deploys record the step each phone enters (keyed by the pipeline's step list). */
   const onStepOf = new WeakMap<DeployStep[], (name: string, done: DeployStep[]) => Promise<void>>();
 
-  /** Runs one step and records it; a thrown error becomes a failed step with the error's message. */
+  /**
+   * Runs one step and records it; a thrown error becomes a failed step with the error's message. The step is
+   * recorded as entered before it runs ("before"), while it runs ("alongside": a step whose abandonment
+   * reads like the one before it, so the FTP connection it holds does not wait for the database), or was
+   * recorded by the caller ("recorded").
+   */
   async function step(
     steps: DeployStep[],
     name: DeployStep["name"],
     fn: () => Promise<{ ok: boolean; detail: string | null }>,
+    record: "before" | "alongside" | "recorded" = "before",
   ): Promise<boolean> {
-    await onStepOf.get(steps)?.(name, [...steps]);
+    const hook = record === "recorded" ? undefined : onStepOf.get(steps);
+    let entering: Promise<void> | undefined;
+    if (hook && record === "before") await hook(name, [...steps]);
+    else if (hook) {
+      entering = hook(name, [...steps]);
+      entering.catch(() => undefined);
+    }
     const startedAt = iso(clock());
     let result: { ok: boolean; detail: string | null };
     try {
@@ -122,6 +134,7 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
     } catch (error) {
       result = { ok: false, detail: (error as Error).message };
     }
+    await entering;
     steps.push({
       name,
       status: result.ok ? "succeeded" : "failed",
@@ -163,48 +176,60 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
     const file = driverOf(phone).configFile(phone);
     const content = Buffer.from(xml, "utf8");
     let uploaded = false;
+    // The backup step is recorded before an FTP connection is taken, not while holding one.
+    await onStep?.("backup", []);
     try {
       uploaded = await deps.files.session(async (ftp) => {
         let backupName: string | null = null;
-        const backedUp = await step(steps, "backup", async () => {
-          backupName = await ftp.backup(file);
-          if (!backupName) return { ok: true, detail: `no ${file} on the server yet: nothing to back up` };
-          return { ok: true, detail: `${file} moved to backup ${backupName}` };
-        });
+        const backedUp = await step(
+          steps,
+          "backup",
+          async () => {
+            backupName = await ftp.backup(file);
+            if (!backupName) return { ok: true, detail: `no ${file} on the server yet: nothing to back up` };
+            return { ok: true, detail: `${file} moved to backup ${backupName}` };
+          },
+          "recorded",
+        );
         if (!backedUp) return false;
-        return step(steps, "upload", async () => {
-          try {
-            await ftp.upload(file, content);
-            // Old backups go only once the new file is in place, so a failed upload never costs one.
-            const pruned = backupName ? await ftp.prune(file, settings.keepBackups) : 0;
-            return {
-              ok: true,
-              detail: `${content.length} bytes written to ${file} and verified${pruned ? `; ${pruned} old backup(s) deleted` : ""}`,
-            };
-          } catch (error) {
-            if (!backupName) return { ok: false, detail: (error as Error).message };
-            // Put the phone's old file back, on a fresh connection if this one broke mid-transfer.
-            const restoreWith = async () => {
-              try {
-                await ftp.restore(file, backupName!);
-              } catch {
-                await deps.files.session(async (again) => {
-                  await again.discardTemp(file);
-                  await again.restore(file, backupName!);
-                });
-              }
-            };
+        return step(
+          steps,
+          "upload",
+          async () => {
             try {
-              await restoreWith();
-              return { ok: false, detail: `${(error as Error).message}; the previous ${file} was restored` };
-            } catch (restoreError) {
+              await ftp.upload(file, content);
+              // Old backups go only once the new file is in place, so a failed upload never costs one.
+              const pruned = backupName ? await ftp.prune(file, settings.keepBackups) : 0;
               return {
-                ok: false,
-                detail: `${(error as Error).message}; restoring the backup failed too: ${(restoreError as Error).message}`,
+                ok: true,
+                detail: `${content.length} bytes written to ${file} and verified${pruned ? `; ${pruned} old backup(s) deleted` : ""}`,
               };
+            } catch (error) {
+              if (!backupName) return { ok: false, detail: (error as Error).message };
+              // Put the phone's old file back, on a fresh connection if this one broke mid-transfer.
+              const restoreWith = async () => {
+                try {
+                  await ftp.restore(file, backupName!);
+                } catch {
+                  await deps.files.session(async (again) => {
+                    await again.discardTemp(file);
+                    await again.restore(file, backupName!);
+                  });
+                }
+              };
+              try {
+                await restoreWith();
+                return { ok: false, detail: `${(error as Error).message}; the previous ${file} was restored` };
+              } catch (restoreError) {
+                return {
+                  ok: false,
+                  detail: `${(error as Error).message}; restoring the backup failed too: ${(restoreError as Error).message}`,
+                };
+              }
             }
-          }
-        });
+          },
+          "alongside",
+        );
       });
     } catch (error) {
       if (error instanceof LostClaim) throw error;
