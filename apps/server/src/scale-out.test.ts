@@ -425,12 +425,19 @@ describe("a bulk deploy whose server is killed with SIGKILL", () => {
         .filter((n) => n.message.startLine.includes(`@${p.ip}:${sip.port}`));
       expect(notifies, p.mac).toHaveLength(1);
     }
-    const job = await t.db.kysely
-      .selectFrom("jobs")
-      .selectAll()
-      .where("subject", "=", batchId)
-      .executeTakeFirstOrThrow();
-    // Held by A (attempt 1), taken over by B (attempt 2).
+    // Held by A (attempt 1), taken over by B (attempt 2), completed once B's run returns.
+    const job = await eventually(
+      async () => {
+        const row = await t.db.kysely
+          .selectFrom("jobs")
+          .selectAll()
+          .where("subject", "=", batchId)
+          .executeTakeFirstOrThrow();
+        return row.status === "pending" ? undefined : row;
+      },
+      10_000,
+      "the batch's job to finish",
+    );
     expect(job).toMatchObject({ kind: "deploy_batch", status: "succeeded", attempts: 2, lease_owner: null });
   }, 120_000);
 });
