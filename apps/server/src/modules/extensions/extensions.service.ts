@@ -423,7 +423,7 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
         );
       });
       // The rows are committed: the import answers, and Asterisk is brought in step right after by the outbox
-      // (one render and one reload, seconds at site scale), each extension's asteriskState showing it.
+      // (one render and one reload, seconds at site scale), each extension's asterisk.status showing it.
       void sync
         .processPending(inputs.length + 10)
         .catch((error: unknown) => deps.reportFailure({ source: "asterisk_sync", subject: "outbox", error }));
