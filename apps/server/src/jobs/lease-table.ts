@@ -95,22 +95,26 @@ export function createLeaseTable<T extends LeasedTableName>(db: Kysely<Pick<Data
       limit: number,
       sameRun: (first: Row<T>, next: Row<T>) => boolean,
     ): Promise<Row<T>[]> {
-      const rows = (await k
-        .selectFrom(table)
-        .selectAll()
-        .where("status", "=", "pending")
-        .orderBy("id")
-        .limit(limit)
-        .execute()) as unknown as Row<T>[];
-      const head = rows[0];
+      const pending = (n: number) =>
+        k
+          .selectFrom(table)
+          .selectAll()
+          .where("status", "=", "pending")
+          .orderBy("id")
+          .limit(n)
+          .execute() as unknown as Promise<Row<T>[]>;
+      const [head] = await pending(1);
       if (!head || (head.run_after && head.run_after > now)) return [];
       // The head first, alone: only the server that wins it goes on, so the queue is applied in order.
       if (!(await take(head.id, owner, now, until))) return [];
       const run = [head];
-      for (const row of rows.slice(1)) {
-        if (!sameRun(head, row)) break;
-        run.push(row);
-      }
+      // Rows that may join the head's run are read only when it can have one (a files change, not realtime).
+      if (limit > 1 && sameRun(head, head))
+        for (const row of (await pending(limit + 1)).filter((r) => r.id !== head.id)) {
+          if (!sameRun(head, row)) break;
+          run.push(row);
+          if (run.length >= limit) break;
+        }
       // The rest of the run in a few conditional UPDATEs (a CSV import queues thousands): a row another
       // server holds (it cannot: the head was ours) or that changed meanwhile is simply not ours.
       const ours = new Set<string | number>([head.id]);
