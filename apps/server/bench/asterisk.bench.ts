@@ -1,7 +1,7 @@
 // Asterisk at site scale, against the real Asterisk 22 (shared/asterisk): 10,000 PJSIP extensions imported
 // by CSV in files mode vs `[asterisk] mode = "none"`, then one changed secret: how long from the PATCH until
 // a SIPp REGISTER with the new secret is accepted, in files mode and in realtime mode (PostgreSQL).
-// BENCH_EXTENSIONS=10000; BENCH_REALTIME=0 skips the realtime run.
+// BENCH_EXTENSIONS=10000; BENCH_FILES=0 / BENCH_REALTIME=0 skip the files / realtime runs.
 import { performance } from "node:perf_hooks";
 import { buildApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
@@ -118,7 +118,6 @@ export async function run(): Promise<void> {
     console.log(`skipped: ${missing}`);
     return;
   }
-  const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
   const ami = (ast: RealAsterisk) => ({
     ami_host: "127.0.0.1",
     ami_port: ast.amiPort,
@@ -126,6 +125,15 @@ export async function run(): Promise<void> {
     ami_secret: ast.ami.secret,
   });
 
+  if (process.env.BENCH_FILES !== "0") await filesMode(ami);
+  if (process.env.BENCH_REALTIME === "0") return;
+  await realtimeMode(ami);
+}
+
+type AmiOf = (ast: RealAsterisk) => Record<string, unknown>;
+const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
+
+async function filesMode(ami: AmiOf): Promise<void> {
   const none = await site({ mode: "none" });
   const noneMs = await none.importCsv();
   await none.close();
@@ -155,8 +163,9 @@ export async function run(): Promise<void> {
   } finally {
     await ast.stop();
   }
+}
 
-  if (process.env.BENCH_REALTIME === "0") return;
+async function realtimeMode(ami: AmiOf): Promise<void> {
   let realtime: RealtimeDatabase | undefined;
   let rtAst: RealAsterisk | undefined;
   try {
