@@ -158,10 +158,17 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
 
   async function restartAndClear(steps: DeployStep[], phone: Phone, primaryLine: string | undefined): Promise<boolean> {
     if (!(await step(steps, "restart", () => restart(phone, primaryLine)))) return false;
-    return step(steps, "clear_session", async () => {
-      const ended = await deps.phoneSessions.end(phone.mac);
-      return { ok: true, detail: ended ? "service session ended" : "no service session was open" };
-    });
+    // Not recorded as entered: a server dying here leaves the row "in restart", which is read the same way
+    // (the config is in place, the phone may or may not have restarted; never deployed again).
+    return step(
+      steps,
+      "clear_session",
+      async () => {
+        const ended = await deps.phoneSessions.end(phone.mac);
+        return { ok: true, detail: ended ? "service session ended" : "no service session was open" };
+      },
+      "recorded",
+    );
   }
 
   /** The pipeline for one phone; never throws for a peer's failure (it is recorded on the step). */
