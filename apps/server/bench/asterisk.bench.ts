@@ -178,10 +178,9 @@ async function realtimeMode(ami: AmiOf): Promise<void> {
         `realtime mode (PostgreSQL): CSV import of ${ROWS} answers in ${fmt(rtMs.answered)}, all applied after ${fmt(rtMs.applied)}`,
       );
       await rt.changeSecret(rtAst, "200001", "warm-Up-secret-1");
-      const floor = await sippFloor(rtAst, "200001", "warm-Up-secret-1");
       const change = await rt.changeSecret(rtAst, "200042", "changed-Secret-42");
       console.log(
-        `realtime mode, one secret changed among ${ROWS}: PATCH answered ${fmt(change.answered)}, REGISTER with it accepted ${fmt(change.usable)} after the PATCH (${change.tries} SIPp tries; one REGISTER alone ${fmt(floor)}; target ≤ 0.5 s)`,
+        `realtime mode, one secret changed among ${ROWS}: PATCH answered ${fmt(change.answered)}, REGISTER with it accepted ${fmt(change.usable)} after the PATCH (${change.tries} SIPp tries, each included; target ≤ 0.5 s)`,
       );
     } finally {
       await rt.close();
