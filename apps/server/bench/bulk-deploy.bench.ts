@@ -1,22 +1,99 @@
-// Bulk deploy of one profile to 500 phones against a local FTP server (ftp-srv) and SIP UAS, next to the
-// limit: a plain sequential loop of the same FTP uploads (same files, same client library, one connection).
-import { mkdirSync, writeFileSync } from "node:fs";
+// Bulk deploy of one profile to 500 and 5,000 phones against Debian's vsftpd (a separate process) and
+// loopback SIP phones that answer every NOTIFY, next to its limit: a plain basic-ftp loop doing the FTP
+// operations a deploy does (backup rename, upload under a temp name, rename into place, size check) at the
+// same concurrency over a pool of the same size. BENCH_PHONES="500,5000", BENCH_POOL=4, BENCH_CONCURRENCY=8.
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { Readable } from "node:stream";
-import { Client } from "basic-ftp";
+import { Client, FTPError } from "basic-ftp";
 import { buildApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { createDeps } from "../src/deps.js";
 import { createLogger } from "../src/logger.js";
 import { newId } from "../src/lib/ids.js";
-import { startFtpServer, startSipPhone } from "../src/test/phone-peers.js";
+import { startSipPhone } from "../src/test/phone-peers.js";
 import { createTestDatabase } from "../src/test/test-database.js";
+import { startVsftpd, type Vsftpd } from "./vsftpd.js";
 
-const PHONES = Number(process.env.BENCH_PHONES ?? 500);
+const SIZES = (process.env.BENCH_PHONES ?? "500,5000").split(",").map(Number);
+const POOL = Number(process.env.BENCH_POOL ?? 4);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 8);
+
+/** Every phone already has a file and no backups: a redeploy backs the file up first, as in production. */
+function resetFtp(ftp: Vsftpd, macs: string[]): void {
+  for (const d of ["tftp", "backups"])
+    for (const f of readdirSync(path.join(ftp.root, d))) rmSync(path.join(ftp.root, d, f), { recursive: true });
+  for (const mac of macs) writeFileSync(path.join(ftp.root, "tftp", `SEP${mac}.cnf.xml`), "<device/>\n");
+}
+
+/** The limit: the deploy's FTP operations per phone, `CONCURRENCY` workers sharing `POOL` connections. */
+async function plainLoop(ftp: Vsftpd, macs: string[], content: Buffer): Promise<number> {
+  const clients: Client[] = [];
+  for (let i = 0; i < POOL; i++) {
+    const c = new Client(10_000);
+    await c.access({ host: "127.0.0.1", port: ftp.port, user: "anonymous", password: "" });
+    clients.push(c);
+  }
+  const waiting: ((c: Client) => void)[] = [];
+  const acquire = () =>
+    new Promise<Client>((resolve) => (clients.length ? resolve(clients.pop()!) : waiting.push(resolve)));
+  const release = (c: Client) => (waiting.length ? waiting.shift()!(c) : clients.push(c));
+  let next = 0;
+  const t0 = performance.now();
+  const worker = async () => {
+    while (next < macs.length) {
+      const file = `SEP${macs[next++]!}.cnf.xml`;
+      const c = await acquire();
+      try {
+        await c.send(`RNFR /tftp/${file}`);
+        const target = `/backups/${file}/${Date.now()}-${newId().slice(0, 8)}.cnf.xml`;
+        try {
+          await c.send(`RNTO ${target}`);
+        } catch (error) {
+          // The phone's backup folder does not exist yet: made, and the rename tried again.
+          if (!(error instanceof FTPError && error.code === 550)) throw error;
+          await c.send(`MKD /backups/${file}`);
+          await c.send(`RNFR /tftp/${file}`);
+          await c.send(`RNTO ${target}`);
+        }
+        await c.uploadFrom(Readable.from([content]), `/tftp/.${file}.uploading`);
+        await c.rename(`/tftp/.${file}.uploading`, `/tftp/${file}`);
+        if ((await c.size(`/tftp/${file}`)) !== content.length) throw new Error(`${file}: wrong size`);
+      } finally {
+        release(c);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
+  const seconds = (performance.now() - t0) / 1000;
+  for (const c of clients) c.close();
+  return seconds;
+}
+
+/** Where a phone's time goes: the mean of each recorded step, and of the rest of its deploy (DB, render). */
+async function stepTimes(db: Awaited<ReturnType<typeof createTestDatabase>>, batchId: string): Promise<string> {
+  const rows = await db.kysely
+    .selectFrom("deployments")
+    .select(["steps", "started_at", "finished_at"])
+    .where("batch_id", "=", batchId)
+    .execute();
+  const sum = new Map<string, number>();
+  const ms = (a: string, b: string) => new Date(b).getTime() - new Date(a).getTime();
+  for (const r of rows) {
+    const steps = JSON.parse(r.steps) as { name: string; startedAt: string; finishedAt: string }[];
+    let inSteps = 0;
+    for (const st of steps) {
+      const d = ms(st.startedAt, st.finishedAt);
+      inSteps += d;
+      sum.set(st.name, (sum.get(st.name) ?? 0) + d);
+    }
+    sum.set("outside steps", (sum.get("outside steps") ?? 0) + ms(r.started_at, r.finished_at!) - inSteps);
+  }
+  return [...sum].map(([k, v]) => `${k} ${(v / rows.length).toFixed(1)} ms`).join(", ");
+}
 
 export async function run(): Promise<void> {
-  const [ftp, sip] = await Promise.all([startFtpServer(), startSipPhone()]);
-  mkdirSync(path.join(ftp.root, "tftp"));
+  const [ftp, sip] = await Promise.all([startVsftpd(), startSipPhone()]);
   const db = await createTestDatabase();
   const config = loadConfig(
     {
@@ -31,20 +108,20 @@ export async function run(): Promise<void> {
         ftp: {
           host: "127.0.0.1",
           port: ftp.port,
-          username: ftp.credentials.username,
-          password: ftp.credentials.password,
+          username: "anonymous",
+          password: "",
           directory: "/tftp",
           backup_directory: "/backups",
-          pool_size: Number(process.env.BENCH_POOL ?? 4),
+          pool_size: POOL,
         },
-        restart: { sip_port: sip.port, timeout_ms: 5000, concurrency: Number(process.env.BENCH_CONCURRENCY ?? 8) },
+        restart: { sip_port: sip.port, timeout_ms: 5000, concurrency: CONCURRENCY },
       },
     },
   );
   const deps = createDeps(config, db, { log: createLogger("warn") });
   const app = await buildApp(deps);
   try {
-    // Inventory: one owner with a line, 500 SIP phones (written straight to the tables: setup, not measured).
+    // Inventory: one owner with a line and the phones (written straight to the tables: setup, not measured).
     const now = new Date().toISOString();
     const owner = newId();
     await db.kysely
@@ -83,7 +160,7 @@ export async function run(): Promise<void> {
         updated_at: now,
       })
       .execute();
-    const phones = Array.from({ length: PHONES }, (_, i) => ({
+    const phones = Array.from({ length: Math.max(...SIZES) }, (_, i) => ({
       id: newId(),
       mac: `0C1167${i.toString(16).toUpperCase().padStart(6, "0")}`,
       brand: "cisco",
@@ -109,62 +186,67 @@ export async function run(): Promise<void> {
       compatibleModels: [],
       softwareType: "SIPE",
     });
-    const sample = (await deps.profiles.renderForDeploy(profile, (await deps.phones.get(phones[0]!.id))!)).xml;
-    const content = Buffer.from(sample);
+    const content = Buffer.from(
+      (await deps.profiles.renderForDeploy(profile, await deps.phones.get(phones[0]!.id))).xml,
+    );
+    mkdirSync(path.join(ftp.root, "tftp"), { recursive: true });
 
-    // Every phone already has a file: a redeploy backs it up first, as in production.
-    const seed = () => {
-      for (const p of phones) writeFileSync(path.join(ftp.root, "tftp", `SEP${p.mac}.cnf.xml`), "<device/>\n");
-    };
+    console.log(
+      `vsftpd ${ftp.port} (separate process); FTP pool ${POOL}, concurrency ${CONCURRENCY}; ${content.length} bytes per file`,
+    );
+    console.log("| phones | limit (plain FTP loop) | bulk deploy | ratio | succeeded | NOTIFYs answered |");
+    console.log("|---:|---:|---:|---:|---:|---:|");
+    for (const n of SIZES) {
+      const subset = phones.slice(0, n);
+      const macs = subset.map((p) => p.mac);
+      resetFtp(ftp, macs);
+      const limitSeconds = await plainLoop(ftp, macs, content);
 
-    // The limit: the same uploads in a plain loop on one connection.
-    seed();
-    const client = new Client(5000);
-    await client.access({
-      host: "127.0.0.1",
-      port: ftp.port,
-      user: ftp.credentials.username,
-      password: ftp.credentials.password,
-    });
-    let t0 = performance.now();
-    for (const p of phones) await client.uploadFrom(Readable.from([content]), `/tftp/SEP${p.mac}.cnf.xml`);
-    const limitSeconds = (performance.now() - t0) / 1000;
-    client.close();
-
-    seed();
-    t0 = performance.now();
-    const batch = await deps.deployments.startBatch(
-      profile.id,
-      phones.map((p) => p.id),
-    );
-    let state = await deps.deployments.batch(batch.id, false);
-    while (state.status !== "finished") {
-      await new Promise((r) => setTimeout(r, 20));
-      state = await deps.deployments.batch(batch.id, false);
-    }
-    const oursSeconds = (performance.now() - t0) / 1000;
-    const limitRate = PHONES / limitSeconds;
-    const oursRate = PHONES / oursSeconds;
-    console.log(`phones: ${PHONES}; FTP pool ${config.ftp.pool_size}, concurrency ${config.restart.concurrency}`);
-    console.log(
-      `limit (plain sequential FTP uploads, one connection): ${limitRate.toFixed(1)} phones/s (${limitSeconds.toFixed(2)} s)`,
-    );
-    console.log(
-      `bulk deploy (backup + upload + verify + NOTIFY + session reset + DB): ${oursRate.toFixed(1)} phones/s (${oursSeconds.toFixed(2)} s)`,
-    );
-    console.log(
-      `ratio: ${(oursRate / limitRate).toFixed(2)} (target ≥ 0.80); succeeded ${state.succeeded}, failed ${state.failed}; NOTIFYs received ${sip.received.length}`,
-    );
-    if (state.failed > 0) {
-      const full = await deps.deployments.batch(batch.id, true);
-      console.log(
-        "first failure:",
-        full.results.find((r) => r.status === "failed"),
+      resetFtp(ftp, macs);
+      const notifiesBefore = sip.received.length;
+      const t0 = performance.now();
+      const batch = await deps.deployments.startBatch(
+        profile.id,
+        subset.map((p) => p.id),
       );
+      for (;;) {
+        const row = await db.kysely
+          .selectFrom("deployment_batches")
+          .select("status")
+          .where("id", "=", batch.id)
+          .executeTakeFirstOrThrow();
+        if (row.status !== "running") break;
+        await new Promise((r) => setTimeout(r, 10));
+      }
+      const oursSeconds = (performance.now() - t0) / 1000;
+      const state = await deps.deployments.batch(batch.id, false);
+      const recorded = await db.kysely
+        .selectFrom("deployments")
+        .select((eb) => eb.fn.countAll().as("n"))
+        .where("batch_id", "=", batch.id)
+        .where("status", "=", "succeeded")
+        .where("finished_at", "is not", null)
+        .executeTakeFirstOrThrow();
+      const notifies = sip.received.length - notifiesBefore;
+      if (process.env.BENCH_STEPS) console.log(await stepTimes(db, batch.id));
+      const limitRate = n / limitSeconds;
+      const oursRate = n / oursSeconds;
+      console.log(
+        `| ${n} | ${limitRate.toFixed(0)} phones/s (${limitSeconds.toFixed(2)} s) | ${oursRate.toFixed(0)} phones/s (${oursSeconds.toFixed(2)} s) | ${(oursRate / limitRate).toFixed(2)} | ${Number(recorded.n)}/${n} | ${notifies}/${n} |`,
+      );
+      if (state.failed > 0 || Number(recorded.n) !== n || notifies !== n) {
+        const full = await deps.deployments.batch(batch.id, true);
+        console.log(
+          "NOT every phone deployed; first failure:",
+          full.results.find((r) => r.status !== "succeeded"),
+        );
+      }
     }
+    console.log("target: ratio ≥ 0.5 (every phone's file backed up, replaced and verified, NOTIFY answered, recorded)");
   } finally {
     await app.close();
+    await deps.closeAdapters();
     await db.close();
-    await Promise.all([ftp.close(), sip.close()]);
+    await Promise.all([ftp.stop(), sip.close()]);
   }
 }

@@ -149,10 +149,16 @@ export function createJobs(deps: JobsDeps) {
     },
 
     /**
-     * Records work this server does now (a deploy) as a job it already holds: one attempt, renewed by a
-     * heartbeat; if the server dies, the sweep fails it and calls the kind's `onFailed`.
+     * Records work this server does now (a deploy) as a job it already holds, renewed by a heartbeat. If the
+     * server dies: with one attempt (the default) the sweep fails it and calls the kind's `onFailed`; with
+     * `maxAttempts` > 1 another server's loop takes it over and calls the kind's `run` to finish it.
      */
-    async hold(kind: string, subject: string, payload: unknown = {}): Promise<HeldJob> {
+    async hold(
+      kind: string,
+      subject: string,
+      payload: unknown = {},
+      options: { maxAttempts?: number } = {},
+    ): Promise<HeldJob> {
       const id = newId();
       const now = iso(clock());
       await repo.insert({
@@ -162,7 +168,7 @@ export function createJobs(deps: JobsDeps) {
         payload: JSON.stringify(payload),
         status: "pending",
         attempts: 1,
-        max_attempts: 1,
+        max_attempts: options.maxAttempts ?? 1,
         run_after: now,
         lease_owner: owner,
         lease_until: leaseEnd(),
@@ -215,8 +221,10 @@ export function createJobs(deps: JobsDeps) {
       for (const row of await repo.expired(now, only)) {
         const job = toJob(row);
         try {
+          // One server wins the row, cleans up (the kind's onFailed) and fails it: the sweep runs once.
+          if (!(await repo.takeExpired(job.id, owner, now, leaseEnd()))) continue;
           await failedForGood(job, ABANDONED);
-          if (await repo.failExpired(job.id, now, ABANDONED)) failed++;
+          if (await repo.release(job.id, owner, ABANDONED, { final: true, at: now })) failed++;
         } catch (err) {
           log.error({ job: job.id, kind: job.kind, err: (err as Error).message }, "sweeping an abandoned job failed");
         }

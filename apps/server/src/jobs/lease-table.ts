@@ -24,6 +24,9 @@ export interface LeaseTableSpec<T extends LeasedTableName> {
   maxAttempts: number | "column";
 }
 
+/** Ids per statement when many rows change at once (well under every engine's parameter limit). */
+const CHUNK = 500;
+
 type Row<T extends LeasedTableName> = Selectable<Database[T]> & LeasedRow;
 // One table name at run time, typed as a table with exactly the lease columns (every leased table has them).
 type LeaseDb = { leased: LeasedRow & { max_attempts: number; finished_at: string | null; kind: string } };
@@ -92,22 +95,85 @@ export function createLeaseTable<T extends LeasedTableName>(db: Kysely<Pick<Data
       limit: number,
       sameRun: (first: Row<T>, next: Row<T>) => boolean,
     ): Promise<Row<T>[]> {
-      const rows = (await k
-        .selectFrom(table)
-        .selectAll()
-        .where("status", "=", "pending")
-        .orderBy("id")
-        .limit(limit)
-        .execute()) as unknown as Row<T>[];
-      const head = rows[0];
+      const pending = (n: number) =>
+        k
+          .selectFrom(table)
+          .selectAll()
+          .where("status", "=", "pending")
+          .orderBy("id")
+          .limit(n)
+          .execute() as unknown as Promise<Row<T>[]>;
+      const [head] = await pending(1);
       if (!head || (head.run_after && head.run_after > now)) return [];
-      const claimed: Row<T>[] = [];
-      for (const row of rows) {
-        if (claimed.length > 0 && !sameRun(head, row)) break;
-        if (!(await take(row.id, owner, now, until))) break;
-        claimed.push({ ...row, attempts: row.attempts + 1, lease_owner: owner, lease_until: until });
+      // The head first, alone: only the server that wins it goes on, so the queue is applied in order.
+      if (!(await take(head.id, owner, now, until))) return [];
+      const run = [head];
+      // Rows that may join the head's run are read only when it can have one (a files change, not realtime).
+      if (limit > 1 && sameRun(head, head))
+        for (const row of (await pending(limit + 1)).filter((r) => r.id !== head.id)) {
+          if (!sameRun(head, row)) break;
+          run.push(row);
+          if (run.length >= limit) break;
+        }
+      // The rest of the run in a few conditional UPDATEs (a CSV import queues thousands): a row another
+      // server holds (it cannot: the head was ours) or that changed meanwhile is simply not ours.
+      const ours = new Set<string | number>([head.id]);
+      for (let i = 1; i < run.length; i += CHUNK) {
+        const ids = run.slice(i, i + CHUNK).map((r) => r.id);
+        await k
+          .updateTable(table)
+          .set((eb) => ({ lease_owner: owner, lease_until: until, attempts: eb("attempts", "+", 1) }))
+          .where("id", "in", ids)
+          .where("status", "=", "pending")
+          .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<", now)]))
+          .execute();
+        const got = await k
+          .selectFrom(table)
+          .select("id")
+          .where("id", "in", ids)
+          .where("status", "=", "pending")
+          .where("lease_owner", "=", owner)
+          .where("lease_until", "=", until)
+          .execute();
+        for (const g of got) ours.add(g.id);
       }
-      return claimed;
+      return run
+        .filter((r) => ours.has(r.id))
+        .map((r) => ({ ...r, attempts: r.attempts + 1, lease_owner: owner, lease_until: until }));
+    },
+
+    /** The heartbeat of many rows at once: false when any of them is no longer ours. */
+    async renewMany(ids: readonly (string | number)[], owner: string, until: string): Promise<boolean> {
+      let renewed = 0;
+      for (let i = 0; i < ids.length; i += CHUNK) {
+        const r = await k
+          .updateTable(table)
+          .set({ lease_until: until })
+          .where("id", "in", ids.slice(i, i + CHUNK))
+          .where("status", "=", "pending")
+          .where("lease_owner", "=", owner)
+          .executeTakeFirst();
+        renewed += Number(r.numUpdatedRows);
+      }
+      return renewed === ids.length;
+    },
+
+    /** Completes many rows held by `owner` (a batch applied at once). */
+    async completeMany(ids: readonly (string | number)[], owner: string, at: string): Promise<void> {
+      for (let i = 0; i < ids.length; i += CHUNK)
+        await k
+          .updateTable(table)
+          .set({
+            status: spec.doneStatus,
+            last_error: null,
+            lease_owner: null,
+            lease_until: null,
+            [spec.finishedColumn as "finished_at"]: at,
+          })
+          .where("id", "in", ids.slice(i, i + CHUNK))
+          .where("status", "=", "pending")
+          .where("lease_owner", "=", owner)
+          .execute();
     },
 
     /** Inserts nothing: a row inserted already leased (`lease_owner` set) is held from the start. */
@@ -178,20 +244,18 @@ export function createLeaseTable<T extends LeasedTableName>(db: Kysely<Pick<Data
       return (await q.orderBy("id").limit(100).execute()) as unknown as Row<T>[];
     },
 
-    /** Fails one expired row; false when another server's sweep (or a late heartbeat) got there first. */
-    async failExpired(id: string | number, now: string, error: string): Promise<boolean> {
+    /**
+     * Takes an expired row (its server died holding its last attempt) for this server's sweep: only one of
+     * several sweeping servers wins it, so its clean-up runs once; if the sweeper dies too, the lease runs out again.
+     */
+    async takeExpired(id: string | number, owner: string, now: string, until: string): Promise<boolean> {
       const r = await k
         .updateTable(table)
-        .set({
-          status: "failed",
-          lease_owner: null,
-          lease_until: null,
-          last_error: error.slice(0, 1000),
-          [spec.finishedColumn as "finished_at"]: now,
-        })
+        .set({ lease_owner: owner, lease_until: until })
         .where("id", "=", id)
         .where("status", "=", "pending")
         .where("lease_until", "<", now)
+        .where((eb) => (max === "column" ? eb("attempts", ">=", eb.ref("max_attempts")) : eb("attempts", ">=", max)))
         .executeTakeFirst();
       return Number(r.numUpdatedRows) === 1;
     },

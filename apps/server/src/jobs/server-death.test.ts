@@ -135,7 +135,7 @@ describe("a server killed mid-deploy", () => {
     await restarted.stop();
   }, 120_000);
 
-  it("bulk deploy: another server fails the batch and its unfinished phones; none stays running or pending", async () => {
+  it("bulk deploy: another server takes the batch over and finishes it; none stays running or pending", async () => {
     ftp.fault = "stall-upload";
     const [a, b] = await Promise.all([server(), server()]);
     const res = await fetch(`${a.url}/api/v1/deployments`, {
@@ -161,14 +161,15 @@ describe("a server killed mid-deploy", () => {
     await a.kill();
     ftp.fault = "none";
 
-    // b never touched the batch: its job loop sweeps the lease a died with.
+    // b never touched the batch: its job loop takes over the job a died holding, once its lease ran out;
+    // the phone a was uploading to (never restarted) is deployed again, the others for the first time.
     await eventually(async () => {
       const batch = await t.db.kysely
         .selectFrom("deployment_batches")
         .select("status")
         .where("id", "=", batchId)
         .executeTakeFirstOrThrow();
-      return batch.status === "failed" ? true : undefined;
+      return batch.status === "finished" ? true : undefined;
     }, 20_000);
     const rows = await t.db.kysely
       .selectFrom("deployments")
@@ -176,9 +177,9 @@ describe("a server killed mid-deploy", () => {
       .where("batch_id", "=", batchId)
       .execute();
     expect(rows.map((r) => `${r.status}:${r.failed_step}`).sort()).toEqual([
-      "failed:null",
-      "failed:null",
-      "failed:upload",
+      "succeeded:null",
+      "succeeded:null",
+      "succeeded:null",
     ]);
     expect(await runningDeployments(b)).toBe(0);
     await b.stop();

@@ -33,6 +33,10 @@ export interface TestFtpServer {
   fault: FtpFault;
   /** Fast uploads for the benchmark: also count STOR calls. */
   stores: number;
+  /** With fault "none": uploads after this many stall like "stall-upload" (a batch stuck mid-way). */
+  stallUploadsAfter: number | null;
+  /** Files renamed into place, by their final name: how often each was deployed. */
+  placed: Map<string, number>;
   close(): Promise<void>;
 }
 
@@ -48,6 +52,8 @@ export async function startFtpServer(): Promise<TestFtpServer> {
     credentials,
     fault: "none",
     stores: 0,
+    stallUploadsAfter: null,
+    placed: new Map(),
     close: async () => {
       await server.close();
       rmSync(root, { recursive: true, force: true });
@@ -64,7 +70,8 @@ export async function startFtpServer(): Promise<TestFtpServer> {
     override write(fileName: string, options?: { append?: boolean; start?: unknown }) {
       state.stores++;
       if (state.fault === "refuse-upload") throw new Error("Permission denied");
-      if (state.fault === "stall-upload") return new Writable({ write() {}, final() {} });
+      const stalled = state.stallUploadsAfter !== null && state.stores > state.stallUploadsAfter;
+      if (state.fault === "stall-upload" || stalled) return new Writable({ write() {}, final() {} });
       if (state.fault === "drop-upload") {
         // The server goes away mid-transfer: half a file is on disk, then the control connection is cut.
         writeFileSync(path.join(root, fileName.startsWith("/") ? fileName : `/tftp/${fileName}`), "<device><half");
@@ -77,6 +84,12 @@ export async function startFtpServer(): Promise<TestFtpServer> {
         });
       }
       return super.write(fileName, options);
+    }
+    override async rename(from: string, to: string) {
+      const result: unknown = await super.rename(from, to);
+      const name = path.posix.basename(to);
+      state.placed.set(name, (state.placed.get(name) ?? 0) + 1);
+      return result;
     }
   }
 
@@ -137,16 +150,20 @@ function answer(m: SipMessage, code: number, reason: string): string {
   ].join("\r\n");
 }
 
-/** A Cisco-like UAS on UDP and TCP (same port number), answering NOTIFY with 100 Trying then the final answer. */
-export async function startSipPhone(): Promise<TestSipPhone> {
+/**
+ * A Cisco-like UAS on UDP and TCP (same port number), answering NOTIFY with 100 Trying then the final answer.
+ * `host` "0.0.0.0" answers for every loopback address: phones at 127.0.1.x are told apart by the NOTIFY's URI.
+ */
+export async function startSipPhone(options: { host?: string } = {}): Promise<TestSipPhone> {
+  const host = options.host ?? "127.0.0.1";
   for (let attempt = 0; ; attempt++) {
     const udp = dgram.createSocket("udp4");
-    await new Promise<void>((resolve) => udp.bind(0, "127.0.0.1", () => resolve()));
+    await new Promise<void>((resolve) => udp.bind(0, host, () => resolve()));
     const port = udp.address().port;
     const tcp = net.createServer();
     const ok = await new Promise<boolean>((resolve) => {
       tcp.once("error", () => resolve(false));
-      tcp.listen(port, "127.0.0.1", () => resolve(true));
+      tcp.listen(port, host, () => resolve(true));
     });
     if (!ok) {
       udp.close();
@@ -168,6 +185,7 @@ export async function startSipPhone(): Promise<TestSipPhone> {
       const code = state.behaviour === "ok" ? 200 : state.behaviour;
       return [answer(m, 100, "Trying"), answer(m, code, code === 200 ? "OK" : "Rejected")];
     };
+    const seen = new Set<string>();
     udp.on("message", (buf, rinfo) => {
       const parsed = parseSipMessage(buf.toString());
       if (!parsed || /^SIP\/2\.0/.test(parsed.message.startLine)) return;
@@ -177,8 +195,11 @@ export async function startSipPhone(): Promise<TestSipPhone> {
         return;
       }
       // Retransmissions carry the same Call-ID: record each request once.
-      if (!state.received.some((r) => r.message.headers["call-id"] === parsed.message.headers["call-id"]))
+      const callId = parsed.message.headers["call-id"] ?? "";
+      if (!seen.has(callId)) {
+        seen.add(callId);
         state.received.push({ transport: "udp", message: parsed.message, raw: buf.toString() });
+      }
       for (const text of reply(parsed.message)) udp.send(text, rinfo.port, rinfo.address);
     });
     const sockets = new Set<net.Socket>();

@@ -30,7 +30,7 @@ export interface VendorDriver {
   /** The phone's config file from a profile's template (Cisco XML, Yealink `key = value` text, Fanvil XML). */
   render(template: string, phone: RenderPhone, context: RenderContext): string;
   /** Deploy-time check of a rendered file against the phone's firmware; empty when it may go to the phone. */
-  checkFile(file: string, phone: Pick<Phone, "softwareType">): TemplateProblem[];
+  checkFile(file: string, phone: Pick<Phone, "softwareType" | "mac">): TemplateProblem[];
   /** What a rendered file means for the phone: which of its lines register, and what will not work. */
   review(
     file: string,

@@ -35,7 +35,8 @@ export interface AmiListResult {
 
 export interface AmiClient {
   /** Sends one action and resolves with its `Response: Success` (rejects on `Response: Error`). */
-  action(action: string, fields?: AmiFields): Promise<AmiMessage>;
+  /** `timeoutMs`: for an action known to take long (a reload of a site's whole config), instead of the client's. */
+  action(action: string, fields?: AmiFields, options?: { timeoutMs?: number }): Promise<AmiMessage>;
   /** An action answered by a list of events ending in `…Complete`; interleaved unrelated events are ignored. */
   listAction(action: string, fields?: AmiFields): Promise<AmiListResult>;
   /** Unsolicited events (those without one of our ActionIDs). Returns an unsubscribe function. */
@@ -117,7 +118,7 @@ export function createAmiClient(options: AmiClientOptions): AmiClient {
     pending.resolve(pending.list ? { response, events: pending.events } : response);
   }
 
-  function send(conn: Connection, action: string, fields: AmiFields, list: boolean) {
+  function send(conn: Connection, action: string, fields: AmiFields, list: boolean, waitMs = timeoutMs) {
     return new Promise<AmiMessage | AmiListResult>((resolve, reject) => {
       const id = nextActionId();
       let payload: string;
@@ -128,8 +129,8 @@ export function createAmiClient(options: AmiClientOptions): AmiClient {
       }
       const timer = setTimeout(() => {
         conn.pending.delete(id);
-        reject(new AmiError("timeout", `AMI ${action} timed out after ${timeoutMs} ms`));
-      }, timeoutMs);
+        reject(new AmiError("timeout", `AMI ${action} timed out after ${waitMs} ms`));
+      }, waitMs);
       conn.pending.set(id, { list, events: [], resolve, reject, timer });
       conn.socket.write(payload);
     });
@@ -224,8 +225,14 @@ export function createAmiClient(options: AmiClientOptions): AmiClient {
   }
 
   return {
-    async action(action, fields = {}) {
-      return (await send(await ensureConnected(), action, fields, false)) as AmiMessage;
+    async action(action, fields = {}, actionOptions = {}) {
+      return (await send(
+        await ensureConnected(),
+        action,
+        fields,
+        false,
+        Math.max(timeoutMs, actionOptions.timeoutMs ?? 0),
+      )) as AmiMessage;
     },
     async listAction(action, fields = {}) {
       return (await send(await ensureConnected(), action, fields, true)) as AmiListResult;

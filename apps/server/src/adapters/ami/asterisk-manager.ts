@@ -43,11 +43,18 @@ export const reloadCommands: Record<Technology, string> = {
   SCCP: "sccp reload",
 };
 
+/**
+ * A reload answers once Asterisk has re-read the config: at site scale (10,000 PJSIP endpoints) that takes
+ * seconds, more on a busy machine. Failing it at the AMI's usual timeout would mark a change failed that
+ * Asterisk then applies anyway, and hold every later change behind its retry.
+ */
+const RELOAD_TIMEOUT_MS = 60_000;
+
 export function createAsteriskManager(ami: AmiClient): AsteriskManager {
   return {
     async reload(technologies) {
       for (const tech of technologies) {
-        const reply = await ami.action("Command", { Command: reloadCommands[tech] });
+        const reply = await ami.action("Command", { Command: reloadCommands[tech] }, { timeoutMs: RELOAD_TIMEOUT_MS });
         const output = fieldAll(reply, "Output").join("\n");
         // A CLI error still comes back as Response: Success; its text tells.
         if (/No such command|not found|Unable to/i.test(output)) {

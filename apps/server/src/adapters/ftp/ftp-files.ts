@@ -189,6 +189,8 @@ export function createFtpPhoneFiles(settings: FtpSettings): PhoneFiles {
   }
 
   function sessionOf(client: Client): PhoneFileSession {
+    /** The backup folder this session created: it holds just the one backup, nothing to prune. */
+    let createdDir: string | null = null;
     return {
       async backup(fileName) {
         const name = backupName(new Date());
@@ -206,9 +208,17 @@ export function createFtpPhoneFiles(settings: FtpSettings): PhoneFiles {
         } catch (error) {
           if (!isMissing(error)) throw describe(error, "backup");
           try {
-            await client.ensureDir(backupDir(fileName));
-            await client.cd("/");
-            await client.rename(live(fileName), target);
+            // One MKD by absolute path (the backup root usually exists); the whole path only when it does not.
+            try {
+              await client.send(`MKD ${backupDir(fileName)}`);
+            } catch (mkd) {
+              if (!(mkd instanceof FTPError)) throw mkd;
+              await client.ensureDir(backupDir(fileName));
+              await client.cd("/");
+            }
+            createdDir = backupDir(fileName);
+            await client.send(`RNFR ${live(fileName)}`);
+            await client.send(`RNTO ${target}`);
           } catch (retry) {
             throw describe(retry, "backup");
           }
@@ -244,6 +254,7 @@ export function createFtpPhoneFiles(settings: FtpSettings): PhoneFiles {
       },
 
       async prune(fileName, keep) {
+        if (createdDir === backupDir(fileName)) return 0;
         try {
           const names = (await client.list(backupDir(fileName)))
             .filter((f) => f.isFile && f.name.endsWith(".cnf.xml"))

@@ -87,6 +87,8 @@ export function createDeploymentsRepository(db: DeploymentsDb) {
           ...(e.startedAt !== undefined && { started_at: e.startedAt }),
         })
         .where("id", "=", id)
+        // A bulk row is fenced by its claim's start time: a server that lost the row to a retry writes nothing.
+        .$if(e.startedAt !== undefined, (q) => q.where("started_at", "=", e.startedAt!))
         .execute();
     },
 
@@ -195,14 +197,54 @@ export function createDeploymentsRepository(db: DeploymentsDb) {
       return Number(r.numUpdatedRows) > 0;
     },
 
-    /** Records the step a running deploy enters and the steps done so far. */
-    async enterStep(id: string, stepName: string, done: DeployStep[]): Promise<void> {
-      await db
+    /**
+     * A bulk row that a stopped server left running before it touched the phone's live config in a way a
+     * retry could repeat (it had not reached the restart): taken again with a new start time, which fences
+     * the old server out (its enterStep and finish match the old one). False when the row moved on.
+     */
+    async retry(id: string, startedAt: string): Promise<boolean> {
+      const r = await db
+        .updateTable("deployments")
+        .set({ started_at: startedAt, current_step: null, steps: "[]" })
+        .where("id", "=", id)
+        .where("status", "=", "running")
+        .where((eb) => eb.or([eb("current_step", "is", null), eb("current_step", "in", ["backup", "upload"])]))
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
+    },
+
+    /** A bulk batch's rows not finished yet (what a server taking the batch over has left to do). */
+    async unfinished(batchId: string) {
+      return db
+        .selectFrom("deployments")
+        .select(["id", "phone_id", "status", "current_step"])
+        .where("batch_id", "=", batchId)
+        .where("status", "in", ["pending", "running"])
+        .orderBy("phone_mac")
+        .execute();
+    },
+
+    async batchRow(id: string) {
+      return db
+        .selectFrom("deployment_batches")
+        .select(["profile_id", "status"])
+        .where("id", "=", id)
+        .executeTakeFirst();
+    },
+
+    /**
+     * Records the step a running deploy enters and the steps done so far; with `startedAt` (a bulk row) only
+     * while the row is still this claim's: false when another server took it over.
+     */
+    async enterStep(id: string, stepName: string, done: DeployStep[], startedAt?: string): Promise<boolean> {
+      const r = await db
         .updateTable("deployments")
         .set({ current_step: stepName, steps: JSON.stringify(done) })
         .where("id", "=", id)
         .where("status", "=", "running")
-        .execute();
+        .$if(startedAt !== undefined, (q) => q.where("started_at", "=", startedAt!))
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) > 0;
     },
 
     /**

@@ -49,6 +49,15 @@ export interface DeploymentsServiceDeps {
 /** Job kinds: a single deploy (subject: the deployment) and a bulk deploy (subject: the batch). */
 export const DEPLOY_JOB = "deploy";
 export const BATCH_JOB = "deploy_batch";
+/** A batch whose server died is taken over by another server's job loop, up to this many servers in all. */
+const BATCH_ATTEMPTS = 3;
+
+/** A bulk row another server took over (this one stalled past its lease): this server stops on it at once. */
+class LostClaim extends Error {
+  constructor() {
+    super("another server took this deployment over");
+  }
+}
 
 const ABANDONED = "abandoned: the server running it stopped";
 /** What an abandoned deployment left on the phones' file server, by the step it was in. */
@@ -75,6 +84,10 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
     },
   });
   deps.jobs.register(BATCH_JOB, {
+    // The server running the batch died: this one finishes it.
+    async run(job) {
+      if (job.subject) await resumeBatch(job.subject);
+    },
     async onFailed(job) {
       if (!job.subject) return;
       await repo.failBatch(
@@ -86,19 +99,34 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
     },
   });
 
-  /** Fails the deploys whose server stopped; every reader calls it, so no server loop has to be alive to notice. */
+  /**
+   * Fails the single deploys whose server stopped (and batches no server could finish); every reader calls
+   * it, so no server loop has to be alive to notice.
+   */
   const failAbandoned = () => deps.jobs.sweep([DEPLOY_JOB, BATCH_JOB]);
 
   /** Bulk deploys record the step each phone enters (keyed by the pipeline's step list). */
   const onStepOf = new WeakMap<DeployStep[], (name: string, done: DeployStep[]) => Promise<void>>();
 
-  /** Runs one step and records it; a thrown error becomes a failed step with the error's message. */
+  /**
+   * Runs one step and records it; a thrown error becomes a failed step with the error's message. The step is
+   * recorded as entered before it runs ("before"), while it runs ("alongside": a step whose abandonment
+   * reads like the one before it, so the FTP connection it holds does not wait for the database), or was
+   * recorded by the caller ("recorded").
+   */
   async function step(
     steps: DeployStep[],
     name: DeployStep["name"],
     fn: () => Promise<{ ok: boolean; detail: string | null }>,
+    record: "before" | "alongside" | "recorded" = "before",
   ): Promise<boolean> {
-    await onStepOf.get(steps)?.(name, [...steps]);
+    const hook = record === "recorded" ? undefined : onStepOf.get(steps);
+    let entering: Promise<void> | undefined;
+    if (hook && record === "before") await hook(name, [...steps]);
+    else if (hook) {
+      entering = hook(name, [...steps]);
+      entering.catch(() => undefined);
+    }
     const startedAt = iso(clock());
     let result: { ok: boolean; detail: string | null };
     try {
@@ -106,6 +134,7 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
     } catch (error) {
       result = { ok: false, detail: (error as Error).message };
     }
+    await entering;
     steps.push({
       name,
       status: result.ok ? "succeeded" : "failed",
@@ -129,10 +158,17 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
 
   async function restartAndClear(steps: DeployStep[], phone: Phone, primaryLine: string | undefined): Promise<boolean> {
     if (!(await step(steps, "restart", () => restart(phone, primaryLine)))) return false;
-    return step(steps, "clear_session", async () => {
-      const ended = await deps.phoneSessions.end(phone.mac);
-      return { ok: true, detail: ended ? "service session ended" : "no service session was open" };
-    });
+    // Not recorded as entered: a server dying here leaves the row "in restart", which is read the same way
+    // (the config is in place, the phone may or may not have restarted; never deployed again).
+    return step(
+      steps,
+      "clear_session",
+      async () => {
+        const ended = await deps.phoneSessions.end(phone.mac);
+        return { ok: true, detail: ended ? "service session ended" : "no service session was open" };
+      },
+      "recorded",
+    );
   }
 
   /** The pipeline for one phone; never throws for a peer's failure (it is recorded on the step). */
@@ -147,50 +183,63 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
     const file = driverOf(phone).configFile(phone);
     const content = Buffer.from(xml, "utf8");
     let uploaded = false;
+    // The backup step is recorded before an FTP connection is taken, not while holding one.
+    await onStep?.("backup", []);
     try {
       uploaded = await deps.files.session(async (ftp) => {
         let backupName: string | null = null;
-        const backedUp = await step(steps, "backup", async () => {
-          backupName = await ftp.backup(file);
-          if (!backupName) return { ok: true, detail: `no ${file} on the server yet: nothing to back up` };
-          return { ok: true, detail: `${file} moved to backup ${backupName}` };
-        });
+        const backedUp = await step(
+          steps,
+          "backup",
+          async () => {
+            backupName = await ftp.backup(file);
+            if (!backupName) return { ok: true, detail: `no ${file} on the server yet: nothing to back up` };
+            return { ok: true, detail: `${file} moved to backup ${backupName}` };
+          },
+          "recorded",
+        );
         if (!backedUp) return false;
-        return step(steps, "upload", async () => {
-          try {
-            await ftp.upload(file, content);
-            // Old backups go only once the new file is in place, so a failed upload never costs one.
-            const pruned = backupName ? await ftp.prune(file, settings.keepBackups) : 0;
-            return {
-              ok: true,
-              detail: `${content.length} bytes written to ${file} and verified${pruned ? `; ${pruned} old backup(s) deleted` : ""}`,
-            };
-          } catch (error) {
-            if (!backupName) return { ok: false, detail: (error as Error).message };
-            // Put the phone's old file back, on a fresh connection if this one broke mid-transfer.
-            const restoreWith = async () => {
-              try {
-                await ftp.restore(file, backupName!);
-              } catch {
-                await deps.files.session(async (again) => {
-                  await again.discardTemp(file);
-                  await again.restore(file, backupName!);
-                });
-              }
-            };
+        return step(
+          steps,
+          "upload",
+          async () => {
             try {
-              await restoreWith();
-              return { ok: false, detail: `${(error as Error).message}; the previous ${file} was restored` };
-            } catch (restoreError) {
+              await ftp.upload(file, content);
+              // Old backups go only once the new file is in place, so a failed upload never costs one.
+              const pruned = backupName ? await ftp.prune(file, settings.keepBackups) : 0;
               return {
-                ok: false,
-                detail: `${(error as Error).message}; restoring the backup failed too: ${(restoreError as Error).message}`,
+                ok: true,
+                detail: `${content.length} bytes written to ${file} and verified${pruned ? `; ${pruned} old backup(s) deleted` : ""}`,
               };
+            } catch (error) {
+              if (!backupName) return { ok: false, detail: (error as Error).message };
+              // Put the phone's old file back, on a fresh connection if this one broke mid-transfer.
+              const restoreWith = async () => {
+                try {
+                  await ftp.restore(file, backupName!);
+                } catch {
+                  await deps.files.session(async (again) => {
+                    await again.discardTemp(file);
+                    await again.restore(file, backupName!);
+                  });
+                }
+              };
+              try {
+                await restoreWith();
+                return { ok: false, detail: `${(error as Error).message}; the previous ${file} was restored` };
+              } catch (restoreError) {
+                return {
+                  ok: false,
+                  detail: `${(error as Error).message}; restoring the backup failed too: ${(restoreError as Error).message}`,
+                };
+              }
             }
-          }
-        });
+          },
+          "alongside",
+        );
       });
     } catch (error) {
+      if (error instanceof LostClaim) throw error;
       // The session itself failed (no FTP configured, connection refused): recorded as the backup step.
       if (deps.files.configured)
         await deps
@@ -241,42 +290,49 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
     return d;
   }
 
-  async function runBatch(
-    held: HeldJob,
-    batchId: string,
+  interface BatchRow {
+    phoneId: string;
+    deploymentId: string;
+    /** Left running by a server that died before the phone's restart: deployed again. */
+    retry?: boolean;
+  }
+
+  /** Deploys a batch's rows with bounded concurrency; each row is claimed first, so no phone is deployed twice. */
+  async function deployRows(
     profile: Profile,
-    jobs: { phoneId: string; deploymentId: string }[],
+    rows: BatchRow[],
     phones: Map<string, Phone>,
-  ) {
+    lost: () => boolean,
+  ): Promise<number> {
     let next = 0;
     let uploads = 0;
-    // The held job's heartbeat tells every server sharing the database that this one is alive and running
-    // the batch. A batch failed as abandoned meanwhile (this server stalled past its lease) takes no more phones.
-    let abandoned = false;
     const worker = async () => {
-      while (next < jobs.length && !abandoned && !held.lost) {
-        const job = jobs[next++]!;
-        const phone = phones.get(job.phoneId);
+      // A server that lost the batch's lease (it stalled past it and another took the batch) takes no more phones.
+      while (next < rows.length && !lost()) {
+        const row = rows[next++]!;
+        const phone = phones.get(row.phoneId);
         const startedAt = iso(clock());
-        if (!(await repo.claim(job.deploymentId, startedAt))) {
-          abandoned = true;
-          break;
-        }
+        const claimed = row.retry
+          ? await repo.retry(row.deploymentId, startedAt)
+          : await repo.claim(row.deploymentId, startedAt);
+        // Not pending any more: the batch was failed as abandoned, or another server has this row.
+        if (!claimed) continue;
         let end;
         try {
-          if (!phone) throw new NotFound("phone", { id: job.phoneId });
+          if (!phone) throw new NotFound("phone", { id: row.phoneId });
           const { xml, lines } = await deps.profiles.renderForDeploy(profile, phone);
-          const { steps, result } = await deployPrepared(profile, phone, xml, lines[0]?.number, (name, done) =>
-            repo.enterStep(job.deploymentId, name, done),
-          );
+          const { steps, result } = await deployPrepared(profile, phone, xml, lines[0]?.number, async (name, done) => {
+            if (!(await repo.enterStep(row.deploymentId, name, done, startedAt))) throw new LostClaim();
+          });
           if (steps.some((s) => s.name === "upload" && s.status === "succeeded")) uploads++;
           end = { ...result, steps };
         } catch (error) {
+          if (error instanceof LostClaim) continue;
           const failedStep =
             error instanceof Conflict ? "compatibility" : error instanceof NotFound ? "phone" : "render";
           end = { status: "failed" as const, failedStep, detail: (error as Error).message, steps: [] };
         }
-        await repo.finish(job.deploymentId, {
+        await repo.finish(row.deploymentId, {
           ...end,
           finishedAt: iso(clock()),
           startedAt,
@@ -284,14 +340,49 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
         });
       }
     };
+    await Promise.all(Array.from({ length: Math.min(settings.concurrency, rows.length) }, worker));
+    return uploads;
+  }
+
+  async function runBatch(
+    held: HeldJob,
+    batchId: string,
+    profile: Profile,
+    rows: BatchRow[],
+    phones: Map<string, Phone>,
+  ) {
+    let uploads;
     try {
-      await Promise.all(Array.from({ length: Math.min(settings.concurrency, jobs.length) }, worker));
-      await repo.finishBatch(batchId, iso(clock()));
+      uploads = await deployRows(profile, rows, phones, () => held.lost);
+      if (!held.lost) await repo.finishBatch(batchId, iso(clock()));
       await held.finish({ ok: true });
     } catch (error) {
       await held.finish({ ok: false, error: (error as Error).message });
       throw error;
     }
+    if (uploads > 0) await deps.recordFtp(true, null);
+  }
+
+  /**
+   * Finishes a batch whose server died (this server's job loop leased its job): rows it had not started are
+   * deployed; rows it was in the middle of are deployed again if it had not reached the phone's restart
+   * (the live config was at most moved to the backups), else failed as abandoned (the phone may have had
+   * its NOTIFY, and must not get a second one). A throw is retried by the job loop, then fails the batch.
+   */
+  async function resumeBatch(batchId: string): Promise<void> {
+    const batch = await repo.batchRow(batchId);
+    if (batch?.status !== "running") return;
+    const profile = await deps.profiles.get(batch.profile_id);
+    const rows: BatchRow[] = [];
+    for (const r of await repo.unfinished(batchId)) {
+      if (r.status === "running" && (r.current_step === "restart" || r.current_step === "clear_session"))
+        await repo.failRunning(r.id, iso(clock()), (step) => abandonedDetail(step, silentFor));
+      // A phone deleted meanwhile (no phone_id) fails its row at the "phone" step.
+      else rows.push({ phoneId: r.phone_id ?? "", deploymentId: r.id, retry: r.status === "running" });
+    }
+    const found = await deps.phones.findManyByIds([...new Set(rows.map((r) => r.phoneId))]);
+    const uploads = await deployRows(profile, rows, new Map(found.map((p) => [p.id, p])), () => false);
+    await repo.finishBatch(batchId, iso(clock()));
     if (uploads > 0) await deps.recordFtp(true, null);
   }
 
@@ -317,9 +408,9 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
       const held = await deps.jobs.hold(DEPLOY_JOB, id);
       let steps: DeployStep[];
       try {
-        const done = await deployPrepared(profile, phone, xml, lines[0]?.number, (name, sofar) =>
-          repo.enterStep(id, name, sofar),
-        );
+        const done = await deployPrepared(profile, phone, xml, lines[0]?.number, async (name, sofar) => {
+          await repo.enterStep(id, name, sofar);
+        });
         steps = done.steps;
         await repo.finish(id, { ...done.result, steps, finishedAt: iso(clock()) });
         await held.finish({ ok: true });
@@ -367,7 +458,7 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
           startedAt: now,
         })),
       );
-      const held = await deps.jobs.hold(BATCH_JOB, batchId);
+      const held = await deps.jobs.hold(BATCH_JOB, batchId, {}, { maxAttempts: BATCH_ATTEMPTS });
       void runBatch(held, batchId, profile, jobs, byId).catch((error: unknown) =>
         deps.reportFailure({ source: "bulk_deploy", subject: `batch ${batchId}`, error }),
       );

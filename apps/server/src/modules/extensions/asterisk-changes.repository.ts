@@ -24,12 +24,21 @@ export function createAsteriskChangesRepository(db: Kysely<Pick<Database, "aster
 
   return {
     claimHead: leases.claimHead,
-    renew: leases.renew,
-    complete: leases.complete,
+    renewMany: leases.renewMany,
+    completeMany: leases.completeMany,
     release: leases.release,
 
     async insert(row: NewAsteriskChange): Promise<void> {
       await db.insertInto("asterisk_changes").values(row).execute();
+    },
+
+    /** Many changes in a few statements (a CSV import), in the given order. */
+    async insertMany(rows: NewAsteriskChange[]): Promise<void> {
+      for (let i = 0; i < rows.length; i += 500)
+        await db
+          .insertInto("asterisk_changes")
+          .values(rows.slice(i, i + 500))
+          .execute();
     },
 
     /** The latest change of each extension. */

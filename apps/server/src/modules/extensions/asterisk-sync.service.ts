@@ -1,3 +1,5 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
 import type { AsteriskFailure } from "@cisisk/contract";
 import type { AsteriskManager, Technology } from "../../adapters/ami/asterisk-manager.js";
 import type { AsteriskLine, SccpDevice } from "../../adapters/asterisk/asterisk-line.js";
@@ -28,6 +30,9 @@ import type { ExtensionRecord, ExtensionsRepository } from "./extensions.reposit
 export type { ChangeState };
 
 export type AsteriskMode = "none" | "realtime" | "files";
+
+/** Files changes covered by one render and one reload: a whole CSV import (10,000 rows) at once. */
+const FILES_BATCH = 20_000;
 
 /** The outbox `technologies` of a chan_sccp device change. */
 const SCCP_DEVICE = "SCCP_DEVICE";
@@ -125,27 +130,63 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
       return;
     }
     if (first.mode === "files") {
-      if (!deps.configDir) throw new Error("[asterisk] config_dir is not configured");
-      const lines = (await deps.extensions.all()).map((r) => deps.lineOf(r));
-      for (const tech of ["PJSIP", "SIP"] as const) {
-        await writeFileAtomically(deps.configDir, confFileNames[tech], renderers[tech](lines));
-      }
-      await writeFileAtomically(
-        deps.configDir,
-        confFileNames.SCCP,
-        renderSccpConf(lines, await deps.sccpDevices.all()),
+      const dir = deps.configDir;
+      if (!dir) throw new Error("[asterisk] config_dir is not configured");
+      const touched = new Set(batch.flatMap((r) => r.technologies.replace(SCCP_DEVICE, "SCCP").split(",")));
+      // Only the files of the technologies that changed are rendered (and one missing yet, so every
+      // #include finds its file): a PJSIP change at 10,000 extensions does not rewrite sip.conf's share.
+      const write = (["PJSIP", "SIP", "SCCP"] as const).filter(
+        (t) => touched.has(t) || !existsSync(path.join(dir, confFileNames[t])),
       );
+      const lines = (await deps.extensions.all())
+        .filter((r) => write.includes(r.technology as (typeof write)[number]))
+        .map((r) => deps.lineOf(r));
+      for (const tech of write) {
+        if (tech === "SCCP")
+          await writeFileAtomically(dir, confFileNames.SCCP, renderSccpConf(lines, await deps.sccpDevices.all()));
+        else await writeFileAtomically(dir, confFileNames[tech], renderers[tech](lines));
+      }
       if (!deps.manager) {
         deps.log.warn({ changes: batch.length }, "files written, but no AMI is configured to reload Asterisk");
         return;
       }
-      const touched = new Set(batch.flatMap((r) => r.technologies.replace(SCCP_DEVICE, "SCCP").split(",")));
       await deps.manager.reload((["PJSIP", "SIP", "SCCP"] as const).filter((t) => touched.has(t)));
     }
   }
 
   const sync = {
     mode,
+
+    /**
+     * Many new extensions' changes at once (a CSV import), inside its transaction: a few INSERTs into the
+     * outbox, applied after the commit by one render and one reload. Realtime in our own database writes
+     * each line with its row (`current` is then asked for each).
+     */
+    async recordMany(
+      trx: TxHandle,
+      requests: ChangeRequest[],
+      current: (extensionId: string) => Promise<ExtensionRecord | undefined>,
+    ): Promise<void> {
+      if (mode === "none") return;
+      if (sameDb) {
+        for (const change of requests) await sync.record(trx, change, await current(change.extensionId));
+        return;
+      }
+      const now = iso(clock());
+      await createAsteriskChangesRepository(trx).insertMany(
+        requests.map((change) => ({
+          extension_id: change.extensionId,
+          extension_number: change.number,
+          previous_number: change.previousNumber,
+          technologies: [...new Set(change.technologies)].join(","),
+          operation: change.operation,
+          mode,
+          created_at: now,
+          status: "pending",
+          attempts: 0,
+        })),
+      );
+    },
 
     /** Called inside the transaction that writes our extension row. */
     async record(trx: TxHandle, change: ChangeRequest, current: ExtensionRecord | undefined): Promise<void> {
@@ -192,12 +233,17 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
           serverId,
           iso(clock()),
           leaseEnd(),
-          Math.min(500, limit - applied),
+          Math.min(FILES_BATCH, limit - applied),
           (first, next) => first.mode === "files" && next.mode === "files",
         );
         if (batch.length === 0) break;
         const stop = keepLeased(
-          async () => (await Promise.all(batch.map((r) => changes.renew(r.id, serverId, leaseEnd())))).every(Boolean),
+          () =>
+            changes.renewMany(
+              batch.map((r) => r.id),
+              serverId,
+              leaseEnd(),
+            ),
           Math.max(50, Math.floor(leaseMs / 3)),
           () => deps.log.warn({ changes: batch.map((r) => r.id) }, "asterisk changes: lease lost while applying"),
           (err) => deps.log.warn({ err: err.message }, "asterisk changes: lease renewal failed"),
@@ -205,7 +251,11 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
         try {
           await apply(batch);
           stop();
-          for (const row of batch) await changes.complete(row.id, serverId, iso(clock()));
+          await changes.completeMany(
+            batch.map((r) => r.id),
+            serverId,
+            iso(clock()),
+          );
           applied += batch.length;
         } catch (err) {
           stop();

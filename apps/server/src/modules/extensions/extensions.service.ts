@@ -414,20 +414,23 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
           const id = newId();
           ids.push(id);
           await txRepo.insert(id, writeOf(input, input.secret ?? generatePassword(20)), now);
-          await sync.record(
-            trx,
-            {
-              extensionId: id,
-              number: input.number,
-              previousNumber: null,
-              technologies: [input.technology],
-              operation: "upsert",
-            },
-            sync.mode === "none" ? undefined : await txRepo.findById(id),
-          );
         }
+        // The outbox in a few statements, not one per row: applied after the commit by one render + reload.
+        await sync.recordMany(
+          trx,
+          inputs.map((input, i) => ({
+            extensionId: ids[i]!,
+            number: input.number,
+            previousNumber: null,
+            technologies: [input.technology],
+            operation: "upsert" as const,
+          })),
+          (id) => txRepo.findById(id),
+        );
       });
-      await sync
+      // The rows are committed: the import answers, and Asterisk is brought in step right after by the outbox
+      // (one render and one reload, seconds at site scale), each extension's asterisk.status showing it.
+      void sync
         .processPending(inputs.length + 10)
         .catch((error: unknown) => deps.reportFailure({ source: "asterisk_sync", subject: "outbox", error }));
       return { created: ids.length };
