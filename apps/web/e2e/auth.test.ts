@@ -29,6 +29,7 @@ describe.skipIf(!hasChromium)("logging in and sessions", () => {
       "Users",
       "Extensions",
       "Phones",
+      "Endpoint Manager",
       "Profiles",
       "Corporate Directory",
       "Services",

@@ -12,7 +12,6 @@ import {
   InvalidCredentials,
   NotFound,
   RateLimited,
-  UpstreamFailed,
   ValidationFailed,
 } from "../../errors.js";
 import { newId, newOpaqueToken, sha256Hex } from "../../lib/ids.js";
@@ -122,9 +121,15 @@ export function createAccountsService(deps: AccountsServiceDeps) {
   const pinDigest = (tokenId: string, pin: string) =>
     createHmac("sha256", deps.pinKey).update(`${tokenId}:${pin}`).digest("hex");
 
+  // A channel the server has no configuration for is a feature this site does not offer (the same answer for
+  // every address, so nothing is learnt about accounts), not a failing peer.
   function assertChannel(kind: "mail" | "sms") {
-    if (kind === "mail" && !s.mailConfigured) throw new UpstreamFailed("mail is not configured: set [mail] smtp_url");
-    if (kind === "sms" && !s.smsConfigured) throw new UpstreamFailed("SMS is not configured: set [sms] url");
+    if (kind === "mail" && !s.mailConfigured)
+      throw new Forbidden(
+        "this server sends no mail ([mail] smtp_url is not set): use another way or ask an administrator",
+      );
+    if (kind === "sms" && !s.smsConfigured)
+      throw new Forbidden("this server sends no SMS ([sms] url is not set): use another way or ask an administrator");
   }
 
   async function limit(rules: ThrottleRule[]) {
