@@ -8,6 +8,7 @@ import * as m0006 from "./migrations/0006-followups.js";
 import * as m0007 from "./migrations/0007-runtime.js";
 import * as m0009 from "./migrations/0009-cisco-fidelity.js";
 import * as m0011 from "./migrations/0011-boundaries.js";
+import * as m0017 from "./migrations/0017-list-indexes.js";
 
 /** Migrations live in code, keyed in order, so tsx and bundled runs behave the same. */
 const migrations: Record<string, Migration> = {
@@ -20,6 +21,7 @@ const migrations: Record<string, Migration> = {
   "0007_runtime": m0007,
   "0009_cisco_fidelity": m0009,
   "0011_boundaries": m0011,
+  "0017_list_indexes": m0017,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

@@ -5,7 +5,8 @@ import type { Database, PhonesTable } from "../../db/schema.js";
 import { inTransaction } from "../../db/transaction.js";
 import { isUniqueViolation } from "../../db/unique-violation.js";
 import { Conflict } from "../../errors.js";
-import { ilike, likePattern, offsetOf, parseSort } from "../../lib/list-query.js";
+import { applyPage, finishPage, planPage } from "../../db/keyset.js";
+import { ilike, likePattern, parseSort } from "../../lib/list-query.js";
 
 const sortColumns = {
   mac: "phones.mac",
@@ -80,7 +81,9 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
   const base = () => db.selectFrom("phones").selectAll("phones");
 
   return {
-    async list(q: PhoneListQuery): Promise<{ rows: PhoneRecord[]; total: number }> {
+    async list(
+      q: PhoneListQuery,
+    ): Promise<{ rows: PhoneRecord[]; total: number; page: number; nextCursor: string | null }> {
       let where = db.selectFrom("phones");
       if (q.q) {
         const p = likePattern(q.q);
@@ -93,17 +96,14 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
       if (q.profileId) where = where.where("phones.current_profile_id", "=", q.profileId);
       const ids = where.select("phones.id");
       const { column, direction } = parseSort(q.sort, sortColumns, "mac");
+      const keys = [{ ref: column, nullable: /software_type|ip|label/.test(column) }];
+      const plan = planPage(db, q, { keys, id: "phones.id", direction, sort: q.sort ?? "mac" });
       const [rows, count] = await Promise.all([
-        base()
-          .where("phones.id", "in", ids)
-          .orderBy(column as "phones.mac", direction)
-          .orderBy("phones.id")
-          .limit(q.pageSize)
-          .offset(offsetOf(q))
-          .execute(),
+        applyPage(base().where("phones.id", "in", ids), plan).execute(),
         where.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow(),
       ]);
-      return { rows: await attach(rows), total: Number(count.n) };
+      const page = finishPage(rows, plan);
+      return { ...page, rows: await attach(page.rows), total: Number(count.n) };
     },
 
     async findById(id: string): Promise<PhoneRecord | undefined> {

@@ -150,8 +150,8 @@ export function createPhonesService(deps: PhonesServiceDeps) {
 
   return {
     async list(q: PhoneListQuery): Promise<ListResponse<Phone>> {
-      const { rows, total } = await repo.list(q);
-      return { data: await named(rows), total, page: q.page, pageSize: q.pageSize };
+      const { rows, total, page, nextCursor } = await repo.list(q);
+      return { data: await named(rows), total, page, pageSize: q.pageSize, nextCursor };
     },
 
     get: getOrThrow,
