@@ -151,17 +151,29 @@ function afterPredicate(plan: KeysetPlan): Expression<SqlBool> | null {
   return tail;
 }
 
-/** Adds the cursor condition, ORDER BY (keys then id, one direction), LIMIT pageSize + 1 and OFFSET. */
+function ordered<DB, TB extends keyof DB, O>(qb: SelectQueryBuilder<DB, TB, O>, plan: KeysetPlan) {
+  let out = qb;
+  for (const k of plan.keys) out = out.orderBy(sql.ref(k.ref), plan.direction);
+  return out.orderBy(sql.ref(plan.id), plan.direction).limit(plan.pageSize + 1);
+}
+
+/**
+ * Adds the cursor condition, ORDER BY (keys then id, one direction) and LIMIT pageSize + 1. An OFFSET is
+ * applied to the ids alone (a walk of the sort index), and only the page's rows are then read whole.
+ */
 export function applyPage<DB, TB extends keyof DB, O>(
   qb: SelectQueryBuilder<DB, TB, O>,
   plan: KeysetPlan,
 ): SelectQueryBuilder<DB, TB, O> {
-  let out = qb;
   const predicate = afterPredicate(plan);
-  if (predicate) out = out.where(predicate);
-  for (const k of plan.keys) out = out.orderBy(sql.ref(k.ref), plan.direction);
-  out = out.orderBy(sql.ref(plan.id), plan.direction).limit(plan.pageSize + 1);
-  return plan.offset > 0 ? out.offset(plan.offset) : out;
+  const filtered = predicate ? qb.where(predicate) : qb;
+  if (plan.offset === 0) return ordered(filtered, plan);
+  const pageIds = ordered(filtered.clearSelect().select(sql.ref<string>(plan.id).as("page_id")), plan).offset(
+    plan.offset,
+  );
+  // Wrapped in a derived table: MariaDB refuses LIMIT directly inside IN (…).
+  const inPage = sql<SqlBool>`${sql.ref(plan.id)} in (select page_id from (${pageIds}) page_ids)`;
+  return ordered(filtered.where(inPage), plan);
 }
 
 const columnOf = (ref: string): string => ref.slice(ref.lastIndexOf(".") + 1);

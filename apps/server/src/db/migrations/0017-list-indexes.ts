@@ -1,10 +1,15 @@
-import type { Kysely } from "kysely";
+import { MysqlAdapter, PostgresAdapter, sql, type Kysely } from "kysely";
 
 /**
  * Lists at 100,000 rows: one index per sortable column, each ending in the id (the keyset tie-break of
  * db/keyset.ts), so a page, sorted either way, by offset or by cursor, is one index range on every engine.
  * Directory indexes lead with the owner (corporate = NULL, or a user's personal directory). Widest key:
  * varchar(254) + varchar(36) in utf8mb4 = 1,160 bytes, inside InnoDB's 3,072-byte limit.
+ *
+ * Prefix search (lib/list-query.ts startsWithIgnoringCase) needs, per searched column, an index its LIKE 'x%'
+ * can use: PostgreSQL `lower(col) varchar_pattern_ops` (LIKE ignores a non-C collation's btree), SQLite
+ * `col collate nocase` (its LIKE ignores ASCII case, so only a NOCASE index serves it), MariaDB a plain index
+ * (case-insensitive collation; columns already leading a sort index need none).
  */
 const indexes: [name: string, table: string, columns: string[]][] = [
   ["users_display_name_sort_idx", "users", ["display_name", "id"]],
@@ -36,10 +41,33 @@ const indexes: [name: string, table: string, columns: string[]][] = [
   ["phone_services_position_sort_idx", "phone_services", ["position", "name_key", "id"]],
 ];
 
+const searched: [table: string, column: string, mysqlNeedsIndex: boolean][] = [
+  ["phones", "mac", false],
+  ["phones", "ip", false],
+  ["phones", "label", false],
+  ["phones", "location", true],
+  ["extensions", "number", false],
+  ["extensions", "display_name", false],
+  ["extensions", "technology", false],
+  ["contacts", "email", true],
+];
+const searchIndexName = (table: string, column: string) => `${table}_${column}_search_idx`;
+
 export async function up(db: Kysely<unknown>): Promise<void> {
   for (const [name, table, columns] of indexes) await db.schema.createIndex(name).on(table).columns(columns).execute();
+  const adapter = db.getExecutor().adapter;
+  for (const [table, column, mysqlNeedsIndex] of searched) {
+    const index = db.schema.createIndex(searchIndexName(table, column)).on(table);
+    if (adapter instanceof PostgresAdapter)
+      await index.expression(sql`lower(${sql.ref(column)}) varchar_pattern_ops`).execute();
+    else if (adapter instanceof MysqlAdapter) {
+      if (mysqlNeedsIndex) await index.column(column).execute();
+    } else await index.expression(sql`${sql.ref(column)} collate nocase`).execute();
+  }
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
+  for (const [table, column] of searched)
+    await db.schema.dropIndex(searchIndexName(table, column)).on(table).ifExists().execute();
   for (const [name, table] of indexes.toReversed()) await db.schema.dropIndex(name).on(table).ifExists().execute();
 }

@@ -4,7 +4,7 @@ import { inTransaction } from "../../db/transaction.js";
 import type { Database } from "../../db/schema.js";
 import { keypadForms, keypadQuery } from "../../lib/keypad-number.js";
 import { applyPage, finishPage, planPage } from "../../db/keyset.js";
-import { escapeLike, likePattern, parseSort } from "../../lib/list-query.js";
+import { escapeLike, likePattern, parseSort, startsWithIgnoringCase } from "../../lib/list-query.js";
 
 export const NUMBER_KINDS = ["work", "mobile", "home"] as const;
 export type NumberKind = (typeof NUMBER_KINDS)[number];
@@ -205,29 +205,32 @@ export function createDirectoryRepository(db: Kysely<Pick<Database, "contacts" |
     ): Promise<{ rows: Contact[]; total: number; page: number; nextCursor: string | null }> {
       let base = db.selectFrom("contacts").where((eb) => ownerFilter(eb, q.ownerUserId));
       if (q.q) {
-        const p = likePattern(q.q);
+        // Names, department and email by prefix (index ranges on the lower-cased keys); a query with digits
+        // searches the numbers instead, anywhere in the number (a scan of contact_numbers, numbers only).
+        const text = q.q.toLowerCase();
         const dial = q.q.replace(/[^0-9+]/g, "");
+        const digits = dial.replace("+", "");
         base = base.where((eb) =>
-          eb.or([
-            sql<SqlBool>`contacts.first_name_key like ${p} escape ${"\\"}`,
-            sql<SqlBool>`contacts.last_name_key like ${p} escape ${"\\"}`,
-            sql<SqlBool>`contacts.department_key like ${p} escape ${"\\"}`,
-            sql<SqlBool>`lower(contacts.email) like ${p} escape ${"\\"}`,
-            eb.exists(
-              eb
-                .selectFrom("contact_numbers")
-                .select("contact_numbers.contact_id")
-                .whereRef("contact_numbers.contact_id", "=", "contacts.id")
-                .where((n) =>
-                  n.or([
-                    sql<SqlBool>`contact_numbers.display like ${p} escape ${"\\"}`,
-                    ...(dial.replace("+", "").length > 0
-                      ? [sql<SqlBool>`contact_numbers.dial like ${likePattern(dial)} escape ${"\\"}`]
-                      : []),
-                  ]),
-                ),
-            ),
-          ]),
+          digits.length > 0 && /^[0-9+()./\s-]+$/.test(q.q!)
+            ? eb(
+                "contacts.id",
+                "in",
+                eb
+                  .selectFrom("contact_numbers")
+                  .select("contact_numbers.contact_id")
+                  .where((n) =>
+                    n.or([
+                      sql<SqlBool>`contact_numbers.dial like ${likePattern(dial)} escape ${"\\"}`,
+                      sql<SqlBool>`contact_numbers.display like ${likePattern(q.q!)} escape ${"\\"}`,
+                    ]),
+                  ),
+              )
+            : eb.or([
+                startsWith("contacts.first_name_key", text),
+                startsWith("contacts.last_name_key", text),
+                startsWith("contacts.department_key", text),
+                startsWithIgnoringCase(db, "contacts.email", text),
+              ]),
         );
       }
       const { column, direction } = parseSort(q.sort, sortColumns, "lastName");

@@ -4,7 +4,7 @@ import type { Database, ExtensionsTable } from "../../db/schema.js";
 import { isUniqueViolation } from "../../db/unique-violation.js";
 import { Conflict } from "../../errors.js";
 import { applyPage, finishPage, planPage } from "../../db/keyset.js";
-import { ilike, likePattern, parseSort } from "../../lib/list-query.js";
+import { parseSort, startsWithIgnoringCase } from "../../lib/list-query.js";
 
 const sortColumns = {
   number: "extensions.number",
@@ -77,12 +77,13 @@ export function createExtensionsRepository(db: ExtensionsDb) {
     ): Promise<{ rows: ExtensionRecord[]; total: number; page: number; nextCursor: string | null }> {
       let where = db.selectFrom("extensions");
       if (q.q) {
-        const p = likePattern(q.q);
+        // Prefix search, indexed on every engine.
+        const p = q.q;
         where = where.where((eb) =>
           eb.or([
-            ilike("extensions.number", p),
-            ilike("extensions.display_name", p),
-            ilike("extensions.technology", p),
+            startsWithIgnoringCase(db, "extensions.number", p),
+            startsWithIgnoringCase(db, "extensions.display_name", p),
+            startsWithIgnoringCase(db, "extensions.technology", p),
             ...(ownersMatching.length > 0 ? [eb("extensions.user_id", "in", ownersMatching)] : []),
           ]),
         );

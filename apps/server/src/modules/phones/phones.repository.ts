@@ -6,7 +6,7 @@ import { inTransaction } from "../../db/transaction.js";
 import { isUniqueViolation } from "../../db/unique-violation.js";
 import { Conflict } from "../../errors.js";
 import { applyPage, finishPage, planPage } from "../../db/keyset.js";
-import { ilike, likePattern, parseSort } from "../../lib/list-query.js";
+import { parseSort, startsWithIgnoringCase } from "../../lib/list-query.js";
 
 const sortColumns = {
   mac: "phones.mac",
@@ -86,20 +86,30 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
     ): Promise<{ rows: PhoneRecord[]; total: number; page: number; nextCursor: string | null }> {
       let where = db.selectFrom("phones");
       if (q.q) {
-        const p = likePattern(q.q);
+        // Prefix search (indexed on every engine); a MAC in any spelling finds the phone.
+        const text = q.q;
+        const mac = text.replace(/[:.\-\s]/g, "");
         where = where.where((eb) =>
-          eb.or([ilike("phones.mac", p), ilike("phones.ip", p), ilike("phones.label", p), ilike("phones.location", p)]),
+          eb.or(
+            [
+              ["phones.mac", mac],
+              ["phones.ip", text],
+              ["phones.label", text],
+              ["phones.location", text],
+            ]
+              .filter(([, prefix]) => prefix)
+              .map(([column, prefix]) => startsWithIgnoringCase(db, column!, prefix!)),
+          ),
         );
       }
       if (q.model) where = where.where("phones.model", "=", q.model.toUpperCase());
       if (q.softwareType) where = where.where("phones.software_type", "=", q.softwareType);
       if (q.profileId) where = where.where("phones.current_profile_id", "=", q.profileId);
-      const ids = where.select("phones.id");
       const { column, direction } = parseSort(q.sort, sortColumns, "mac");
       const keys = [{ ref: column, nullable: /software_type|ip|label/.test(column) }];
       const plan = planPage(db, q, { keys, id: "phones.id", direction, sort: q.sort ?? "mac" });
       const [rows, count] = await Promise.all([
-        applyPage(base().where("phones.id", "in", ids), plan).execute(),
+        applyPage(where.selectAll("phones"), plan).execute(),
         where.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow(),
       ]);
       const page = finishPage(rows, plan);
