@@ -33,10 +33,10 @@ async function insertClones<T extends keyof Database>(
   for (let i = 0; i < count; i += BATCH) {
     const rows = [];
     for (let j = i; j < Math.min(count, i + BATCH); j++) rows.push({ ...template, ...make(j) });
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- cloned rows of any table
+    // Cloned rows of any table: their type is the table's by construction.
     await db
       .insertInto(table)
-      .values(rows as any)
+      .values(rows as never)
       .execute();
   }
 }
