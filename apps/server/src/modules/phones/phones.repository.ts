@@ -250,6 +250,57 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
       return found;
     },
 
+    async existingMacs(macs: string[]): Promise<Set<string>> {
+      const found = new Set<string>();
+      const unique = [...new Set(macs)];
+      for (let i = 0; i < unique.length; i += 500) {
+        const rows = await db
+          .selectFrom("phones")
+          .select("mac")
+          .where("mac", "in", unique.slice(i, i + 500))
+          .execute();
+        for (const r of rows) found.add(r.mac);
+      }
+      return found;
+    },
+
+    /** Many phones (with their KEMs) in one transaction, 200 rows a statement: all or nothing. */
+    async insertMany(rows: Array<{ id: string; write: Required<PhoneWrite>; kems: string[] }>, now: string) {
+      try {
+        await inTransaction(db, async (trx) => {
+          for (let i = 0; i < rows.length; i += 200) {
+            const chunk = rows.slice(i, i + 200);
+            await trx
+              .insertInto("phones")
+              .values(
+                chunk.map(({ id, write: w }) => ({
+                  id,
+                  mac: w.mac,
+                  brand: w.brand,
+                  model: w.model,
+                  software_type: w.softwareType,
+                  ip: w.ip,
+                  location: w.location,
+                  label: w.label,
+                  user_id: w.userId,
+                  firmware_load: w.firmwareLoad,
+                  current_profile_id: null,
+                  created_at: now,
+                  updated_at: now,
+                })),
+              )
+              .execute();
+            const kems = chunk.flatMap(({ id, kems: models }) =>
+              models.map((model, k) => ({ phone_id: id, position: k + 1, model })),
+            );
+            if (kems.length > 0) await trx.insertInto("phone_kems").values(kems).execute();
+          }
+        });
+      } catch (error) {
+        macConflict(error);
+      }
+    },
+
     async count(): Promise<number> {
       const r = await db
         .selectFrom("phones")

@@ -85,7 +85,7 @@ export function buttonCapacity(phone: Pick<Phone, "model" | "kems">): number {
 export interface PhonesServiceDeps {
   repo: PhonesRepository;
   clock: Clock;
-  users: { exists(id: string): Promise<boolean> };
+  users: { exists(id: string): Promise<boolean>; idByUsername(username: string): Promise<string | undefined> };
   extensions: { existingIds(ids: string[]): Promise<Set<string>> };
   /** Called only when phones are read, so the profiles service may be built after this one. */
   profileNames(ids: string[]): Promise<Map<string, string>>;
@@ -216,6 +216,22 @@ export function createPhonesService(deps: PhonesServiceDeps) {
 
     clearProfile: repo.clearProfile,
     count: repo.count,
+
+    // CSV import (phones-import.ts checks every row first).
+    existingMacs: repo.existingMacs,
+    userIdByUsername: (username: string) => deps.users.idByUsername(username),
+    /** All or nothing, in one transaction; then each SCCP phone's chan_sccp device goes to the outbox. */
+    async importRows(rows: Array<{ input: CreatePhone; kems: KemModel[] }>): Promise<{ created: number }> {
+      const now = iso(clock());
+      const withIds = rows.map((r) => ({
+        id: newId(),
+        write: { ...r.input, firmwareLoad: r.input.firmwareLoad ?? null },
+        kems: r.kems,
+      }));
+      await repo.insertMany(withIds, now);
+      for (const r of withIds) await syncDevices(r.id, r.write);
+      return { created: withIds.length };
+    },
   };
 }
 export type PhonesService = ReturnType<typeof createPhonesService>;
