@@ -11,7 +11,7 @@ import { ValidationFailed } from "../errors.js";
  * collations included: equal keys fall back to the id). NULLs sort first in ascending order on SQLite and
  * MariaDB and last on PostgreSQL; the predicate follows the engine's own NULL placement so indexes stay usable.
  *
- * The cursor is opaque base64url JSON `[sort, page, ...keys, id]`; it is validated (shape, types, lengths,
+ * The cursor is opaque base64url JSON `[sort, page, total, ...keys, id]`; it is validated (shape, types, lengths,
  * and that it belongs to the requested sort) and a bad one answers 400 validation_failed. A forged cursor
  * can only name another position in the same list, never widen what the caller may read.
  */
@@ -37,6 +37,8 @@ export interface KeysetPlan {
   page: number;
   offset: number;
   after: { values: KeyValue[]; id: string } | null;
+  /** The total counted for the first page, carried by the cursor: later pages skip the count. */
+  total: number | null;
   nullsFirstAscending: boolean;
 }
 
@@ -47,15 +49,15 @@ function invalid(): never {
   throw new ValidationFailed("invalid cursor", { field: "cursor" });
 }
 
-export function encodeCursor(sort: string, page: number, values: KeyValue[], id: string): string {
-  return Buffer.from(JSON.stringify([sort, page, ...values, id]), "utf8").toString("base64url");
+function encodeCursor(sort: string, page: number, total: number, values: KeyValue[], id: string): string {
+  return Buffer.from(JSON.stringify([sort, page, total, ...values, id]), "utf8").toString("base64url");
 }
 
 function decodeCursor(
   cursor: string,
   sort: string,
   keyCount: number,
-): { page: number; values: KeyValue[]; id: string } {
+): { page: number; total: number; values: KeyValue[]; id: string } {
   if (cursor.length > MAX_CURSOR || !/^[A-Za-z0-9_-]+$/.test(cursor)) invalid();
   let parsed: unknown;
   try {
@@ -63,11 +65,12 @@ function decodeCursor(
   } catch {
     invalid();
   }
-  if (!Array.isArray(parsed) || parsed.length !== keyCount + 3) invalid();
-  const [s, page, ...rest] = parsed as unknown[];
+  if (!Array.isArray(parsed) || parsed.length !== keyCount + 4) invalid();
+  const [s, page, total, ...rest] = parsed as unknown[];
   const id = rest.pop();
   if (s !== sort) throw new ValidationFailed("cursor belongs to another sort order", { field: "cursor" });
   if (typeof page !== "number" || !Number.isSafeInteger(page) || page < 2) invalid();
+  if (typeof total !== "number" || !Number.isSafeInteger(total) || total < 0) invalid();
   if (typeof id !== "string" || !uuidLike.test(id)) invalid();
   for (const v of rest) {
     if (v === null) continue;
@@ -75,7 +78,7 @@ function decodeCursor(
     if (typeof v === "number" && Number.isFinite(v)) continue;
     invalid();
   }
-  return { page, values: rest as KeyValue[], id };
+  return { page, total, values: rest as KeyValue[], id };
 }
 
 /** Works out the page to read: from `cursor` when given, else from `page`. Throws 400 on a bad cursor. */
@@ -93,6 +96,7 @@ export function planPage(
       page: c.page,
       offset: 0,
       after: { values: c.values, id: c.id },
+      total: c.total,
       nullsFirstAscending,
     };
   }
@@ -102,6 +106,7 @@ export function planPage(
     page: q.page,
     offset: (q.page - 1) * q.pageSize,
     after: null,
+    total: null,
     nullsFirstAscending,
   };
 }
@@ -178,10 +183,19 @@ export function applyPage<DB, TB extends keyof DB, O>(
 
 const columnOf = (ref: string): string => ref.slice(ref.lastIndexOf(".") + 1);
 
+/**
+ * The list's total: counted for a first (or offset) page; a cursor page reuses the total its cursor carries
+ * (counted when the walk began), so walking deep pages costs no count(*) of a large table each time.
+ */
+export async function countOnce(plan: KeysetPlan, count: () => Promise<{ n: unknown }>): Promise<{ n: unknown }> {
+  return plan.total !== null ? { n: plan.total } : count();
+}
+
 /** Cuts the look-ahead row and makes `nextCursor` from the last row kept (null on the last page). */
 export function finishPage<R extends object>(
   rows: R[],
   plan: KeysetPlan,
+  total: number,
 ): { rows: R[]; page: number; nextCursor: string | null } {
   if (rows.length <= plan.pageSize) return { rows, page: plan.page, nextCursor: null };
   const kept = rows.slice(0, plan.pageSize);
@@ -197,6 +211,6 @@ export function finishPage<R extends object>(
   return {
     rows: kept,
     page: plan.page,
-    nextCursor: encodeCursor(plan.sort, plan.page + 1, values, String(last[columnOf(plan.id)])),
+    nextCursor: encodeCursor(plan.sort, plan.page + 1, total, values, String(last[columnOf(plan.id)])),
   };
 }

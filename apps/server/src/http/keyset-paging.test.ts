@@ -29,6 +29,7 @@ async function walk(path: string, query: string, pageSize: number): Promise<{ id
   const ids: string[] = [];
   let cursor: string | null = null;
   let pages = 0;
+  let total = 0;
   const sep = path.includes("?") ? "&" : "?";
   do {
     const url: string = `${path}${sep}${query}&pageSize=${pageSize}${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`;
@@ -36,6 +37,9 @@ async function walk(path: string, query: string, pageSize: number): Promise<{ id
     expect(res.statusCode, `${url}: ${res.body}`).toBe(200);
     const body = res.json() as { data: Rec[]; nextCursor: string | null; page: number; total: number };
     pages++;
+    // Cursor pages carry the total counted when the walk began.
+    if (pages === 1) total = body.total;
+    else expect(body.total).toBe(total);
     expect(body.page).toBe(pages);
     expect(body.data.length).toBeLessThanOrEqual(pageSize);
     ids.push(...body.data.map((r) => r.id));
@@ -198,9 +202,22 @@ describe("keyset paging: every page by cursor, every row once, in order", () => 
     expect(typeof first.nextCursor).toBe("string");
     const forged = Buffer.from(JSON.stringify(["mac", 2, { a: 1 }, "x"])).toString("base64url");
     const wrongShape = Buffer.from(JSON.stringify({ sort: "mac" })).toString("base64url");
-    const badId = Buffer.from(JSON.stringify(["mac", 2, "00", "'; drop table phones; --"])).toString("base64url");
-    const pageZero = Buffer.from(JSON.stringify(["mac", 0, "00", randomUUID()])).toString("base64url");
-    for (const cursor of ["!!!", "bm90IGpzb24", forged, wrongShape, badId, pageZero, "a".repeat(3000)]) {
+    const enc = (v: unknown[]) => Buffer.from(JSON.stringify(v)).toString("base64url");
+    const badId = enc(["mac", 2, 10, "00", "'; drop table phones; --"]);
+    const pageZero = enc(["mac", 0, 10, "00", randomUUID()]);
+    const badTotal = enc(["mac", 2, -1, "00", randomUUID()]);
+    const badValue = enc(["mac", 2, 10, { $gt: "" }, randomUUID()]);
+    for (const cursor of [
+      "!!!",
+      "bm90IGpzb24",
+      forged,
+      wrongShape,
+      badId,
+      pageZero,
+      badTotal,
+      badValue,
+      "a".repeat(3000),
+    ]) {
       expectError(await api("GET", `/phones?sort=mac&cursor=${encodeURIComponent(cursor)}`), 400, "validation_failed");
     }
     // A cursor of one sort order is refused for another.

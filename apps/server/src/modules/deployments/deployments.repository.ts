@@ -2,7 +2,7 @@ import type { Deployment, DeploymentBatch, DeployStep, ListQuery, RecentDeployme
 import type { Kysely, Selectable } from "kysely";
 import { inTransaction } from "../../db/transaction.js";
 import type { Database, DeploymentsTable } from "../../db/schema.js";
-import { applyPage, finishPage, planPage } from "../../db/keyset.js";
+import { applyPage, countOnce, finishPage, planPage } from "../../db/keyset.js";
 import { parseSort } from "../../lib/list-query.js";
 
 const sortColumns = { startedAt: "started_at", status: "status" } as const;
@@ -109,9 +109,9 @@ export function createDeploymentsRepository(db: DeploymentsDb) {
       const plan = planPage(db, q, { keys: [{ ref: column }], id: "id", direction, sort: q.sort ?? "-startedAt" });
       const [rows, count] = await Promise.all([
         applyPage(base.selectAll(), plan).execute(),
-        base.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow(),
+        countOnce(plan, () => base.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()),
       ]);
-      const page = finishPage(rows, plan);
+      const page = finishPage(rows, plan, Number(count.n));
       return { ...page, rows: page.rows.map(toDeployment), total: Number(count.n) };
     },
 

@@ -3,7 +3,7 @@ import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool
 import { inTransaction } from "../../db/transaction.js";
 import type { Database } from "../../db/schema.js";
 import { keypadForms, keypadQuery } from "../../lib/keypad-number.js";
-import { applyPage, finishPage, planPage } from "../../db/keyset.js";
+import { applyPage, countOnce, finishPage, planPage } from "../../db/keyset.js";
 import { escapeLike, likePattern, parseSort, startsWithIgnoringCase } from "../../lib/list-query.js";
 
 export const NUMBER_KINDS = ["work", "mobile", "home"] as const;
@@ -244,9 +244,9 @@ export function createDirectoryRepository(db: Kysely<Pick<Database, "contacts" |
         applyPage(base.select(["contacts.id", sql.ref<string>(`contacts.${column}`).as(column)]), plan)
           .select("contacts.first_name_key")
           .execute(),
-        base.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow(),
+        countOnce(plan, () => base.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()),
       ]);
-      const page = finishPage(rows, plan);
+      const page = finishPage(rows, plan, Number(count.n));
       const byId = await loadContacts(page.rows.map((r) => r.id));
       return { ...page, rows: page.rows.map((r) => byId.get(r.id)!).filter(Boolean), total: Number(count.n) };
     },

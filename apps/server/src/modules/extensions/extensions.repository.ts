@@ -3,7 +3,7 @@ import type { Kysely, Selectable } from "kysely";
 import type { Database, ExtensionsTable } from "../../db/schema.js";
 import { isUniqueViolation } from "../../db/unique-violation.js";
 import { Conflict } from "../../errors.js";
-import { applyPage, finishPage, planPage } from "../../db/keyset.js";
+import { applyPage, countOnce, finishPage, planPage } from "../../db/keyset.js";
 import { parseSort, startsWithIgnoringCase } from "../../lib/list-query.js";
 
 const sortColumns = {
@@ -99,9 +99,9 @@ export function createExtensionsRepository(db: ExtensionsDb) {
       });
       const [rows, count] = await Promise.all([
         applyPage(where.selectAll("extensions"), plan).execute(),
-        where.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow(),
+        countOnce(plan, () => where.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()),
       ]);
-      const page = finishPage(rows, plan);
+      const page = finishPage(rows, plan, Number(count.n));
       return { ...page, rows: page.rows.map(toRecord), total: Number(count.n) };
     },
 

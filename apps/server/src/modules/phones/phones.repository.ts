@@ -5,7 +5,7 @@ import type { Database, PhonesTable } from "../../db/schema.js";
 import { inTransaction } from "../../db/transaction.js";
 import { isUniqueViolation } from "../../db/unique-violation.js";
 import { Conflict } from "../../errors.js";
-import { applyPage, finishPage, planPage } from "../../db/keyset.js";
+import { applyPage, countOnce, finishPage, planPage } from "../../db/keyset.js";
 import { parseSort, startsWithIgnoringCase } from "../../lib/list-query.js";
 
 const sortColumns = {
@@ -110,9 +110,9 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
       const plan = planPage(db, q, { keys, id: "phones.id", direction, sort: q.sort ?? "mac" });
       const [rows, count] = await Promise.all([
         applyPage(where.selectAll("phones"), plan).execute(),
-        where.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow(),
+        countOnce(plan, () => where.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()),
       ]);
-      const page = finishPage(rows, plan);
+      const page = finishPage(rows, plan, Number(count.n));
       return { ...page, rows: await attach(page.rows), total: Number(count.n) };
     },
 

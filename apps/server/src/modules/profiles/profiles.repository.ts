@@ -3,7 +3,7 @@ import type { Kysely, Selectable } from "kysely";
 import type { Database, ProfilesTable } from "../../db/schema.js";
 import { isUniqueViolation } from "../../db/unique-violation.js";
 import { Conflict } from "../../errors.js";
-import { applyPage, finishPage, planPage } from "../../db/keyset.js";
+import { applyPage, countOnce, finishPage, planPage } from "../../db/keyset.js";
 import { ilike, likePattern, parseSort } from "../../lib/list-query.js";
 
 const sortColumns = {
@@ -39,9 +39,9 @@ export function createProfilesRepository(db: Kysely<Pick<Database, "profiles">>)
       const plan = planPage(db, q, { keys, id: "id", direction, sort: q.sort ?? "name" });
       const [rows, count] = await Promise.all([
         applyPage(base.selectAll(), plan).execute(),
-        base.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow(),
+        countOnce(plan, () => base.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()),
       ]);
-      const page = finishPage(rows, plan);
+      const page = finishPage(rows, plan, Number(count.n));
       return { ...page, rows: page.rows.map(toProfile), total: Number(count.n) };
     },
 

@@ -3,7 +3,7 @@ import type { Kysely, Selectable } from "kysely";
 import type { Database, PhoneServicesTable } from "../../db/schema.js";
 import { inTransaction } from "../../db/transaction.js";
 import { isUniqueViolation } from "../../db/unique-violation.js";
-import { applyPage, finishPage, planPage } from "../../db/keyset.js";
+import { applyPage, countOnce, finishPage, planPage } from "../../db/keyset.js";
 import { Conflict } from "../../errors.js";
 import { ilike, likePattern } from "../../lib/list-query.js";
 
@@ -96,9 +96,9 @@ export function createServicesRepository(db: ServicesDb) {
       const plan = planPage(db, q, { keys, id: "id", direction, sort: q.sort ?? "position" });
       const [rows, count] = await Promise.all([
         applyPage(base.selectAll(), plan).execute(),
-        base.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow(),
+        countOnce(plan, () => base.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()),
       ]);
-      const page = finishPage(rows, plan);
+      const page = finishPage(rows, plan, Number(count.n));
       return { ...page, rows: await withAssignments(page.rows), total: Number(count.n) };
     },
 

@@ -3,7 +3,7 @@ import type { Kysely, Selectable } from "kysely";
 import { isUniqueViolation } from "../../db/unique-violation.js";
 import type { Database, UsersTable } from "../../db/schema.js";
 import { Conflict } from "../../errors.js";
-import { applyPage, finishPage, planPage } from "../../db/keyset.js";
+import { applyPage, countOnce, finishPage, planPage } from "../../db/keyset.js";
 import { ilike, likePattern, parseSort } from "../../lib/list-query.js";
 
 const sortColumns = {
@@ -49,9 +49,9 @@ export function createUsersRepository(db: Kysely<Pick<Database, "users">>) {
       const plan = planPage(db, q, { keys, id: "id", direction, sort: q.sort ?? "username" });
       const [rows, count] = await Promise.all([
         applyPage(base.selectAll(), plan).execute(),
-        base.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow(),
+        countOnce(plan, () => base.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()),
       ]);
-      const page = finishPage(rows, plan);
+      const page = finishPage(rows, plan, Number(count.n));
       return { ...page, rows: page.rows.map(toUser), total: Number(count.n) };
     },
 
