@@ -1,4 +1,3 @@
-import type { ListQuery } from "@cisisk/contract";
 import { MysqlAdapter, PostgresAdapter, sql, type Expression, type SqlBool } from "kysely";
 
 /** `-createdAt` → { column: "created_at", direction: "desc" } using the module's field → column map. */
@@ -11,8 +10,6 @@ export function parseSort<F extends string>(
   const field = (sort ? sort.replace(/^-/, "") : fallback) as F;
   return { column: columns[field] ?? columns[fallback], direction: desc ? "desc" : "asc" };
 }
-
-export const offsetOf = (q: ListQuery): number => (q.page - 1) * q.pageSize;
 
 /** Escapes LIKE wildcards (for `like … escape '\\'`) so a search for "50%" finds "50%", not everything. */
 export function escapeLike(text: string): string {
