@@ -3,7 +3,10 @@ import { MysqlAdapter, PostgresAdapter, sql, type Kysely } from "kysely";
 /**
  * Lists at 100,000 rows: one index per sortable column, each ending in the id (the keyset tie-break of
  * db/keyset.ts), so a page, sorted either way, by offset or by cursor, is one index range on every engine.
- * Directory indexes lead with the owner (corporate = NULL, or a user's personal directory). Widest key:
+ * Directory sort indexes end with the owner rather than lead with it: PostgreSQL does not take
+ * `owner_user_id IS NULL` (the corporate directory) as fixing a leading column, so it would sort every row;
+ * this way the corporate directory is read in index order, filtered inside the index (a personal one is found
+ * by contacts_owner_idx and sorted). Widest key:
  * varchar(254) + varchar(36) in utf8mb4 = 1,160 bytes, inside InnoDB's 3,072-byte limit.
  *
  * Prefix search (lib/list-query.ts startsWithIgnoringCase) needs, per searched column, an index its LIKE 'x%'
@@ -30,12 +33,12 @@ const indexes: [name: string, table: string, columns: string[]][] = [
   ["profiles_software_type_sort_idx", "profiles", ["software_type", "id"]],
   ["profiles_created_sort_idx", "profiles", ["created_at", "id"]],
   ["profiles_updated_sort_idx", "profiles", ["updated_at", "id"]],
-  ["contacts_owner_last_sort_idx", "contacts", ["owner_user_id", "last_name_key", "first_name_key", "id"]],
-  ["contacts_owner_first_sort_idx", "contacts", ["owner_user_id", "first_name_key", "id"]],
-  ["contacts_owner_department_sort_idx", "contacts", ["owner_user_id", "department_key", "id"]],
-  ["contacts_owner_location_sort_idx", "contacts", ["owner_user_id", "location", "id"]],
-  ["contacts_owner_created_sort_idx", "contacts", ["owner_user_id", "created_at", "id"]],
-  ["contacts_owner_updated_sort_idx", "contacts", ["owner_user_id", "updated_at", "id"]],
+  ["contacts_last_sort_idx", "contacts", ["last_name_key", "first_name_key", "id", "owner_user_id"]],
+  ["contacts_first_sort_idx", "contacts", ["first_name_key", "id", "owner_user_id"]],
+  ["contacts_department_sort_idx", "contacts", ["department_key", "id", "owner_user_id"]],
+  ["contacts_location_sort_idx", "contacts", ["location", "id", "owner_user_id"]],
+  ["contacts_created_sort_idx", "contacts", ["created_at", "id", "owner_user_id"]],
+  ["contacts_updated_sort_idx", "contacts", ["updated_at", "id", "owner_user_id"]],
   ["deployments_started_sort_idx", "deployments", ["started_at", "id"]],
   ["deployments_status_sort_idx", "deployments", ["status", "id"]],
   ["phone_services_position_sort_idx", "phone_services", ["position", "name_key", "id"]],
