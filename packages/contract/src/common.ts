@@ -15,6 +15,8 @@ export function listQuerySchema<const F extends readonly [string, ...string[]]>(
     pageSize: z.coerce.number().int().min(1).max(PAGE_SIZE_MAX).default(PAGE_SIZE_DEFAULT),
     q: z.string().trim().max(200).optional(),
     sort: z.enum(sortValues).optional(),
+    /** Keyset paging: the previous answer's `nextCursor` (then `page` is ignored). */
+    cursor: z.string().trim().min(1).max(2048).optional(),
   });
 }
 export type ListQuery = {
@@ -22,6 +24,7 @@ export type ListQuery = {
   pageSize: number;
   q?: string | undefined;
   sort?: string | undefined;
+  cursor?: string | undefined;
 };
 
 export function listResponseSchema<T extends z.ZodType>(item: T) {
@@ -30,9 +33,11 @@ export function listResponseSchema<T extends z.ZodType>(item: T) {
     total: z.number().int(),
     page: z.number().int(),
     pageSize: z.number().int(),
+    /** Pass as `cursor` for the next page; null on the last page. */
+    nextCursor: z.string().nullable(),
   });
 }
-export type ListResponse<T> = { data: T[]; total: number; page: number; pageSize: number };
+export type ListResponse<T> = { data: T[]; total: number; page: number; pageSize: number; nextCursor: string | null };
 
 /** Optional free-text fields: empty strings from forms become null. */
 export const optionalText = (max: number) =>

@@ -184,3 +184,38 @@ export const listPhonesQuerySchema = listQuerySchema(phoneSortFields).extend({
   brand: phoneBrandSchema.optional(),
 });
 export const phoneListSchema = listResponseSchema(phoneSchema);
+
+/** CSV import of phones (all or nothing): `mac` (any spelling) and `model` required; `kems` like `KEM-30;KEM-30`. */
+export const PHONE_CSV_COLUMNS = [
+  "mac",
+  "model",
+  "softwareType",
+  "label",
+  "location",
+  "ip",
+  "username",
+  "kems",
+] as const;
+export const phoneImportQuerySchema = z.object({
+  dryRun: z
+    .enum(["true", "false", "1", "0"])
+    .optional()
+    .transform((v) => v === "true" || v === "1")
+    .meta({ description: "check the file and answer what would be created, writing nothing" }),
+});
+export const phoneImportRowSchema = z.object({
+  row: z.number().int(),
+  mac: z.string(),
+  model: z.string(),
+  softwareType: softwareTypeSchema.nullable(),
+  label: z.string().nullable(),
+  location: z.string().nullable(),
+  ip: z.string().nullable(),
+  username: z.string().nullable(),
+  kems: z.array(z.string()),
+});
+export type PhoneImportRow = z.infer<typeof phoneImportRowSchema>;
+export const phoneImportResultSchema = z
+  .object({ dryRun: z.boolean(), created: z.number().int(), phones: z.array(phoneImportRowSchema) })
+  .meta({ id: "PhoneImportResult" });
+export type PhoneImportResult = z.infer<typeof phoneImportResultSchema>;

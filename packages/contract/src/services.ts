@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoTimestampSchema, listResponseSchema } from "./common.js";
+import { isoTimestampSchema, listQuerySchema, listResponseSchema, PAGE_SIZE_MAX } from "./common.js";
 
 export const serviceKinds = ["custom", "corporate_directory", "personal_directory", "login", "logout"] as const;
 export type ServiceKind = (typeof serviceKinds)[number];
@@ -57,6 +57,11 @@ export const updateServiceSchema = z
 export type UpdateServiceInput = z.input<typeof updateServiceSchema>;
 
 export const serviceListSchema = listResponseSchema(serviceSchema);
+/** Services are few: one page holds them all unless the caller asks for smaller pages (built-ins first, then by name). */
+export const listServicesQuerySchema = listQuerySchema(["name"] as const).extend({
+  pageSize: z.coerce.number().int().min(1).max(PAGE_SIZE_MAX).default(PAGE_SIZE_MAX),
+});
+export type ListServicesQuery = z.output<typeof listServicesQuerySchema>;
 
 /** Screen layouts the phone pages differ by: 79xx lay out 8 soft keys, 78xx/88xx and newer 4. */
 export const screenFamilies = ["79xx", "88xx"] as const;

@@ -2,7 +2,8 @@ import type { Deployment, DeploymentBatch, DeployStep, ListQuery, RecentDeployme
 import type { Kysely, Selectable } from "kysely";
 import { inTransaction } from "../../db/transaction.js";
 import type { Database, DeploymentsTable } from "../../db/schema.js";
-import { offsetOf, parseSort } from "../../lib/list-query.js";
+import { applyPage, countOnce, finishPage, planPage } from "../../db/keyset.js";
+import { parseSort } from "../../lib/list-query.js";
 
 const sortColumns = { startedAt: "started_at", status: "status" } as const;
 
@@ -97,7 +98,9 @@ export function createDeploymentsRepository(db: DeploymentsDb) {
       return r && toDeployment(r);
     },
 
-    async list(q: DeploymentListQuery): Promise<{ rows: Deployment[]; total: number }> {
+    async list(
+      q: DeploymentListQuery,
+    ): Promise<{ rows: Deployment[]; total: number; page: number; nextCursor: string | null }> {
       let base = db.selectFrom("deployments");
       if (q.phoneId) base = base.where("phone_id", "=", q.phoneId);
       if (q.profileId) base = base.where("profile_id", "=", q.profileId);
@@ -105,17 +108,13 @@ export function createDeploymentsRepository(db: DeploymentsDb) {
       if (q.status) base = base.where("status", "=", q.status);
       if (q.q) base = base.where("phone_mac", "like", `%${q.q.replace(/[^0-9A-Fa-f]/g, "").toUpperCase()}%`);
       const { column, direction } = parseSort(q.sort ?? "-startedAt", sortColumns, "startedAt");
+      const plan = planPage(db, q, { keys: [{ ref: column }], id: "id", direction, sort: q.sort ?? "-startedAt" });
       const [rows, count] = await Promise.all([
-        base
-          .selectAll()
-          .orderBy(column as "started_at", direction)
-          .orderBy("id")
-          .limit(q.pageSize)
-          .offset(offsetOf(q))
-          .execute(),
-        base.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow(),
+        applyPage(base.selectAll(), plan).execute(),
+        countOnce(plan, () => base.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()),
       ]);
-      return { rows: rows.map(toDeployment), total: Number(count.n) };
+      const page = finishPage(rows, plan, Number(count.n));
+      return { ...page, rows: page.rows.map(toDeployment), total: Number(count.n) };
     },
 
     async recent(limit: number): Promise<RecentDeployment[]> {

@@ -532,8 +532,8 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
 
     async list(q: DeploymentListQuery): Promise<ListResponse<Deployment>> {
       await failAbandoned();
-      const { rows, total } = await repo.list(q);
-      return { data: rows, total, page: q.page, pageSize: q.pageSize };
+      const { rows, total, page, nextCursor } = await repo.list(q);
+      return { data: rows, total, page, pageSize: q.pageSize, nextCursor };
     },
     async get(id: string): Promise<Deployment> {
       await failAbandoned();

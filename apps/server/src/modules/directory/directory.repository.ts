@@ -3,7 +3,8 @@ import { sql, type Expression, type ExpressionBuilder, type Kysely, type SqlBool
 import { inTransaction } from "../../db/transaction.js";
 import type { Database } from "../../db/schema.js";
 import { keypadForms, keypadQuery } from "../../lib/keypad-number.js";
-import { escapeLike, likePattern, offsetOf, parseSort } from "../../lib/list-query.js";
+import { applyPage, countOnce, finishPage, planPage } from "../../db/keyset.js";
+import { escapeLike, likePattern, parseSort, startsWithIgnoringCase } from "../../lib/list-query.js";
 
 export const NUMBER_KINDS = ["work", "mobile", "home"] as const;
 export type NumberKind = (typeof NUMBER_KINDS)[number];
@@ -199,48 +200,55 @@ export function createDirectoryRepository(db: Kysely<Pick<Database, "contacts" |
       return (await loadContacts([id])).get(id);
     },
 
-    async list(q: ListQuery & { ownerUserId: string | null }): Promise<{ rows: Contact[]; total: number }> {
+    async list(
+      q: ListQuery & { ownerUserId: string | null },
+    ): Promise<{ rows: Contact[]; total: number; page: number; nextCursor: string | null }> {
       let base = db.selectFrom("contacts").where((eb) => ownerFilter(eb, q.ownerUserId));
       if (q.q) {
-        const p = likePattern(q.q);
+        // Names, department and email by prefix (index ranges on the lower-cased keys); a query with digits
+        // searches the numbers instead, anywhere in the number (a scan of contact_numbers, numbers only).
+        const text = q.q.toLowerCase();
         const dial = q.q.replace(/[^0-9+]/g, "");
+        const digits = dial.replace("+", "");
         base = base.where((eb) =>
-          eb.or([
-            sql<SqlBool>`contacts.first_name_key like ${p} escape ${"\\"}`,
-            sql<SqlBool>`contacts.last_name_key like ${p} escape ${"\\"}`,
-            sql<SqlBool>`contacts.department_key like ${p} escape ${"\\"}`,
-            sql<SqlBool>`lower(contacts.email) like ${p} escape ${"\\"}`,
-            eb.exists(
-              eb
-                .selectFrom("contact_numbers")
-                .select("contact_numbers.contact_id")
-                .whereRef("contact_numbers.contact_id", "=", "contacts.id")
-                .where((n) =>
-                  n.or([
-                    sql<SqlBool>`contact_numbers.display like ${p} escape ${"\\"}`,
-                    ...(dial.replace("+", "").length > 0
-                      ? [sql<SqlBool>`contact_numbers.dial like ${likePattern(dial)} escape ${"\\"}`]
-                      : []),
-                  ]),
-                ),
-            ),
-          ]),
+          digits.length > 0 && /^[0-9+()./\s-]+$/.test(q.q!)
+            ? eb(
+                "contacts.id",
+                "in",
+                eb
+                  .selectFrom("contact_numbers")
+                  .select("contact_numbers.contact_id")
+                  .where((n) =>
+                    n.or([
+                      sql<SqlBool>`contact_numbers.dial like ${likePattern(dial)} escape ${"\\"}`,
+                      sql<SqlBool>`contact_numbers.display like ${likePattern(q.q!)} escape ${"\\"}`,
+                    ]),
+                  ),
+              )
+            : eb.or([
+                startsWith("contacts.first_name_key", text),
+                startsWith("contacts.last_name_key", text),
+                startsWith("contacts.department_key", text),
+                startsWithIgnoringCase(db, "contacts.email", text),
+              ]),
         );
       }
       const { column, direction } = parseSort(q.sort, sortColumns, "lastName");
+      // Names sort by last then first name; the other columns by themselves (ties by id).
+      const keys = [
+        { ref: `contacts.${column}`, nullable: column === "department_key" || column === "location" },
+        ...(column === "last_name_key" ? [{ ref: "contacts.first_name_key" }] : []),
+      ];
+      const plan = planPage(db, q, { keys, id: "contacts.id", direction, sort: q.sort ?? "lastName" });
       const [rows, count] = await Promise.all([
-        base
-          .select("contacts.id")
-          .orderBy(sql.ref(`contacts.${column}`), direction)
-          .orderBy("contacts.first_name_key")
-          .orderBy("contacts.id")
-          .limit(q.pageSize)
-          .offset(offsetOf(q))
+        applyPage(base.select(["contacts.id", sql.ref<string>(`contacts.${column}`).as(column)]), plan)
+          .select("contacts.first_name_key")
           .execute(),
-        base.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow(),
+        countOnce(plan, () => base.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()),
       ]);
-      const byId = await loadContacts(rows.map((r) => r.id));
-      return { rows: rows.map((r) => byId.get(r.id)!).filter(Boolean), total: Number(count.n) };
+      const page = finishPage(rows, plan, Number(count.n));
+      const byId = await loadContacts(page.rows.map((r) => r.id));
+      return { ...page, rows: page.rows.map((r) => byId.get(r.id)!).filter(Boolean), total: Number(count.n) };
     },
 
     /** Every contact of one directory, in name order (export). */

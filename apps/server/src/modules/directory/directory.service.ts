@@ -96,8 +96,8 @@ export function createDirectoryService(deps: DirectoryServiceDeps) {
 
   return {
     async list(q: ListContactsQuery): Promise<ListResponse<Contact>> {
-      const { rows, total } = await repo.list({ ...q, ownerUserId: q.ownerUserId ?? null });
-      return { data: rows, total, page: q.page, pageSize: q.pageSize };
+      const { rows, total, page, nextCursor } = await repo.list({ ...q, ownerUserId: q.ownerUserId ?? null });
+      return { data: rows, total, page, pageSize: q.pageSize, nextCursor };
     },
 
     get: getOrThrow,

@@ -3,7 +3,8 @@ import type { Kysely, Selectable } from "kysely";
 import type { Database, ExtensionsTable } from "../../db/schema.js";
 import { isUniqueViolation } from "../../db/unique-violation.js";
 import { Conflict } from "../../errors.js";
-import { ilike, likePattern, offsetOf, parseSort } from "../../lib/list-query.js";
+import { applyPage, countOnce, finishPage, planPage } from "../../db/keyset.js";
+import { parseSort, startsWithIgnoringCase } from "../../lib/list-query.js";
 
 const sortColumns = {
   number: "extensions.number",
@@ -73,15 +74,16 @@ export function createExtensionsRepository(db: ExtensionsDb) {
     async list(
       q: ListExtensionsQuery,
       ownersMatching: string[] = [],
-    ): Promise<{ rows: ExtensionRecord[]; total: number }> {
+    ): Promise<{ rows: ExtensionRecord[]; total: number; page: number; nextCursor: string | null }> {
       let where = db.selectFrom("extensions");
       if (q.q) {
-        const p = likePattern(q.q);
+        // Prefix search, indexed on every engine.
+        const p = q.q;
         where = where.where((eb) =>
           eb.or([
-            ilike("extensions.number", p),
-            ilike("extensions.display_name", p),
-            ilike("extensions.technology", p),
+            startsWithIgnoringCase(db, "extensions.number", p),
+            startsWithIgnoringCase(db, "extensions.display_name", p),
+            startsWithIgnoringCase(db, "extensions.technology", p),
             ...(ownersMatching.length > 0 ? [eb("extensions.user_id", "in", ownersMatching)] : []),
           ]),
         );
@@ -89,17 +91,18 @@ export function createExtensionsRepository(db: ExtensionsDb) {
       if (q.technology) where = where.where("extensions.technology", "=", q.technology);
       if (q.userId) where = where.where("extensions.user_id", "=", q.userId);
       const { column, direction } = parseSort(q.sort, sortColumns, "number");
+      const plan = planPage(db, q, {
+        keys: [{ ref: column }],
+        id: "extensions.id",
+        direction,
+        sort: q.sort ?? "number",
+      });
       const [rows, count] = await Promise.all([
-        where
-          .selectAll("extensions")
-          .orderBy(column as "extensions.number", direction)
-          .orderBy("extensions.id")
-          .limit(q.pageSize)
-          .offset(offsetOf(q))
-          .execute(),
-        where.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow(),
+        applyPage(where.selectAll("extensions"), plan).execute(),
+        countOnce(plan, () => where.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()),
       ]);
-      return { rows: rows.map(toRecord), total: Number(count.n) };
+      const page = finishPage(rows, plan, Number(count.n));
+      return { ...page, rows: page.rows.map(toRecord), total: Number(count.n) };
     },
 
     async findById(id: string): Promise<ExtensionRecord | undefined> {

@@ -320,7 +320,10 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
 
   const service = {
     async list(q: ListExtensionsQuery): Promise<ListResponse<Extension>> {
-      const { rows, total } = await repo.list(q, q.q ? await deps.users.idsMatchingUsername(q.q) : []);
+      const { rows, total, page, nextCursor } = await repo.list(
+        q,
+        q.q ? await deps.users.idsMatchingUsername(q.q) : [],
+      );
       const owners = rows.flatMap((r) => (r.userId ? [r.userId] : []));
       const [usernames, contacts, states] = await Promise.all([
         deps.users.usernamesOf(owners),
@@ -330,8 +333,9 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
       return {
         data: rows.map((r) => toDto(r, usernames, contacts, states.get(r.id))),
         total,
-        page: q.page,
+        page,
         pageSize: q.pageSize,
+        nextCursor,
       };
     },
 

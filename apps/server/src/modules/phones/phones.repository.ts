@@ -5,7 +5,8 @@ import type { Database, PhonesTable } from "../../db/schema.js";
 import { inTransaction } from "../../db/transaction.js";
 import { isUniqueViolation } from "../../db/unique-violation.js";
 import { Conflict } from "../../errors.js";
-import { ilike, likePattern, offsetOf, parseSort } from "../../lib/list-query.js";
+import { applyPage, countOnce, finishPage, planPage } from "../../db/keyset.js";
+import { parseSort, startsWithIgnoringCase } from "../../lib/list-query.js";
 
 const sortColumns = {
   mac: "phones.mac",
@@ -34,6 +35,31 @@ export interface PhoneWrite {
   sipServer?: string | null;
   transport?: string | null;
   extraKeys?: Record<string, string>;
+}
+
+/** A new phone's row. */
+function phoneRow(id: string, w: Required<PhoneWrite>, now: string) {
+  return {
+    id,
+    mac: w.mac,
+    brand: w.brand,
+    model: w.model,
+    software_type: w.softwareType,
+    ip: w.ip,
+    location: w.location,
+    label: w.label,
+    user_id: w.userId,
+    firmware_load: w.firmwareLoad,
+    enabled: w.enabled ? 1 : 0,
+    sip_username: w.sipUsername,
+    sip_password_sealed: w.sipPasswordSealed,
+    sip_server: w.sipServer,
+    sip_transport: w.transport,
+    extra_keys: Object.keys(w.extraKeys).length ? JSON.stringify(w.extraKeys) : null,
+    current_profile_id: null,
+    created_at: now,
+    updated_at: now,
+  };
 }
 
 /** What /provision needs of a phone, read with one indexed query (the hot path of a provisioning storm). */
@@ -207,31 +233,40 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
   }
 
   return {
-    async list(q: PhoneListQuery): Promise<{ rows: PhoneRecord[]; total: number }> {
+    async list(
+      q: PhoneListQuery,
+    ): Promise<{ rows: PhoneRecord[]; total: number; page: number; nextCursor: string | null }> {
       let where = db.selectFrom("phones");
       if (q.q) {
-        const p = likePattern(q.q);
+        // Prefix search (indexed on every engine); a MAC in any spelling finds the phone.
+        const text = q.q;
+        const mac = text.replace(/[:.\-\s]/g, "");
         where = where.where((eb) =>
-          eb.or([ilike("phones.mac", p), ilike("phones.ip", p), ilike("phones.label", p), ilike("phones.location", p)]),
+          eb.or(
+            [
+              ["phones.mac", mac],
+              ["phones.ip", text],
+              ["phones.label", text],
+              ["phones.location", text],
+            ]
+              .filter(([, prefix]) => prefix)
+              .map(([column, prefix]) => startsWithIgnoringCase(db, column!, prefix!)),
+          ),
         );
       }
       if (q.model) where = where.where("phones.model", "=", q.model.toUpperCase());
       if (q.softwareType) where = where.where("phones.software_type", "=", q.softwareType);
       if (q.profileId) where = where.where("phones.current_profile_id", "=", q.profileId);
       if (q.brand) where = where.where("phones.brand", "=", q.brand);
-      const ids = where.select("phones.id");
       const { column, direction } = parseSort(q.sort, sortColumns, "mac");
+      const keys = [{ ref: column, nullable: /software_type|ip|label/.test(column) }];
+      const plan = planPage(db, q, { keys, id: "phones.id", direction, sort: q.sort ?? "mac" });
       const [rows, count] = await Promise.all([
-        base()
-          .where("phones.id", "in", ids)
-          .orderBy(column as "phones.mac", direction)
-          .orderBy("phones.id")
-          .limit(q.pageSize)
-          .offset(offsetOf(q))
-          .execute(),
-        where.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow(),
+        applyPage(where.selectAll("phones"), plan).execute(),
+        countOnce(plan, () => where.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()),
       ]);
-      return { rows: await attach(rows), total: Number(count.n) };
+      const page = finishPage(rows, plan, Number(count.n));
+      return { ...page, rows: await attach(page.rows), total: Number(count.n) };
     },
 
     async findById(id: string): Promise<PhoneRecord | undefined> {
@@ -291,27 +326,7 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
       try {
         await db
           .insertInto("phones")
-          .values({
-            id,
-            mac: w.mac,
-            brand: w.brand,
-            model: w.model,
-            software_type: w.softwareType,
-            ip: w.ip,
-            location: w.location,
-            label: w.label,
-            user_id: w.userId,
-            firmware_load: w.firmwareLoad,
-            enabled: w.enabled ? 1 : 0,
-            sip_username: w.sipUsername,
-            sip_password_sealed: w.sipPasswordSealed,
-            sip_server: w.sipServer,
-            sip_transport: w.transport,
-            extra_keys: Object.keys(w.extraKeys).length ? JSON.stringify(w.extraKeys) : null,
-            current_profile_id: null,
-            created_at: now,
-            updated_at: now,
-          })
+          .values(phoneRow(id, w, now))
           .execute();
       } catch (error) {
         macConflict(error);
@@ -408,6 +423,41 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
         for (const r of rows) found.add(r.id);
       }
       return found;
+    },
+
+    async existingMacs(macs: string[]): Promise<Set<string>> {
+      const found = new Set<string>();
+      const unique = [...new Set(macs)];
+      for (let i = 0; i < unique.length; i += 500) {
+        const rows = await db
+          .selectFrom("phones")
+          .select("mac")
+          .where("mac", "in", unique.slice(i, i + 500))
+          .execute();
+        for (const r of rows) found.add(r.mac);
+      }
+      return found;
+    },
+
+    /** Many phones (with their KEMs) in one transaction, 200 rows a statement: all or nothing. */
+    async insertMany(rows: Array<{ id: string; write: Required<PhoneWrite>; kems: string[] }>, now: string) {
+      try {
+        await inTransaction(db, async (trx) => {
+          for (let i = 0; i < rows.length; i += 200) {
+            const chunk = rows.slice(i, i + 200);
+            await trx
+              .insertInto("phones")
+              .values(chunk.map(({ id, write }) => phoneRow(id, write, now)))
+              .execute();
+            const kems = chunk.flatMap(({ id, kems: models }) =>
+              models.map((model, k) => ({ phone_id: id, position: k + 1, model })),
+            );
+            if (kems.length > 0) await trx.insertInto("phone_kems").values(kems).execute();
+          }
+        });
+      } catch (error) {
+        macConflict(error);
+      }
     },
 
     async count(): Promise<number> {

@@ -3,6 +3,8 @@ import {
   errorBodySchema,
   idParamsSchema,
   listPhonesQuerySchema,
+  phoneImportQuerySchema,
+  phoneImportResultSchema,
   phoneListSchema,
   phoneSchema,
   putKemsSchema,
@@ -11,12 +13,15 @@ import {
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
+import { importPhonesCsv } from "./phones-import.js";
 import type { PhonesService } from "./phones.service.js";
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema };
 
 export function phonesRoutes(phones: PhonesService) {
   return async (app: FastifyInstance) => {
+    // CSV bodies for the import (scoped to this plugin).
+    app.addContentTypeParser(["text/csv", "text/plain"], { parseAs: "string" }, (_req, body, done) => done(null, body));
     const r = app.withTypeProvider<ZodTypeProvider>();
     const tags = ["phones"];
 
@@ -36,6 +41,22 @@ export function phonesRoutes(phones: PhonesService) {
       "/phones",
       { schema: { tags, summary: "Add a phone", body: createPhoneSchema, response: { 201: phoneSchema, ...errors } } },
       async (request, reply) => reply.code(201).send(await phones.create(request.body)),
+    );
+    r.post(
+      "/phones/import",
+      {
+        schema: {
+          tags,
+          summary: "Import phones from CSV (mac,model,softwareType,label,location,ip,username,kems); all or nothing",
+          description:
+            "Body `text/csv`; `?dryRun=true` checks and answers what would be created, writing nothing. On any " +
+            "invalid row answers 400 with `details: [{row, field, message}]` and writes nothing.",
+          querystring: phoneImportQuerySchema,
+          body: z.string().max(5 * 1024 * 1024),
+          response: { 200: phoneImportResultSchema, ...errors },
+        },
+      },
+      async (request) => importPhonesCsv(phones, request.body, request.query.dryRun),
     );
     r.get(
       "/phones/:id",

@@ -15,7 +15,13 @@ import { NotFound, ValidationFailed } from "../../errors.js";
 import { newId } from "../../lib/ids.js";
 import { iso, type Clock } from "../../lib/time.js";
 import type { SecretBox } from "../../lib/secret-box.js";
-import type { PhoneListQuery, PhoneRecord, PhonesRepository, ProvisioningRow } from "./phones.repository.js";
+import type {
+  PhoneListQuery,
+  PhoneRecord,
+  PhonesRepository,
+  PhoneWrite,
+  ProvisioningRow,
+} from "./phones.repository.js";
 
 export interface CreatePhone {
   mac: string;
@@ -114,7 +120,7 @@ export interface PhonesServiceDeps {
   clock: Clock;
   /** Seals explicit SIP passwords (provisioning). */
   secretBox: SecretBox;
-  users: { exists(id: string): Promise<boolean> };
+  users: { exists(id: string): Promise<boolean>; idByUsername(username: string): Promise<string | undefined> };
   extensions: { existingIds(ids: string[]): Promise<Set<string>> };
   /** Called only when phones are read, so the profiles service may be built after this one. */
   profileNames(ids: string[]): Promise<Map<string, string>>;
@@ -185,8 +191,8 @@ export function createPhonesService(deps: PhonesServiceDeps) {
 
   return {
     async list(q: PhoneListQuery): Promise<ListResponse<Phone>> {
-      const { rows, total } = await repo.list(q);
-      return { data: await named(rows), total, page: q.page, pageSize: q.pageSize };
+      const { rows, total, page, nextCursor } = await repo.list(q);
+      return { data: await named(rows), total, page, pageSize: q.pageSize, nextCursor };
     },
 
     get: getOrThrow,
@@ -320,6 +326,31 @@ export function createPhonesService(deps: PhonesServiceDeps) {
 
     clearProfile: repo.clearProfile,
     count: repo.count,
+
+    // CSV import (phones-import.ts checks every row first).
+    existingMacs: repo.existingMacs,
+    userIdByUsername: (username: string) => deps.users.idByUsername(username),
+    /** All or nothing, in one transaction; then each SCCP phone's chan_sccp device goes to the outbox. */
+    async importRows(rows: Array<{ input: CreatePhone; kems: KemModel[] }>): Promise<{ created: number }> {
+      const now = iso(clock());
+      const withIds = rows.map(({ input, kems }) => {
+        const { sipPassword, lines: _lines, ...rest } = input;
+        const write: Required<PhoneWrite> = {
+          ...rest,
+          firmwareLoad: input.firmwareLoad ?? null,
+          enabled: input.enabled ?? true,
+          sipUsername: input.sipUsername ?? null,
+          sipPasswordSealed: sealed(sipPassword) ?? null,
+          sipServer: input.sipServer ?? null,
+          transport: input.transport ?? null,
+          extraKeys: input.extraKeys ?? {},
+        };
+        return { id: newId(), write, kems };
+      });
+      await repo.insertMany(withIds, now);
+      for (const r of withIds) await syncDevices(r.id, r.write);
+      return { created: withIds.length };
+    },
   };
 }
 export type PhonesService = ReturnType<typeof createPhonesService>;

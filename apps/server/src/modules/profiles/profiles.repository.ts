@@ -3,7 +3,8 @@ import type { Kysely, Selectable } from "kysely";
 import type { Database, ProfilesTable } from "../../db/schema.js";
 import { isUniqueViolation } from "../../db/unique-violation.js";
 import { Conflict } from "../../errors.js";
-import { ilike, likePattern, offsetOf, parseSort } from "../../lib/list-query.js";
+import { applyPage, countOnce, finishPage, planPage } from "../../db/keyset.js";
+import { ilike, likePattern, parseSort } from "../../lib/list-query.js";
 
 const sortColumns = {
   name: "name",
@@ -27,24 +28,21 @@ export function createProfilesRepository(db: Kysely<Pick<Database, "profiles">>)
     throw error;
   }
   return {
-    async list(q: ListQuery): Promise<{ rows: Profile[]; total: number }> {
+    async list(q: ListQuery): Promise<{ rows: Profile[]; total: number; page: number; nextCursor: string | null }> {
       let base = db.selectFrom("profiles");
       if (q.q) {
         const p = likePattern(q.q);
         base = base.where((eb) => eb.or([ilike("name", p), ilike("description", p)]));
       }
       const { column, direction } = parseSort(q.sort, sortColumns, "name");
+      const keys = [{ ref: column, nullable: column === "software_type" }];
+      const plan = planPage(db, q, { keys, id: "id", direction, sort: q.sort ?? "name" });
       const [rows, count] = await Promise.all([
-        base
-          .selectAll()
-          .orderBy(column as keyof ProfilesTable, direction)
-          .orderBy("id")
-          .limit(q.pageSize)
-          .offset(offsetOf(q))
-          .execute(),
-        base.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow(),
+        applyPage(base.selectAll(), plan).execute(),
+        countOnce(plan, () => base.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()),
       ]);
-      return { rows: rows.map(toProfile), total: Number(count.n) };
+      const page = finishPage(rows, plan, Number(count.n));
+      return { ...page, rows: page.rows.map(toProfile), total: Number(count.n) };
     },
 
     async findById(id: string): Promise<Profile | undefined> {

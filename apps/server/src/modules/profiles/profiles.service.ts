@@ -127,8 +127,8 @@ export function createProfilesService(deps: {
 
   return {
     async list(q: ListQuery): Promise<ListResponse<Profile>> {
-      const { rows, total } = await repo.list(q);
-      return { data: rows, total, page: q.page, pageSize: q.pageSize };
+      const { rows, total, page, nextCursor } = await repo.list(q);
+      return { data: rows, total, page, pageSize: q.pageSize, nextCursor };
     },
     get: getOrThrow,
 

@@ -1,9 +1,11 @@
-import type { PhoneService, ServiceKind } from "@cisisk/contract";
+import type { ListServicesQuery, PhoneService, ServiceKind } from "@cisisk/contract";
 import type { Kysely, Selectable } from "kysely";
 import type { Database, PhoneServicesTable } from "../../db/schema.js";
 import { inTransaction } from "../../db/transaction.js";
 import { isUniqueViolation } from "../../db/unique-violation.js";
+import { applyPage, countOnce, finishPage, planPage } from "../../db/keyset.js";
 import { Conflict } from "../../errors.js";
+import { ilike, likePattern } from "../../lib/list-query.js";
 
 export interface ServiceWrite {
   name?: string;
@@ -77,9 +79,27 @@ export function createServicesRepository(db: ServicesDb) {
       return Number(r.n);
     },
 
-    async list(): Promise<PhoneService[]> {
+    /** Every service, built-ins first (the phones' menus). */
+    async all(): Promise<PhoneService[]> {
       const rows = await db.selectFrom("phone_services").selectAll().orderBy("position").orderBy("name_key").execute();
       return withAssignments(rows);
+    },
+
+    async list(
+      q: ListServicesQuery,
+    ): Promise<{ rows: PhoneService[]; total: number; page: number; nextCursor: string | null }> {
+      let base = db.selectFrom("phone_services");
+      if (q.q) base = base.where(ilike("name", likePattern(q.q)));
+      const byName = q.sort === "name" || q.sort === "-name";
+      const keys = byName ? [{ ref: "name_key" }] : [{ ref: "position" }, { ref: "name_key" }];
+      const direction = q.sort === "-name" ? "desc" : "asc";
+      const plan = planPage(db, q, { keys, id: "id", direction, sort: q.sort ?? "position" });
+      const [rows, count] = await Promise.all([
+        applyPage(base.selectAll(), plan).execute(),
+        countOnce(plan, () => base.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()),
+      ]);
+      const page = finishPage(rows, plan, Number(count.n));
+      return { ...page, rows: await withAssignments(page.rows), total: Number(count.n) };
     },
 
     async findById(id: string): Promise<PhoneService | undefined> {

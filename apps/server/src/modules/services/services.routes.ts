@@ -2,6 +2,7 @@ import {
   createServiceSchema,
   errorBodySchema,
   idParamsSchema,
+  listServicesQuerySchema,
   serviceListSchema,
   servicePreviewQuerySchema,
   servicePreviewSchema,
@@ -37,10 +38,11 @@ export function servicesRoutes(services: ServicesService, baseUrl: string | unde
         schema: {
           tags,
           summary: "List phone services (built-ins first)",
+          querystring: listServicesQuerySchema,
           response: { 200: serviceListSchema, ...errors },
         },
       },
-      async () => services.list(),
+      async (request) => services.list(request.query),
     );
     r.post(
       "/services",

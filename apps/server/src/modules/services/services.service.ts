@@ -1,6 +1,7 @@
 import type {
   CreateService,
   ListResponse,
+  ListServicesQuery,
   ScreenFamily,
   PhoneService,
   ServicePreview,
@@ -62,16 +63,16 @@ export function createServicesService(deps: ServicesServiceDeps) {
   return {
     count: () => repo.count(),
 
-    async list(): Promise<ListResponse<PhoneService>> {
-      const data = await repo.list();
-      return { data, total: data.length, page: 1, pageSize: Math.max(data.length, 1) };
+    async list(q: ListServicesQuery): Promise<ListResponse<PhoneService>> {
+      const { rows, total, page, nextCursor } = await repo.list(q);
+      return { data: rows, total, page, pageSize: q.pageSize, nextCursor };
     },
 
     get: getOrThrow,
 
     /** Enabled services offered to a phone: assigned to it or its profile, or assigned to nobody. */
     async enabledFor(phone: { id: string; currentProfileId: string | null }): Promise<PhoneService[]> {
-      return (await repo.list()).filter(
+      return (await repo.all()).filter(
         (s) =>
           s.enabled &&
           ((s.phoneIds.length === 0 && s.profileIds.length === 0) ||

@@ -4,7 +4,8 @@ import { inTransaction } from "../../db/transaction.js";
 import { isUniqueViolation } from "../../db/unique-violation.js";
 import type { Database, UsersTable } from "../../db/schema.js";
 import { Conflict } from "../../errors.js";
-import { ilike, likePattern, offsetOf, parseSort } from "../../lib/list-query.js";
+import { applyPage, countOnce, finishPage, planPage } from "../../db/keyset.js";
+import { ilike, likePattern, parseSort } from "../../lib/list-query.js";
 
 const sortColumns = {
   username: "username_key",
@@ -33,7 +34,9 @@ export function createUsersRepository(db: Kysely<Pick<Database, "users">>) {
   }
 
   return {
-    async list(q: ListQuery & { level?: number | undefined }): Promise<{ rows: User[]; total: number }> {
+    async list(
+      q: ListQuery & { level?: number | undefined },
+    ): Promise<{ rows: User[]; total: number; page: number; nextCursor: string | null }> {
       let base = db.selectFrom("users");
       if (q.q) {
         const p = likePattern(q.q);
@@ -43,17 +46,14 @@ export function createUsersRepository(db: Kysely<Pick<Database, "users">>) {
       }
       if (q.level !== undefined) base = base.where("level", "=", q.level);
       const { column, direction } = parseSort(q.sort, sortColumns, "username");
+      const keys = [{ ref: column, nullable: column === "email" }];
+      const plan = planPage(db, q, { keys, id: "id", direction, sort: q.sort ?? "username" });
       const [rows, count] = await Promise.all([
-        base
-          .selectAll()
-          .orderBy(column as keyof UsersTable, direction)
-          .orderBy("id")
-          .limit(q.pageSize)
-          .offset(offsetOf(q))
-          .execute(),
-        base.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow(),
+        applyPage(base.selectAll(), plan).execute(),
+        countOnce(plan, () => base.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()),
       ]);
-      return { rows: rows.map(toUser), total: Number(count.n) };
+      const page = finishPage(rows, plan, Number(count.n));
+      return { ...page, rows: page.rows.map(toUser), total: Number(count.n) };
     },
 
     async findById(id: string): Promise<User | undefined> {

@@ -54,8 +54,8 @@ export function createUsersService(deps: UsersServiceDeps) {
 
   return {
     async list(q: ListUsersQuery): Promise<ListResponse<User>> {
-      const { rows, total } = await repo.list(q);
-      return { data: rows, total, page: q.page, pageSize: q.pageSize };
+      const { rows, total, page, nextCursor } = await repo.list(q);
+      return { data: rows, total, page, pageSize: q.pageSize, nextCursor };
     },
 
     get: getOrThrow,

@@ -7,6 +7,7 @@ import {
   IconAlertCircle,
   IconDeviceLandlinePhone,
   IconFileCode,
+  IconFileImport,
   IconPencil,
   IconPlus,
   IconTrash,
@@ -20,6 +21,7 @@ import { useListState } from "../../ui/list-state";
 import { ListCount, ListSearch, ListTable } from "../../ui/list-table";
 import { PageHeader } from "../../ui/page-header";
 import { ConfigModal } from "./config-modal";
+import { ImportPhonesModal } from "./import-phones-modal";
 import { KemsModal } from "./kems-modal";
 import { modelOptions, PhoneFormModal } from "./phone-form-modal";
 import { useDeletePhone, usePhoneList } from "./queries";
@@ -46,6 +48,7 @@ export function PhonesPage() {
   state.keepPageInRange(list);
 
   const [formOpened, form] = useDisclosure(false);
+  const [importOpened, importDialog] = useDisclosure(false);
   const [editing, setEditing] = useState<Phone | null>(null);
   const [kemsOf, setKemsOf] = useState<Phone | null>(null);
   const [configOf, setConfigOf] = useState<Phone | null>(null);
@@ -169,15 +172,20 @@ export function PhonesPage() {
         title="Phones"
         description="The Cisco phone inventory: current profiles, key expansion modules, deployed configs."
         actions={
-          <Button
-            leftSection={<IconPlus size={18} />}
-            onClick={() => {
-              setEditing(null);
-              form.open();
-            }}
-          >
-            New phone
-          </Button>
+          <Group gap="xs">
+            <Button variant="default" leftSection={<IconFileImport size={18} />} onClick={importDialog.open}>
+              Import CSV
+            </Button>
+            <Button
+              leftSection={<IconPlus size={18} />}
+              onClick={() => {
+                setEditing(null);
+                form.open();
+              }}
+            >
+              New phone
+            </Button>
+          </Group>
         }
       />
       <Paper withBorder radius="md" p="sm">
@@ -226,6 +234,7 @@ export function PhonesPage() {
       <PhoneFormModal opened={formOpened} phone={editing} onClose={form.close} />
       <KemsModal phone={kemsOf} onClose={() => setKemsOf(null)} />
       <ConfigModal phone={configOf} onClose={() => setConfigOf(null)} />
+      <ImportPhonesModal opened={importOpened} onClose={importDialog.close} />
     </>
   );
 }

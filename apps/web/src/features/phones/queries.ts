@@ -1,4 +1,11 @@
-import type { CreatePhoneInput, Deployment, ListResponse, Phone, UpdatePhoneInput } from "@cisisk/contract";
+import type {
+  CreatePhoneInput,
+  Deployment,
+  ListResponse,
+  Phone,
+  PhoneImportResult,
+  UpdatePhoneInput,
+} from "@cisisk/contract";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api, isApiError } from "../../lib/api-client";
 import { dashboardKeys, phoneKeys, type PageParams } from "../../lib/query-keys";
@@ -75,5 +82,18 @@ export function useRollback() {
   return useMutation({
     mutationFn: (id: string) => api.post<Deployment>(`/phones/${id}/rollback`),
     onSuccess: invalidate,
+  });
+}
+
+/** CSV import; `dryRun` only checks the file and answers what would be created. */
+export function useImportPhones() {
+  const invalidate = useInvalidatePhones();
+  return useMutation({
+    mutationFn: ({ csv, dryRun }: { csv: string; dryRun: boolean }) =>
+      api.post<PhoneImportResult>("/phones/import", csv, {
+        contentType: "text/csv",
+        ...(dryRun && { query: { dryRun: "true" } }),
+      }),
+    onSuccess: (result) => (result.dryRun ? undefined : invalidate()),
   });
 }

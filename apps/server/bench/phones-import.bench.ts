@@ -1,0 +1,71 @@
+// Phone CSV import through HTTP: 5,000 phones (dry run, then for real) on the engine DATABASE_URL names.
+// Target: under 10 s for the real import.
+import { performance } from "node:perf_hooks";
+import { buildApp } from "../src/app.js";
+import { loadConfig } from "../src/config.js";
+import { createDeps } from "../src/deps.js";
+import { createLogger } from "../src/logger.js";
+import { createTestDatabase } from "../src/test/test-database.js";
+
+const ROWS = Number(process.env.BENCH_PHONE_IMPORT_ROWS ?? 5_000);
+
+export async function run(): Promise<void> {
+  const db = await createTestDatabase({ shared: true });
+  const config = loadConfig(
+    {
+      JWT_SECRET: "bench-secret-bench-secret-bench-secret-0123",
+      CISISK_SECRET_KEY: "bench-key-bench-key-bench-key-bench-key-0123",
+      CISISK_CONFIG: "/dev/null/none.toml",
+    },
+    { allowMissingConfigFile: true },
+  );
+  const deps = createDeps(config, db, { log: createLogger("warn") });
+  const app = await buildApp(deps);
+  try {
+    await deps.users.ensureSuperadmin("admin", "bench-password-1", () => "bench-password-1");
+    const login = await app.inject({
+      method: "POST",
+      url: "/api/v1/auth/login",
+      payload: { username: "admin", password: "bench-password-1" },
+    });
+    const headers = { authorization: `Bearer ${login.json().accessToken}`, "content-type": "text/csv" };
+    for (let u = 0; u < 50; u++) {
+      const res = await app.inject({
+        method: "POST",
+        url: "/api/v1/users",
+        headers: { authorization: headers.authorization },
+        payload: { username: `owner${u}`, displayName: `Owner ${u}` },
+      });
+      if (res.statusCode !== 201) throw new Error(`user: ${res.statusCode} ${res.body}`);
+    }
+    const models = ["7965", "8845", "7942", "8861", "7841"];
+    const kems: Record<string, string> = { "7965": "7915;7915", "8861": "CP-8800-Audio" };
+    const lines = ["mac,model,softwareType,label,location,ip,username,kems"];
+    for (let i = 0; i < ROWS; i++) {
+      const model = models[i % models.length]!;
+      const mac = `00:1E:4A:${((i >> 16) & 255).toString(16).padStart(2, "0")}:${((i >> 8) & 255).toString(16).padStart(2, "0")}:${(i & 255).toString(16).padStart(2, "0")}`;
+      lines.push(
+        `${mac},${model},SIP,Desk ${i},Floor ${i % 30},10.1.${(i >> 8) & 255}.${i & 255},owner${i % 50},${i % 3 === 0 ? (kems[model] ?? "") : ""}`,
+      );
+    }
+    const csv = lines.join("\n");
+    for (const dryRun of [true, false]) {
+      const t0 = performance.now();
+      const res = await app.inject({
+        method: "POST",
+        url: `/api/v1/phones/import${dryRun ? "?dryRun=true" : ""}`,
+        headers,
+        payload: csv,
+      });
+      const ms = performance.now() - t0;
+      if (res.statusCode !== 200) throw new Error(`import: ${res.statusCode} ${res.body.slice(0, 300)}`);
+      console.log(
+        `phone import ${ROWS} rows${dryRun ? " (dry run)" : ""}: ${(ms / 1000).toFixed(2)} s (${((ROWS / ms) * 1000).toFixed(0)} rows/s)${!dryRun && ms >= 10_000 ? "  (over 10 s)" : ""}`,
+      );
+    }
+  } finally {
+    await app.close();
+    await deps.closeAdapters();
+    await db.close();
+  }
+}

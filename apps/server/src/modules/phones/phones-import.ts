@@ -1,0 +1,152 @@
+import {
+  createPhoneSchema,
+  findPhoneModel,
+  PHONE_CSV_COLUMNS,
+  type ExtensionImportRowError,
+  type KemModel,
+  type PhoneImportResult,
+  type PhoneImportRow,
+} from "@cisisk/contract";
+import { parse } from "csv-parse/sync";
+import { DomainError, ValidationFailed } from "../../errors.js";
+import { resolveKems, type CreatePhone, type PhonesService } from "./phones.service.js";
+
+export const PHONE_IMPORT_MAX_ROWS = 10_000;
+
+type RowError = ExtensionImportRowError;
+
+/** The field a zod/domain path names: `body.kems.0.model` → `kems`. */
+const fieldOf = (path: string | undefined) => (path ? path.replace(/^body\./, "").split(".")[0]! : null);
+
+/**
+ * CSV import of phones (`mac,model,softwareType,label,location,ip,username,kems`): every row is checked
+ * (MAC in any spelling, model against the catalogue, firmware type for the model, KEMs that fit it, owner by
+ * username, duplicates within the file and against the database) and nothing is written unless all pass.
+ * `dryRun` answers what would be created and writes nothing.
+ */
+export async function importPhonesCsv(
+  service: PhonesService,
+  text: string,
+  dryRun: boolean,
+): Promise<PhoneImportResult> {
+  let records: Record<string, string>[];
+  try {
+    records = parse(text, {
+      columns: (header: string[]) => header.map((h) => h.trim()),
+      skip_empty_lines: true,
+      trim: true,
+      bom: true,
+      relax_column_count: false,
+    }) as Record<string, string>[];
+  } catch (err) {
+    throw new ValidationFailed("the file is not valid CSV", [
+      { row: (err as { lines?: number }).lines ?? 0, field: null, message: (err as Error).message },
+    ]);
+  }
+  const header =
+    records.length > 0
+      ? Object.keys(records[0]!)
+      : text
+          .split(/\r?\n/)[0]!
+          .split(",")
+          .map((h) => h.trim());
+  const missing = ["mac", "model"].filter((c) => !header.includes(c));
+  if (missing.length > 0) {
+    throw new ValidationFailed(`missing column(s): ${missing.join(", ")}`, [
+      { row: 0, field: missing[0]!, message: `the header names some of ${PHONE_CSV_COLUMNS.join(",")}` },
+    ]);
+  }
+  const unknown = header.filter((h) => !(PHONE_CSV_COLUMNS as readonly string[]).includes(h));
+  if (unknown.length > 0) {
+    throw new ValidationFailed(`unknown column(s): ${unknown.join(", ")}`, [
+      { row: 0, field: unknown[0]!, message: `columns are ${PHONE_CSV_COLUMNS.join(",")}` },
+    ]);
+  }
+  if (records.length === 0)
+    throw new ValidationFailed("the file has no rows", [{ row: 0, field: null, message: "no rows" }]);
+  if (records.length > PHONE_IMPORT_MAX_ROWS) {
+    throw new ValidationFailed(`at most ${PHONE_IMPORT_MAX_ROWS} rows per import`, [
+      { row: 0, field: null, message: `${records.length} rows` },
+    ]);
+  }
+
+  const errors: RowError[] = [];
+  const valid: Array<{ row: number; input: CreatePhone; kems: KemModel[]; username: string }> = [];
+  const seen = new Map<string, number>();
+  for (const [i, rec] of records.entries()) {
+    const row = i + 1;
+    const parsed = createPhoneSchema.safeParse({
+      mac: rec.mac ?? "",
+      model: rec.model ?? "",
+      softwareType: rec.softwareType ? rec.softwareType.toUpperCase() : null,
+      label: rec.label ?? null,
+      location: rec.location ?? null,
+      ip: rec.ip ?? null,
+    });
+    if (!parsed.success) {
+      for (const issue of parsed.error.issues)
+        errors.push({ row, field: issue.path.join(".") || null, message: issue.message });
+      continue;
+    }
+    const input: CreatePhone = { ...parsed.data, userId: null };
+    const model = findPhoneModel(input.model);
+    if (!model) {
+      errors.push({ row, field: "model", message: "unknown model" });
+      continue;
+    }
+    if (input.softwareType && !model.protocols.includes(input.softwareType)) {
+      errors.push({ row, field: "softwareType", message: `${model.model} runs ${model.protocols.join(" or ")}` });
+      continue;
+    }
+    let kems: KemModel[];
+    try {
+      const names = (rec.kems ?? "")
+        .split(/[;|]/)
+        .map((k) => k.trim())
+        .filter(Boolean);
+      kems = resolveKems(model, names);
+    } catch (err) {
+      if (!(err instanceof DomainError)) throw err;
+      errors.push({ row, field: "kems", message: err.message });
+      continue;
+    }
+    const first = seen.get(input.mac);
+    if (first !== undefined) {
+      errors.push({ row, field: "mac", message: `duplicate of row ${first}` });
+      continue;
+    }
+    seen.set(input.mac, row);
+    valid.push({ row, input: { ...input, model: model.model }, kems, username: (rec.username ?? "").trim() });
+  }
+
+  const taken = await service.existingMacs(valid.map((v) => v.input.mac));
+  const userIds = new Map<string, string | undefined>();
+  for (const v of valid) {
+    if (taken.has(v.input.mac))
+      errors.push({ row: v.row, field: "mac", message: "a phone with this MAC already exists" });
+    if (!v.username) continue;
+    if (!userIds.has(v.username)) userIds.set(v.username, await service.userIdByUsername(v.username));
+    const userId = userIds.get(v.username);
+    if (!userId) errors.push({ row: v.row, field: "username", message: `no user named "${v.username}"` });
+    else v.input.userId = userId;
+  }
+  if (errors.length > 0) {
+    errors.sort((a, b) => a.row - b.row);
+    for (const e of errors) e.field = fieldOf(e.field ?? undefined);
+    throw new ValidationFailed(`${errors.length} problem(s) in the file; nothing was imported`, errors);
+  }
+  const phones: PhoneImportRow[] = valid.map((v) => ({
+    row: v.row,
+    mac: v.input.mac,
+    model: v.input.model,
+    softwareType: v.input.softwareType,
+    label: v.input.label,
+    location: v.input.location,
+    ip: v.input.ip,
+    username: v.username || null,
+    kems: v.kems,
+  }));
+  if (dryRun) return { dryRun: true, created: 0, phones };
+  const { created } = await service.importRows(valid.map((v) => ({ input: v.input, kems: v.kems })));
+  return { dryRun: false, created, phones };
+}
