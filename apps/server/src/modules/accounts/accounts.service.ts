@@ -6,14 +6,7 @@ import {
   type Device,
   type User,
 } from "@cisisk/contract";
-import {
-  Conflict,
-  Forbidden,
-  InvalidCredentials,
-  NotFound,
-  RateLimited,
-  ValidationFailed,
-} from "../../errors.js";
+import { Conflict, Forbidden, InvalidCredentials, NotFound, RateLimited, ValidationFailed } from "../../errors.js";
 import { newId, newOpaqueToken, sha256Hex } from "../../lib/ids.js";
 import type { SecretBox } from "../../lib/secret-box.js";
 import { iso, type Clock } from "../../lib/time.js";
