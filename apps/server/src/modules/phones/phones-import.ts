@@ -1,4 +1,5 @@
 import {
+  canonicalBrandModel,
   createPhoneSchema,
   findPhoneModel,
   PHONE_CSV_COLUMNS,
@@ -89,7 +90,8 @@ export async function importPhonesCsv(
       continue;
     }
     const input: CreatePhone = { ...parsed.data, userId: null };
-    const model = findPhoneModel(input.model);
+    // Cisco's names in any common form ("Cisco 8845", "CP-7965G"), as the phones API takes them.
+    const model = findPhoneModel(canonicalBrandModel("cisco", input.model));
     if (!model) {
       errors.push({ row, field: "model", message: "unknown model" });
       continue;
