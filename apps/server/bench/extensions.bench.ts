@@ -1,38 +1,15 @@
 // Extensions with 10 000 rows: CSV import through HTTP, then list latency (page, search, sort, filter).
 import { performance } from "node:perf_hooks";
-import { buildApp } from "../src/app.js";
-import { loadConfig } from "../src/config.js";
-import { createDeps } from "../src/deps.js";
-import { createLogger } from "../src/logger.js";
-import { createTestDatabase } from "../src/test/test-database.js";
+
+import { percentile, startBenchApp } from "./bench-app.js";
 
 const ROWS = Number(process.env.BENCH_EXTENSIONS ?? 10_000);
 const RUNS = 40;
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
 export async function run(): Promise<void> {
-  const db = await createTestDatabase();
-  const config = loadConfig(
-    {
-      JWT_SECRET: "bench-secret-bench-secret-bench-secret-0123",
-      CISISK_SECRET_KEY: "bench-key-bench-key-bench-key-bench-key-0123",
-      CISISK_CONFIG: "/dev/null/none.toml",
-    },
-    { allowMissingConfigFile: true },
-  );
-  const deps = createDeps(config, db, { log: createLogger("warn") });
-  const app = await buildApp(deps);
+  const { app, authorization, close } = await startBenchApp();
   try {
-    await deps.users.ensureSuperadmin("admin", "bench-password-1", () => "bench-password-1");
-    const login = await app.inject({
-      method: "POST",
-      url: "/api/v1/auth/login",
-      payload: { username: "admin", password: "bench-password-1" },
-    });
-    const headers = { authorization: `Bearer ${login.json().accessToken}` };
+    const headers = { authorization };
 
     const techs = ["PJSIP", "SIP", "SCCP"];
     const lines = ["number,technology,displayName,username"];
@@ -75,8 +52,6 @@ export async function run(): Promise<void> {
     await app.inject({ method: "GET", url: "/api/v1/dashboard", headers });
     console.log(`dashboard with ${ROWS} extensions: ${(performance.now() - t0).toFixed(1)} ms`);
   } finally {
-    await app.close();
-    await deps.closeAdapters();
-    await db.close();
+    await close();
   }
 }

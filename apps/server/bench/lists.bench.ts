@@ -4,20 +4,13 @@
 // each column both ways, and the dashboard. Target: p95 < 20 ms for every case.
 import { performance } from "node:perf_hooks";
 import { sql, type Kysely } from "kysely";
-import { buildApp } from "../src/app.js";
-import { loadConfig } from "../src/config.js";
 import type { Database } from "../src/db/schema.js";
-import { createDeps } from "../src/deps.js";
-import { createLogger } from "../src/logger.js";
-import { createTestDatabase } from "../src/test/test-database.js";
+
+import { percentile, startBenchApp } from "./bench-app.js";
 
 const ROWS = Number(process.env.BENCH_LIST_ROWS ?? 100_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 30);
 const BATCH = 500;
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 const hex = (i: number, width: number) => i.toString(16).toUpperCase().padStart(width, "0");
 const surnames = ["Smith", "Müller", "Garcia", "Rossi", "Dubois", "Nguyen", "Kowalski", "Jensen", "Silva", "Novak"];
@@ -42,25 +35,9 @@ async function insertClones<T extends keyof Database>(
 }
 
 export async function run(): Promise<void> {
-  const db = await createTestDatabase({ shared: true });
-  const config = loadConfig(
-    {
-      JWT_SECRET: "bench-secret-bench-secret-bench-secret-0123",
-      CISISK_SECRET_KEY: "bench-key-bench-key-bench-key-bench-key-0123",
-      CISISK_CONFIG: "/dev/null/none.toml",
-    },
-    { allowMissingConfigFile: true },
-  );
-  const deps = createDeps(config, db, { log: createLogger("warn") });
-  const app = await buildApp(deps);
+  const { db, app, authorization, close } = await startBenchApp({ shared: true });
   try {
-    await deps.users.ensureSuperadmin("admin", "bench-password-1", () => "bench-password-1");
-    const login = await app.inject({
-      method: "POST",
-      url: "/api/v1/auth/login",
-      payload: { username: "admin", password: "bench-password-1" },
-    });
-    const headers = { authorization: `Bearer ${login.json().accessToken}` };
+    const headers = { authorization };
     const post = async (url: string, payload: object) => {
       const res = await app.inject({ method: "POST", url: `/api/v1${url}`, headers, payload });
       if (res.statusCode !== 201) throw new Error(`${url}: ${res.statusCode} ${res.body}`);
@@ -209,10 +186,8 @@ export async function run(): Promise<void> {
     const over = results.filter((r) => r.p95 >= 20).length;
     console.log(`worst p95: ${worst.label} ${worst.p95.toFixed(1)} ms; cases over 20 ms: ${over} of ${results.length}`);
   } finally {
-    await app.close();
-    await deps.closeAdapters();
     // BENCH_KEEP=1 leaves the database in place for EXPLAIN (its URL is printed).
     if (process.env.BENCH_KEEP) console.log(`database kept: ${db.url}`);
-    else await db.close();
+    await close(Boolean(process.env.BENCH_KEEP));
   }
 }

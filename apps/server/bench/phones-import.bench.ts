@@ -1,34 +1,14 @@
 // Phone CSV import through HTTP: 5,000 phones (dry run, then for real) on the engine DATABASE_URL names.
 // Target: under 10 s for the real import.
 import { performance } from "node:perf_hooks";
-import { buildApp } from "../src/app.js";
-import { loadConfig } from "../src/config.js";
-import { createDeps } from "../src/deps.js";
-import { createLogger } from "../src/logger.js";
-import { createTestDatabase } from "../src/test/test-database.js";
+import { startBenchApp } from "./bench-app.js";
 
 const ROWS = Number(process.env.BENCH_PHONE_IMPORT_ROWS ?? 5_000);
 
 export async function run(): Promise<void> {
-  const db = await createTestDatabase({ shared: true });
-  const config = loadConfig(
-    {
-      JWT_SECRET: "bench-secret-bench-secret-bench-secret-0123",
-      CISISK_SECRET_KEY: "bench-key-bench-key-bench-key-bench-key-0123",
-      CISISK_CONFIG: "/dev/null/none.toml",
-    },
-    { allowMissingConfigFile: true },
-  );
-  const deps = createDeps(config, db, { log: createLogger("warn") });
-  const app = await buildApp(deps);
+  const { app, authorization, close } = await startBenchApp({ shared: true });
   try {
-    await deps.users.ensureSuperadmin("admin", "bench-password-1", () => "bench-password-1");
-    const login = await app.inject({
-      method: "POST",
-      url: "/api/v1/auth/login",
-      payload: { username: "admin", password: "bench-password-1" },
-    });
-    const headers = { authorization: `Bearer ${login.json().accessToken}`, "content-type": "text/csv" };
+    const headers = { authorization, "content-type": "text/csv" };
     for (let u = 0; u < 50; u++) {
       const res = await app.inject({
         method: "POST",
@@ -64,8 +44,6 @@ export async function run(): Promise<void> {
       );
     }
   } finally {
-    await app.close();
-    await deps.closeAdapters();
-    await db.close();
+    await close();
   }
 }

@@ -5,7 +5,7 @@ import {
   type CreateExtension,
   type ExtensionImportRowError,
 } from "@cisisk/contract";
-import { parse } from "csv-parse/sync";
+import { parseCsvRecords } from "../../lib/csv-records.js";
 import { ValidationFailed } from "../../errors.js";
 import type { ExtensionsService } from "./extensions.service.js";
 
@@ -16,27 +16,7 @@ export const IMPORT_MAX_ROWS = 10_000;
  * duplicates in the file and in the database, unknown usernames) and nothing is written unless all pass.
  */
 export async function importExtensionsCsv(service: ExtensionsService, text: string): Promise<{ created: number }> {
-  let records: Record<string, string>[];
-  try {
-    records = parse(text, {
-      columns: (header: string[]) => header.map((h) => h.trim()),
-      skip_empty_lines: true,
-      trim: true,
-      bom: true,
-      relax_column_count: false,
-    }) as Record<string, string>[];
-  } catch (err) {
-    throw new ValidationFailed("the file is not valid CSV", [
-      { row: (err as { lines?: number }).lines ?? 0, field: null, message: (err as Error).message },
-    ]);
-  }
-  const header =
-    records.length > 0
-      ? Object.keys(records[0]!)
-      : text
-          .split(/\r?\n/)[0]!
-          .split(",")
-          .map((h) => h.trim());
+  const { records, header } = parseCsvRecords(text);
   const missing = EXTENSION_CSV_COLUMNS.filter((c) => c !== "username" && !header.includes(c));
   if (missing.length > 0) {
     throw new ValidationFailed(`missing column(s): ${missing.join(", ")}`, [

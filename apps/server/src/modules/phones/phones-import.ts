@@ -8,7 +8,7 @@ import {
   type PhoneImportResult,
   type PhoneImportRow,
 } from "@cisisk/contract";
-import { parse } from "csv-parse/sync";
+import { parseCsvRecords } from "../../lib/csv-records.js";
 import { DomainError, ValidationFailed } from "../../errors.js";
 import { resolveKems, type CreatePhone, type PhonesService } from "./phones.service.js";
 
@@ -30,27 +30,7 @@ export async function importPhonesCsv(
   text: string,
   dryRun: boolean,
 ): Promise<PhoneImportResult> {
-  let records: Record<string, string>[];
-  try {
-    records = parse(text, {
-      columns: (header: string[]) => header.map((h) => h.trim()),
-      skip_empty_lines: true,
-      trim: true,
-      bom: true,
-      relax_column_count: false,
-    }) as Record<string, string>[];
-  } catch (err) {
-    throw new ValidationFailed("the file is not valid CSV", [
-      { row: (err as { lines?: number }).lines ?? 0, field: null, message: (err as Error).message },
-    ]);
-  }
-  const header =
-    records.length > 0
-      ? Object.keys(records[0]!)
-      : text
-          .split(/\r?\n/)[0]!
-          .split(",")
-          .map((h) => h.trim());
+  const { records, header } = parseCsvRecords(text);
   const missing = ["mac", "model"].filter((c) => !header.includes(c));
   if (missing.length > 0) {
     throw new ValidationFailed(`missing column(s): ${missing.join(", ")}`, [
