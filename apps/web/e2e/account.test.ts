@@ -91,7 +91,8 @@ describe.skipIf(!hasChromium)("SIP account self-service", () => {
     const deactivated = page.waitForResponse((r) => r.url().endsWith("/deactivate"));
     await activated.click({ force: true });
     expect((await deactivated).status()).toBe(200);
-    expect(await activated.isChecked()).toBe(false);
+    // The switch follows the answer once React has re-rendered, a moment after the response event.
+    await expect.poll(() => activated.isChecked()).toBe(false);
 
     await dialog.getByRole("button", { name: "Provisioning link and QR code" }).click();
     const url = (await dialog.getByTestId("provisioning-url").textContent())!;
