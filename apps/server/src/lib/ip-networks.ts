@@ -2,9 +2,17 @@ import ipaddr from "ipaddr.js";
 
 export type Network = [ipaddr.IPv4 | ipaddr.IPv6, number];
 
-/** `10.0.0.0/8`, `2001:db8::/32`, or a bare address (= /32 or /128); IPv4-mapped IPv6 counts as IPv4. */
+/**
+ * `10.0.0.0/8`, `10.0.0.0/255.0.0.0` (the netmask form routers and FreePBX print), `2001:db8::/32`, or a bare
+ * address (= /32 or /128); IPv4-mapped IPv6 counts as IPv4.
+ */
 export function parseNetwork(text: string): Network | null {
   try {
+    const netmask = /^([^/]+)\/(\d+\.\d+\.\d+\.\d+)$/.exec(text.trim());
+    if (netmask) {
+      const bits = ipaddr.IPv4.parse(netmask[2]!).prefixLengthFromSubnetMask();
+      return bits === null ? null : [ipaddr.IPv4.parse(netmask[1]!), bits];
+    }
     if (text.includes("/")) {
       const [addr, bits] = ipaddr.parseCIDR(text.trim());
       return addr.kind() === "ipv6" && (addr as ipaddr.IPv6).isIPv4MappedAddress() && bits >= 96

@@ -543,6 +543,22 @@ describe("security settings", () => {
     }
   });
 
+  it("allow-list in the netmask form (a.b.c.d/255.255.255.0) as routers print it; a mask with holes is a 400", async () => {
+    const { accessToken } = await session(ADMIN.username, ADMIN.password, "127.0.0.1");
+    const bad = await putSettings(accessToken, { allowedNetworks: ["127.0.0.1", "10.20.0.0/255.0.255.0"] });
+    expectError(bad, 400, "validation_failed");
+    expect(bad.body).toContain("10.20.0.0/255.0.255.0");
+    const saved = await putSettings(accessToken, { allowedNetworks: ["127.0.0.1", "10.20.0.0/255.255.0.0"] });
+    expect(saved.statusCode, saved.body).toBe(200);
+    try {
+      for (const ip of ["10.20.0.1", "10.20.255.254", "::ffff:10.20.7.7"])
+        expect((await login(ADMIN, ip)).statusCode, ip).toBe(200);
+      for (const ip of ["10.21.0.1", "10.2.0.1"]) expectError(await login(ADMIN, ip), 401, "invalid_credentials");
+    } finally {
+      expect((await putSettings(accessToken, { allowedNetworks: [] })).statusCode).toBe(200);
+    }
+  });
+
   it("passkey login: the allow-list applies first; an unknown challenge or credential is a plain 401", async () => {
     const { accessToken } = await session(ADMIN.username, ADMIN.password, "127.0.0.1");
     const fake = (challenge: string) => ({

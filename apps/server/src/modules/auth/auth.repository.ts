@@ -97,7 +97,7 @@ export function createAuthRepository(
           .execute();
         await trx
           .updateTable("auth_sessions")
-          .set({ last_used_at: next.now, expires_at: next.expiresAt })
+          .set({ last_used_at: next.now })
           .where("id", "=", next.sessionId)
           .execute();
         return true;

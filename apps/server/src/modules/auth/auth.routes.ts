@@ -61,17 +61,24 @@ function cookieToken(request: FastifyRequest): string | undefined {
   const token = request.cookies?.[REFRESH_COOKIE];
   if (!token) return undefined;
   if (request.headers[CSRF_HEADER] !== "1") throw new Forbidden(`cookie requests need the ${CSRF_HEADER}: 1 header`);
-  const origin = request.headers.origin;
-  if (origin && origin !== "null") {
-    let host: string | undefined;
-    try {
-      host = new URL(origin).host;
-    } catch {
-      host = undefined;
-    }
-    if (host !== request.headers.host) throw new Forbidden("cross-origin request refused");
-  }
+  refuseCrossOrigin(request);
   return token;
+}
+
+/**
+ * A browser says where a request comes from; one from another site is refused. On the logins this stops login
+ * CSRF (a hostile page logging the admin's browser into an account of the attacker's); API clients send no Origin.
+ */
+function refuseCrossOrigin(request: FastifyRequest): void {
+  const origin = request.headers.origin;
+  if (!origin || origin === "null") return;
+  let host: string | undefined;
+  try {
+    host = new URL(origin).host;
+  } catch {
+    host = undefined;
+  }
+  if (host !== request.headers.host) throw new Forbidden("cross-origin request refused");
 }
 
 function setRefreshCookie(request: FastifyRequest, reply: FastifyReply, token: string, maxAgeSeconds: number) {
@@ -118,6 +125,7 @@ export function authRoutes(
         },
       },
       async (request, reply) => {
+        refuseCrossOrigin(request);
         const res = await auth.login(request.body.username, request.body.password, client(request));
         return answer(request, reply, res, request.body.cookie === true);
       },

@@ -47,6 +47,17 @@ interface Gate {
   succeeded(): Promise<void>;
 }
 
+/**
+ * A refresh token unused for a week dies (an idle laptop's login ends) while an active console keeps refreshing
+ * until the session's absolute end; each rotation slides the idle window, never the session.
+ */
+const REFRESH_IDLE_SECONDS = 7 * 86_400;
+
+function refreshExpiry(now: Date, sessionExpiresAt: string): string {
+  const idle = iso(addSeconds(now, REFRESH_IDLE_SECONDS));
+  return idle < sessionExpiresAt ? idle : sessionExpiresAt;
+}
+
 export function createAuthService(deps: AuthServiceDeps) {
   const { repo, users, accessTokens, clock, settings, throttle, security } = deps;
   const W = settings.loginWindowSeconds;
@@ -166,7 +177,8 @@ export function createAuthService(deps: AuthServiceDeps) {
     };
   }
 
-  async function refreshTtlSeconds() {
+  /** The session's absolute lifetime: a login lasts `tokenValidityDays` at most, however often it refreshes. */
+  async function sessionTtlSeconds() {
     return (await security.policy()).tokenValidityDays * 86_400;
   }
 
@@ -174,10 +186,10 @@ export function createAuthService(deps: AuthServiceDeps) {
   async function startSession(user: User, client: ClientInfo): Promise<LoginResponse> {
     const now = clock();
     const refreshToken = newOpaqueToken();
-    const expiresAt = iso(addSeconds(now, await refreshTtlSeconds()));
+    const expiresAt = iso(addSeconds(now, await sessionTtlSeconds()));
     const sessionId = await repo.createSession(
       { userId: user.id, kind: "session", ip: client.ip, userAgent: client.userAgent, now: iso(now), expiresAt },
-      { tokenHash: sha256Hex(refreshToken), expiresAt },
+      { tokenHash: sha256Hex(refreshToken), expiresAt: refreshExpiry(now, expiresAt) },
     );
     return { ...(await issueTokens(user.id, sessionId, refreshToken)), user };
   }
@@ -221,7 +233,7 @@ export function createAuthService(deps: AuthServiceDeps) {
         tokenHash: sha256Hex(next),
         sessionId: session.id,
         now: iso(now),
-        expiresAt: iso(addSeconds(now, await refreshTtlSeconds())),
+        expiresAt: refreshExpiry(now, session.expiresAt),
       });
       if (!rotated) {
         // Someone rotated it between our read and our write: that is reuse too.
