@@ -12,6 +12,7 @@ import * as m0012 from "./migrations/0012-admin-security.js";
 import * as m0013 from "./migrations/0013-provisioning.js";
 import * as m0014 from "./migrations/0014-accounts.js";
 import * as m0015 from "./migrations/0015-file-store.js";
+import * as m0016 from "./migrations/0016-account-refresh-reuse.js";
 import * as m0017 from "./migrations/0017-list-indexes.js";
 
 /** Migrations live in code, keyed in order, so tsx and bundled runs behave the same. */
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   "0013_provisioning": m0013,
   "0014_accounts": m0014,
   "0015_file_store": m0015,
+  "0016_account_refresh_reuse": m0016,
   "0017_list_indexes": m0017,
 };
 

@@ -358,6 +358,8 @@ export interface AccountSessionsTable {
   id: string;
   user_id: string;
   refresh_hash: string;
+  /** The token the last rotation replaced (0016): seen again, it is reuse. */
+  previous_refresh_hash: Generated<string | null>;
   ip: string | null;
   user_agent: string | null;
   created_at: string;

@@ -132,11 +132,22 @@ export function createAccountsRepository(db: Kysely<Pick<Database, Tables>>) {
         .executeTakeFirst();
     },
 
+    /** The live session that rotated this token away: someone presents a token already used. */
+    async sessionByRotatedRefresh(refreshHash: string, now: string) {
+      return db
+        .selectFrom("account_sessions")
+        .select(["id", "user_id"])
+        .where("previous_refresh_hash", "=", refreshHash)
+        .where("revoked_at", "is", null)
+        .where("expires_at", ">", now)
+        .executeTakeFirst();
+    },
+
     /** Swaps the refresh token of a session; false when it was rotated meanwhile. */
     async rotateRefresh(id: string, oldHash: string, newHash: string): Promise<boolean> {
       const res = await db
         .updateTable("account_sessions")
-        .set({ refresh_hash: newHash })
+        .set({ refresh_hash: newHash, previous_refresh_hash: oldHash })
         .where("id", "=", id)
         .where("refresh_hash", "=", oldHash)
         .executeTakeFirst();

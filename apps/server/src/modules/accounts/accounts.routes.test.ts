@@ -316,6 +316,20 @@ describe("login, recovery and the panel", () => {
     });
   });
 
+  it("a refresh token presented twice ends the session for both holders (the thief's successor dies too)", async () => {
+    const s = await login("alice", "alice-password-3");
+    const rotated = await post("/account/refresh", { refreshToken: s.refreshToken });
+    expect(rotated.statusCode, rotated.body).toBe(200);
+    const successor = rotated.json<{ accessToken: string; refreshToken: string }>();
+    expect((await get("/account/me", bearer(successor.accessToken))).statusCode).toBe(200);
+    expectError(await post("/account/refresh", { refreshToken: s.refreshToken }), 401, "invalid_credentials");
+    expectError(await get("/account/me", bearer(successor.accessToken)), 401, "unauthenticated");
+    expectError(await post("/account/refresh", { refreshToken: successor.refreshToken }), 401, "invalid_credentials");
+    // Another login of the same person is untouched.
+    const other = await login("alice", "alice-password-3");
+    expect((await get("/account/me", bearer(other.accessToken))).statusCode).toBe(200);
+  });
+
   it("deletes the account only with the full SIP address retyped; the username is never given again", async () => {
     const s = await login("bob-never", "x").catch(() => null);
     expect(s).toBeNull();

@@ -391,10 +391,18 @@ export function createAccountsService(deps: AccountsServiceDeps) {
     async refresh(refreshToken: string, client: ClientInfo): Promise<AccountLoginResponse> {
       const hash = sha256Hex(refreshToken);
       const session = await repo.sessionByRefresh(hash, now());
-      if (!session) throw new InvalidCredentials();
+      if (!session) {
+        // A rotated token presented again was copied: end the session, whoever holds its successor.
+        const reused = await repo.sessionByRotatedRefresh(hash, now());
+        if (reused) await repo.revokeSession(reused.id, now());
+        throw new InvalidCredentials();
+      }
       const user = await users.get(session.user_id).catch(() => null);
       const next = newOpaqueToken();
-      if (!user?.activated || !(await repo.rotateRefresh(session.id, hash, sha256Hex(next)))) {
+      if (!user?.activated) throw new InvalidCredentials();
+      if (!(await repo.rotateRefresh(session.id, hash, sha256Hex(next)))) {
+        // Rotated by someone else between our read and our write: that is reuse too.
+        await repo.revokeSession(session.id, now());
         throw new InvalidCredentials();
       }
       void client;
