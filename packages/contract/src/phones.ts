@@ -23,7 +23,7 @@ export const macSchema = z
     example: "805EC0123456",
   });
 
-export const phoneBrands = ["cisco", "yealink", "fanvil"] as const;
+export const phoneBrands = ["cisco", "yealink", "fanvil", "grandstream", "snom", "polycom"] as const;
 export type PhoneBrand = (typeof phoneBrands)[number];
 export const phoneBrandSchema = z.enum(phoneBrands);
 

@@ -114,7 +114,14 @@ describe("endpoint manager console API (/console/endpoint-manager)", () => {
       auth: "none",
       missLimitPerMinute: 30,
     });
-    expect(s.brands.map((b: { brand: string }) => b.brand)).toEqual(["cisco", "yealink", "fanvil"]);
+    expect(s.brands.map((b: { brand: string }) => b.brand)).toEqual([
+      "cisco",
+      "yealink",
+      "fanvil",
+      "grandstream",
+      "snom",
+      "polycom",
+    ]);
     expect(s.dhcp.iscDhcpd).toContain('option tftp-server-name "http://192.0.2.5:8080/provision/";');
     expect(s.dhcp.iscDhcpd).toContain("option cisco-tftp-150 192.0.2.5;");
     expect(s.dhcp.dnsmasq).toContain('dhcp-option=66,"http://192.0.2.5:8080/provision/"');
