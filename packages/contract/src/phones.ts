@@ -185,9 +185,13 @@ export const listPhonesQuerySchema = listQuerySchema(phoneSortFields).extend({
 });
 export const phoneListSchema = listResponseSchema(phoneSchema);
 
-/** CSV import of phones (all or nothing): `mac` (any spelling) and `model` required; `kems` like `KEM-30;KEM-30`. */
+/**
+ * CSV import of phones (all or nothing): `mac` (any spelling) and `model` required; `brand` (default cisco)
+ * picks the catalogue the model is checked against; `kems` like `KEM-30;KEM-30`.
+ */
 export const PHONE_CSV_COLUMNS = [
   "mac",
+  "brand",
   "model",
   "softwareType",
   "label",
@@ -206,6 +210,7 @@ export const phoneImportQuerySchema = z.object({
 export const phoneImportRowSchema = z.object({
   row: z.number().int(),
   mac: z.string(),
+  brand: phoneBrandSchema,
   model: z.string(),
   softwareType: softwareTypeSchema.nullable(),
   label: z.string().nullable(),
