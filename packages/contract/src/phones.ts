@@ -47,7 +47,8 @@ export const extraKeysSchema = z
     z
       .string()
       .max(128)
-      .regex(/^[A-Za-z0-9_.-]+$/, "keys are letters, digits, _ . -"),
+      // `$N` ends a Snom setting meant for identity N (`user_dp_str$2`).
+      .regex(/^[A-Za-z0-9_.-]+(\$\d{1,3})?$/, "keys are letters, digits, _ . - (and $N at the end)"),
     z
       .string()
       .max(512)
