@@ -177,7 +177,7 @@ export const putKemsSchema = z.object({
 });
 export type PutKemsInput = z.input<typeof putKemsSchema>;
 
-export const phoneSortFields = ["mac", "model", "softwareType", "ip", "label", "createdAt"] as const;
+export const phoneSortFields = ["mac", "brand", "model", "softwareType", "ip", "label", "createdAt"] as const;
 export const listPhonesQuerySchema = listQuerySchema(phoneSortFields).extend({
   model: z.string().trim().max(32).optional(),
   softwareType: softwareTypeSchema.optional(),
