@@ -329,7 +329,7 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
       uploadLimitBytes: pv.upload_limit_mb * 1024 * 1024,
     },
   });
-  // The /provision files (Yealink, Fanvil, Cisco by the phone's current profile) by the same names over TFTP and
+  // The /provision files (every brand's driver; Cisco by the phone's current profile) by the same names over TFTP and
   // 6970; the chain applies the allowed networks and counts the misses.
   const provisioningFiles: PhoneFileSource = {
     async lookupFile(request) {

@@ -4,7 +4,7 @@ import type { FastifyInstance } from "fastify";
 /**
  * The vendor seam: everything that differs between phone brands sits behind one driver per vendor, so the
  * deploy pipeline (backup → upload → restart → clear session) and the profiles module stay vendor-neutral.
- * Cisco is the only driver today; Yealink and Fanvil (issue 11) add theirs here.
+ * Cisco is the only deploy driver today; every brand has a provisioning driver below (issue 11).
  */
 export interface VendorDriver {
   /** "cisco", "yealink", "fanvil": what the console and logs call the vendor. */
