@@ -70,6 +70,9 @@ import { createProvisioningAuth } from "./modules/provisioning/http-auth.js";
 import { createCiscoProvisioning } from "./vendors/cisco/cisco-provisioning.js";
 import { yealinkProvisioning } from "./vendors/yealink/yealink-provisioning.js";
 import { fanvilProvisioning } from "./vendors/fanvil/fanvil-provisioning.js";
+import { grandstreamProvisioning } from "./vendors/grandstream/grandstream-provisioning.js";
+import { snomProvisioning } from "./vendors/snom/snom-provisioning.js";
+import { polycomProvisioning } from "./vendors/polycom/polycom-provisioning.js";
 
 /** The composition root: every service built once, from config and the database, passed down explicitly. */
 export function createDeps(config: Config, db: Db, options: { log: Logger; clock?: Clock | undefined }) {
@@ -326,7 +329,7 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
       uploadLimitBytes: pv.upload_limit_mb * 1024 * 1024,
     },
   });
-  // The /provision files (Yealink, Fanvil, Cisco by the phone's current profile) by the same names over TFTP and
+  // The /provision files (every brand's driver; Cisco by the phone's current profile) by the same names over TFTP and
   // 6970; the chain applies the allowed networks and counts the misses.
   const provisioningFiles: PhoneFileSource = {
     async lookupFile(request) {
@@ -453,6 +456,9 @@ export function createDeps(config: Config, db: Db, options: { log: Logger; clock
     drivers: [
       yealinkProvisioning,
       fanvilProvisioning,
+      grandstreamProvisioning,
+      snomProvisioning,
+      polycomProvisioning,
       createCiscoProvisioning({
         async currentFile(phoneId, maskSecrets) {
           const phone = await phones.get(phoneId);

@@ -73,4 +73,54 @@ describe.skipIf(!hasChromium)("Endpoint Manager tab", () => {
     await page.getByTestId("device-805EC0123456").waitFor({ state: "detached" });
     expect(await server.testApp.deps.phones.findByMac("805EC0123456")).toBeUndefined();
   });
+  it("adds a Grandstream with the form and filters by each new brand (Grandstream, Snom, Polycom)", async () => {
+    const { page, server } = ui;
+    await server.testApp.deps.provisioning.addDevice({ mac: "000413000123", brand: "snom", model: "D785" });
+    await server.testApp.deps.provisioning.addDevice({ mac: "0004F2000123", brand: "polycom", model: "VVX450" });
+    await page.getByRole("tab", { name: "Endpoint Manager" }).click();
+    await page.waitForURL("**/endpoints");
+
+    await page.getByRole("button", { name: "Add device" }).click();
+    const dialog = page.getByRole("dialog", { name: "Add device" });
+    await dialog.getByLabel("MAC address").fill("00:0B:82:00:01:23");
+    await dialog.getByLabel("Brand", { exact: true }).click();
+    await page.getByRole("option", { name: "Grandstream", exact: true }).click();
+    await dialog.getByLabel("Model", { exact: true }).fill("GXP2170");
+    await page.getByRole("option", { name: "GXP2170", exact: true }).click();
+    await dialog.getByLabel("SIP username").fill("1201");
+    await dialog.getByLabel("SIP password").fill("browser-secret-1201");
+    await dialog.getByRole("button", { name: "Save device" }).click();
+    await page.getByTestId("device-000B82000123").getByText("Grandstream GXP2170").waitFor();
+    await page.getByTestId("device-000413000123").getByText("Snom D785").waitFor();
+    await page.getByTestId("device-0004F2000123").getByText("Polycom VVX450").waitFor();
+
+    // The phone's own file name is the vendor's.
+    const fetched = await fetch(`${server.baseUrl}/provision/cfg000b82000123.xml`);
+    expect(fetched.status).toBe(200);
+    expect(await fetched.text()).toContain("<P34>browser-secret-1201</P34>");
+
+    const shown = async () =>
+      (
+        await page
+          .locator('[data-testid^="device-"]')
+          .evaluateAll((rows) => rows.map((r) => r.getAttribute("data-testid")))
+      ).sort();
+    for (const [label, mac] of [
+      ["Grandstream", "000B82000123"],
+      ["Snom", "000413000123"],
+      ["Polycom", "0004F2000123"],
+    ] as const) {
+      await page.getByText(label, { exact: true }).click();
+      await page.getByTestId(`device-${mac}`).waitFor();
+      await page.waitForFunction(
+        (id) =>
+          [...document.querySelectorAll('[data-testid^="device-"]')].every((r) => r.getAttribute("data-testid") === id),
+        `device-${mac}`,
+      );
+      expect(await shown()).toEqual([`device-${mac}`]);
+    }
+    await page.getByText("All brands").click();
+    await page.getByTestId("device-000413000123").waitFor();
+    expect(await shown()).toHaveLength(3);
+  });
 });

@@ -23,7 +23,7 @@ export const macSchema = z
     example: "805EC0123456",
   });
 
-export const phoneBrands = ["cisco", "yealink", "fanvil"] as const;
+export const phoneBrands = ["cisco", "yealink", "fanvil", "grandstream", "snom", "polycom"] as const;
 export type PhoneBrand = (typeof phoneBrands)[number];
 export const phoneBrandSchema = z.enum(phoneBrands);
 
@@ -47,7 +47,8 @@ export const extraKeysSchema = z
     z
       .string()
       .max(128)
-      .regex(/^[A-Za-z0-9_.-]+$/, "keys are letters, digits, _ . -"),
+      // `$N` ends a Snom setting meant for identity N (`user_dp_str$2`).
+      .regex(/^[A-Za-z0-9_.-]+(\$\d{1,3})?$/, "keys are letters, digits, _ . - (and $N at the end)"),
     z
       .string()
       .max(512)
@@ -176,7 +177,7 @@ export const putKemsSchema = z.object({
 });
 export type PutKemsInput = z.input<typeof putKemsSchema>;
 
-export const phoneSortFields = ["mac", "model", "softwareType", "ip", "label", "createdAt"] as const;
+export const phoneSortFields = ["mac", "brand", "model", "softwareType", "ip", "label", "createdAt"] as const;
 export const listPhonesQuerySchema = listQuerySchema(phoneSortFields).extend({
   model: z.string().trim().max(32).optional(),
   softwareType: softwareTypeSchema.optional(),
@@ -185,9 +186,13 @@ export const listPhonesQuerySchema = listQuerySchema(phoneSortFields).extend({
 });
 export const phoneListSchema = listResponseSchema(phoneSchema);
 
-/** CSV import of phones (all or nothing): `mac` (any spelling) and `model` required; `kems` like `KEM-30;KEM-30`. */
+/**
+ * CSV import of phones (all or nothing): `mac` (any spelling) and `model` required; `brand` (default cisco)
+ * picks the catalogue the model is checked against; `kems` like `KEM-30;KEM-30`.
+ */
 export const PHONE_CSV_COLUMNS = [
   "mac",
+  "brand",
   "model",
   "softwareType",
   "label",
@@ -206,6 +211,7 @@ export const phoneImportQuerySchema = z.object({
 export const phoneImportRowSchema = z.object({
   row: z.number().int(),
   mac: z.string(),
+  brand: phoneBrandSchema,
   model: z.string(),
   softwareType: softwareTypeSchema.nullable(),
   label: z.string().nullable(),

@@ -12,7 +12,8 @@ import {
 
 /**
  * Zero-touch provisioning (issue 11): one inventory of phones of several brands. Cisco models stay in
- * phone-catalogue.ts (SEP files, KEMs, SCCP); Yealink and Fanvil models are here with what their files need.
+ * phone-catalogue.ts (SEP files, KEMs, SCCP); Yealink, Fanvil, Grandstream, Snom and Polycom models are here
+ * with what their files need.
  */
 
 export interface VendorModel {
@@ -36,17 +37,19 @@ const y = (model: string, accounts: number, code: string, legacyKeys = false): V
   commonFile: `y0000000000${code}.cfg`,
   legacyKeys,
 });
-const f = (model: string, accounts: number): VendorModel => ({
-  brand: "fanvil",
-  model,
-  accounts,
-  commonFile: null,
-  legacyKeys: false,
-});
+/** A model whose brand has no model common file and one set of keys (Fanvil, Grandstream, Snom, Polycom). */
+const plain =
+  (brand: VendorModel["brand"]) =>
+  (model: string, accounts: number): VendorModel => ({ brand, model, accounts, commonFile: null, legacyKeys: false });
+const f = plain("fanvil");
+const g = plain("grandstream");
+const s = plain("snom");
+const p = plain("polycom");
 
 /**
  * Sources: Yealink auto-provisioning guides (common file per model: `y0000000000XX.cfg`), provisioner.net's
- * family data for the T2x codes, Fanvil datasheets for SIP line counts.
+ * family data for the T2x codes; Fanvil, Grandstream, Snom and Poly datasheets for SIP account counts
+ * (Grandstream: SIP accounts, not line keys; the P-value map covers accounts 1-6).
  */
 export const vendorModelCatalogue: readonly VendorModel[] = [
   // Legacy T2x / T19 firmware (version 7x and older): legacy account keys.
@@ -102,6 +105,47 @@ export const vendorModelCatalogue: readonly VendorModel[] = [
   f("X7", 20),
   f("X7C", 20),
   f("X210", 20),
+  g("GXP1610", 1),
+  g("GXP1615", 1),
+  g("GXP1620", 2),
+  g("GXP1625", 2),
+  g("GXP1628", 2),
+  g("GXP1630", 3),
+  g("GXP2130", 3),
+  g("GXP2135", 4),
+  g("GXP2140", 4),
+  g("GXP2160", 6),
+  g("GXP2170", 6),
+  g("GRP2612", 2),
+  g("GRP2613", 3),
+  g("GRP2614", 4),
+  g("GRP2615", 5),
+  g("GRP2616", 6),
+  s("D710", 4),
+  s("D712", 4),
+  s("D715", 4),
+  s("D717", 6),
+  s("D725", 12),
+  s("D735", 12),
+  s("D745", 12),
+  s("D765", 12),
+  s("D785", 12),
+  s("D862", 12),
+  s("D865", 12),
+  p("VVX101", 1),
+  p("VVX150", 2),
+  p("VVX201", 2),
+  p("VVX250", 4),
+  p("VVX300", 6),
+  p("VVX310", 6),
+  p("VVX350", 6),
+  p("VVX400", 12),
+  p("VVX410", 12),
+  p("VVX450", 12),
+  p("VVX500", 12),
+  p("VVX501", 12),
+  p("VVX600", 16),
+  p("VVX601", 16),
 ];
 
 /** A model of any brand, as the provisioning drivers need it. */
@@ -111,14 +155,18 @@ export interface BrandModel {
   accounts: number;
 }
 
-/** "Yealink SIP-T46S", "t46s", "Fanvil X4U" → the catalogue's name for that brand; Cisco names as today. */
+/**
+ * "Yealink SIP-T46S", "t46s", "Fanvil X4U", "snomD785", "Poly VVX 450", "GXP-2170" → the catalogue's name for
+ * that brand; Cisco names as today.
+ */
 export function canonicalBrandModel(brand: PhoneBrand, name: string): string {
   if (brand === "cisco") return canonicalModelName(name);
   return name
     .trim()
     .toUpperCase()
-    .replace(/^(YEALINK|FANVIL)\s+/, "")
+    .replace(/^(YEALINK|FANVIL|GRANDSTREAM|SNOM|POLYCOM|POLY)\s*/, "")
     .replace(/^SIP-/, "")
+    .replace(/^(VVX|GXP|GRP)[\s-]+/, "$1")
     .replace(/\s+E2$/, "_E2");
 }
 

@@ -4,7 +4,7 @@ import type { FastifyInstance } from "fastify";
 /**
  * The vendor seam: everything that differs between phone brands sits behind one driver per vendor, so the
  * deploy pipeline (backup → upload → restart → clear session) and the profiles module stay vendor-neutral.
- * Cisco is the only driver today; Yealink and Fanvil (issue 11) add theirs here.
+ * Cisco is the only deploy driver today; every brand has a provisioning driver below (issue 11).
  */
 export interface VendorDriver {
   /** "cisco", "yealink", "fanvil": what the console and logs call the vendor. */
@@ -123,7 +123,7 @@ export type VendorDrivers = ReturnType<typeof vendorDrivers>;
 
 // ── Zero-touch provisioning (issue 11): how each vendor's phones name, read and re-read their own file. ──
 
-/** A SIP account of a device's file (Yealink `account.N`, Fanvil `<line index="N">`). */
+/** A SIP account of a device's file (Yealink `account.N`, Fanvil `<line index="N">`, Snom `idx="N"`, Polycom `reg.N`). */
 export interface ProvisionAccount {
   index: number;
   /** SIP user (registration user, URI user). */
@@ -160,23 +160,36 @@ export interface ProvisionDevice {
 /** A file name one vendor's phones ask for. */
 export type ProvisionFileMatch =
   | { kind: "device"; mac: string }
+  /** A phone's master file, which only names the files it reads next (Polycom `<mac>.cfg`): no secrets. */
+  | { kind: "master"; mac: string }
   /** A model's common file (Yealink `y0000000000XX.cfg`): no secrets, the same for every phone of the model. */
-  | { kind: "common"; code: string };
+  | { kind: "common"; code: string }
+  /** A name the phones try first that is never served here (Grandstream's binary `cfg<mac>`): 404, no miss. */
+  | { kind: "absent" };
+
+/** The extension of a generic MAC name: `<mac>`, `<mac>.cfg`, `<mac>.xml`. */
+export type GenericExtension = "" | "cfg" | "xml";
 
 export interface ProvisioningDriver {
   readonly vendor: string;
   /** This vendor's own names (`SEP<MAC>.cnf.xml`, `cfg<mac>.xml`…); null when the name is not one of them. */
   matchFile(name: string): ProvisionFileMatch | null;
-  /** Whether the generic `<mac>`, `<mac>.cfg`, `<mac>.xml` names are this vendor's device file too. */
-  acceptsGeneric: boolean;
+  /**
+   * What the generic `<mac>`, `<mac>.cfg`, `<mac>.xml` names are for this vendor's phones: their device file, their
+   * master file (Polycom `<mac>.cfg`), or nothing (null: Cisco, Grandstream; Snom only reads `.xml`). The phone's
+   * brand decides, so `<mac>.xml` is a Fanvil's or a Snom's file and `<mac>.cfg` a Yealink's, Fanvil's or Polycom's.
+   */
+  genericFile(ext: GenericExtension): "device" | "master" | null;
   /** The device file the console shows (`<mac>.cfg`, `SEP<MAC>.cnf.xml`). */
   deviceFile(mac: string): string;
   readonly contentType: string;
   /** The device's file; null when there is nothing to serve (a Cisco phone without a profile). */
   renderDevice(device: ProvisionDevice): Promise<string | null> | string | null;
+  /** The device's master file, for vendors whose phones read one first (Polycom). */
+  renderMaster?(device: ProvisionDevice): string;
   /** A model common file; null when the code is no model's. */
   renderCommon?(code: string, settings: CommonFileSettings): string | null;
-  /** The MAC a User-Agent carries (Yealink, Fanvil), 12 uppercase hex; null when it carries none. */
+  /** The MAC a User-Agent carries (Yealink, Fanvil, Grandstream), 12 uppercase hex; null when it carries none. */
   userAgentMac(userAgent: string): string | null;
   /** The NOTIFY Event that makes the phone reboot or re-read its file; null = the driver restarts it itself. */
   notifyEvent(mode: "reboot" | "resync"): string | null;

@@ -52,6 +52,7 @@ describe("POST /phones/import (CSV, all or nothing)", () => {
       {
         row: 1,
         mac: "001E4A000010",
+        brand: "cisco",
         model: "8845",
         softwareType: "SIP",
         label: "Reception",
@@ -109,6 +110,49 @@ describe("POST /phones/import (CSV, all or nothing)", () => {
       ]);
     }
     expect(await total()).toBe(before);
+  });
+
+  it("takes an optional brand column: each model checked against its brand's catalogue, cisco by default", async () => {
+    const before = await total();
+    const csv = [
+      "mac,brand,model,label",
+      "000b82000101,Grandstream,gxp-2170,GS desk",
+      "00:04:13:00:01:02,snom,snomD785,",
+      "0004f2000103,polycom,Poly VVX 450,",
+      "805ec0000104,yealink,SIP-T46S,",
+      "001e4a000105,,8845,", // empty brand: cisco
+    ].join("\n");
+    const res = await importCsv(csv);
+    expect(res.statusCode, res.body).toBe(200);
+    expect((res.json().phones as Rec[]).map((p) => [p.mac, p.brand, p.model, p.softwareType, p.kems])).toEqual([
+      ["000B82000101", "grandstream", "GXP2170", null, []],
+      ["000413000102", "snom", "D785", null, []],
+      ["0004F2000103", "polycom", "VVX450", null, []],
+      ["805EC0000104", "yealink", "T46S", null, []],
+      ["001E4A000105", "cisco", "8845", null, []],
+    ]);
+    expect(await total()).toBe(before + 5);
+    const stored = await t.app.inject({ method: "GET", url: "/api/v1/phones?q=000B82000101", headers: h });
+    expect(stored.json().data[0]).toMatchObject({ brand: "grandstream", model: "GXP2170", label: "GS desk" });
+
+    const bad = [
+      "mac,brand,model,softwareType,kems",
+      "000b82000201,grandstream,8845,,", // a Cisco model is no Grandstream's
+      "000413000202,snom,D785,SIP,", // software type is Cisco's
+      "0004f2000203,polycom,VVX450,,KEM-30", // so are KEMs
+      "000413000204,nokia,D785,,", // unknown brand
+      "001e4a000205,cisco,VVX450,,", // a Polycom model is no Cisco's
+    ].join("\n");
+    const refused = await importCsv(bad, "?dryRun=true");
+    expectError(refused, 400, "validation_failed");
+    expect((refused.json().error.details as Rec[]).map((d) => [d.row, d.field])).toEqual([
+      [1, "model"],
+      [2, "softwareType"],
+      [3, "kems"],
+      [4, "brand"],
+      [5, "model"],
+    ]);
+    expect(await total()).toBe(before + 5);
   });
 
   it("refuses files it cannot read, without writing", async () => {

@@ -1,8 +1,10 @@
 import {
   canonicalBrandModel,
   createPhoneSchema,
+  findBrandModel,
   findPhoneModel,
   PHONE_CSV_COLUMNS,
+  phoneBrandSchema,
   type ExtensionImportRowError,
   type KemModel,
   type PhoneImportResult,
@@ -14,15 +16,29 @@ import { resolveKems, type CreatePhone, type PhonesService } from "./phones.serv
 
 export const PHONE_IMPORT_MAX_ROWS = 10_000;
 
+/** A Yealink, Fanvil, Grandstream, Snom or Polycom row: a model of the brand's catalogue, no software type or KEMs. */
+function otherBrandRow(
+  input: CreatePhone,
+  kems: string | undefined,
+): { input: CreatePhone } | { error: Omit<RowError, "row"> } {
+  const model = findBrandModel(input.brand, input.model);
+  if (!model) return { error: { field: "model", message: `not a ${input.brand} model Cisisk knows` } };
+  if (input.softwareType)
+    return { error: { field: "softwareType", message: "only Cisco phones have a software type" } };
+  if (kems?.trim()) return { error: { field: "kems", message: "only Cisco phones take key expansion modules" } };
+  return { input: { ...input, model: model.model } };
+}
+
 type RowError = ExtensionImportRowError;
 
 /** The field a zod/domain path names: `body.kems.0.model` → `kems`. */
 const fieldOf = (path: string | undefined) => (path ? path.replace(/^body\./, "").split(".")[0]! : null);
 
 /**
- * CSV import of phones (`mac,model,softwareType,label,location,ip,username,kems`): every row is checked
- * (MAC in any spelling, model against the catalogue, firmware type for the model, KEMs that fit it, owner by
- * username, duplicates within the file and against the database) and nothing is written unless all pass.
+ * CSV import of phones (`mac,brand,model,softwareType,label,location,ip,username,kems`): every row is checked
+ * (MAC in any spelling, brand (default cisco), model against that brand's catalogue, firmware type and KEMs for
+ * Cisco models only, owner by username, duplicates within the file and against the database) and nothing is
+ * written unless all pass.
  * `dryRun` answers what would be created and writes nothing.
  */
 export async function importPhonesCsv(
@@ -58,6 +74,7 @@ export async function importPhonesCsv(
     const row = i + 1;
     const parsed = createPhoneSchema.safeParse({
       mac: rec.mac ?? "",
+      brand: rec.brand ? rec.brand.trim().toLowerCase() : undefined,
       model: rec.model ?? "",
       softwareType: rec.softwareType ? rec.softwareType.toUpperCase() : null,
       label: rec.label ?? null,
@@ -70,6 +87,20 @@ export async function importPhonesCsv(
       continue;
     }
     const input: CreatePhone = { ...parsed.data, userId: null };
+    const first = seen.get(input.mac);
+    if (first !== undefined) {
+      errors.push({ row, field: "mac", message: `duplicate of row ${first}` });
+      continue;
+    }
+    if (input.brand !== "cisco") {
+      const other = otherBrandRow(input, rec.kems);
+      if ("error" in other) errors.push({ row, ...other.error });
+      else {
+        seen.set(input.mac, row);
+        valid.push({ row, input: other.input, kems: [], username: (rec.username ?? "").trim() });
+      }
+      continue;
+    }
     // Cisco's names in any common form ("Cisco 8845", "CP-7965G"), as the phones API takes them.
     const model = findPhoneModel(canonicalBrandModel("cisco", input.model));
     if (!model) {
@@ -90,11 +121,6 @@ export async function importPhonesCsv(
     } catch (err) {
       if (!(err instanceof DomainError)) throw err;
       errors.push({ row, field: "kems", message: err.message });
-      continue;
-    }
-    const first = seen.get(input.mac);
-    if (first !== undefined) {
-      errors.push({ row, field: "mac", message: `duplicate of row ${first}` });
       continue;
     }
     seen.set(input.mac, row);
@@ -120,6 +146,7 @@ export async function importPhonesCsv(
   const phones: PhoneImportRow[] = valid.map((v) => ({
     row: v.row,
     mac: v.input.mac,
+    brand: phoneBrandSchema.parse(v.input.brand),
     model: v.input.model,
     softwareType: v.input.softwareType,
     label: v.input.label,

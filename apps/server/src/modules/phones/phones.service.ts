@@ -51,7 +51,7 @@ export type UpdatePhone = Partial<CreatePhone>;
  */
 export type ProvisioningPhone = ProvisioningRow & { sipPassword(): string | null };
 
-/** A non-Cisco model of the brand's catalogue (Yealink, Fanvil): its canonical name. */
+/** A non-Cisco model of the brand's catalogue (Yealink, Fanvil, Grandstream, Snom, Polycom): its canonical name. */
 function brandModelOf(brand: string, model: string): string {
   const m = findBrandModel(brand, model);
   if (!m)

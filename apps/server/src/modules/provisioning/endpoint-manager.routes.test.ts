@@ -114,7 +114,14 @@ describe("endpoint manager console API (/console/endpoint-manager)", () => {
       auth: "none",
       missLimitPerMinute: 30,
     });
-    expect(s.brands.map((b: { brand: string }) => b.brand)).toEqual(["cisco", "yealink", "fanvil"]);
+    expect(s.brands.map((b: { brand: string }) => b.brand)).toEqual([
+      "cisco",
+      "yealink",
+      "fanvil",
+      "grandstream",
+      "snom",
+      "polycom",
+    ]);
     expect(s.dhcp.iscDhcpd).toContain('option tftp-server-name "http://192.0.2.5:8080/provision/";');
     expect(s.dhcp.iscDhcpd).toContain("option cisco-tftp-150 192.0.2.5;");
     expect(s.dhcp.dnsmasq).toContain('dhcp-option=66,"http://192.0.2.5:8080/provision/"');
@@ -131,10 +138,10 @@ describe("endpoint manager console API (/console/endpoint-manager)", () => {
 });
 
 describe("remote reboot with the vendor's NOTIFY", () => {
-  async function deviceAt(mac: string, brand: string, model: string, username: string) {
+  async function deviceAt(mac: string, brand: string, model: string, username: string, file = `${mac}.cfg`) {
     expect((await em("POST", "/devices", { mac, brand, model, username, password: "x" })).statusCode).toBe(201);
     // The phone fetched its file from the loopback address: that is where the NOTIFY goes (no Asterisk here).
-    const res = await t.app.inject({ method: "GET", url: `/provision/${mac}.cfg`, remoteAddress: "127.0.0.1" });
+    const res = await t.app.inject({ method: "GET", url: `/provision/${file}`, remoteAddress: "127.0.0.1" });
     expect(res.statusCode).toBe(200);
   }
 
@@ -168,6 +175,24 @@ describe("remote reboot with the vendor's NOTIFY", () => {
     expect(phone.received.at(-1)!.message.startLine).toContain("sip:4002@");
     await em("POST", "/devices/0c383e333333/reboot", { mode: "resync" });
     expect(phone.received.at(-1)!.message.headers.event).toBe("check-sync");
+  });
+
+  it("sends Grandstream resync, Snom check-sync;reboot=false and Polycom check-sync (both modes) as each honours", async () => {
+    const cases = [
+      ["000b82555555", "grandstream", "GXP2170", "4003", "cfg000b82555555.xml", "check-sync;reboot=true", "resync"],
+      ["000413666666", "snom", "D785", "4004", "000413666666.xml", "check-sync;reboot=true", "check-sync;reboot=false"],
+      ["0004f2777777", "polycom", "VVX450", "4005", "0004f2777777.cfg", "check-sync", "check-sync"],
+    ] as const;
+    for (const [mac, brand, model, user, file, reboot, resync] of cases) {
+      await deviceAt(mac, brand, model, user, file);
+      const res = await em("POST", `/devices/${mac}/reboot`);
+      expect(res.statusCode, res.body).toBe(200);
+      expect(res.json()).toMatchObject({ ok: true, mode: "reboot", event: reboot });
+      expect(phone.received.at(-1)!.message.headers.event).toBe(reboot);
+      expect(phone.received.at(-1)!.message.startLine).toContain(`sip:${user}@127.0.0.1`);
+      expect((await em("POST", `/devices/${mac}/reboot`, { mode: "resync" })).json().event).toBe(resync);
+      expect(phone.received.at(-1)!.message.headers.event).toBe(resync);
+    }
   });
 
   it("reports a refusal and a timeout as errors (502), never as success", async () => {

@@ -1,10 +1,10 @@
 import { macProblem, normalizeMac } from "@cisisk/contract";
-import type { ProvisionFileMatch, ProvisioningDriver } from "../../vendors/vendor-driver.js";
+import type { GenericExtension, ProvisionFileMatch, ProvisioningDriver } from "../../vendors/vendor-driver.js";
 
 /** What a requested file name means, before any device is looked up. */
 export type ParsedFileName =
-  /** `<mac>`, `<mac>.cfg`, `<mac>.xml` in any MAC spelling: the device file of any brand that uses these names. */
-  | { kind: "generic"; mac: string }
+  /** `<mac>`, `<mac>.cfg`, `<mac>.xml` in any MAC spelling: what they are depends on the phone's brand. */
+  | { kind: "generic"; mac: string; ext: GenericExtension }
   /** One vendor's own name (`SEP<MAC>.cnf.xml`, `y0000000000XX.cfg`). */
   | { kind: "vendor"; driver: ProvisioningDriver; match: ProvisionFileMatch }
   | { kind: "bad" };
@@ -24,8 +24,8 @@ export function parseFileName(name: string, drivers: readonly ProvisioningDriver
       return { kind: "vendor", driver, match };
     }
   }
-  const base = name.replace(/\.(cfg|xml)$/i, "");
-  const mac = normalizeMac(base);
+  const ext = /\.(cfg|xml)$/i.exec(name)?.[1]?.toLowerCase() as GenericExtension | undefined;
+  const mac = normalizeMac(ext ? name.slice(0, -4) : name);
   if (!mac || macProblem(mac)) return { kind: "bad" };
-  return { kind: "generic", mac };
+  return { kind: "generic", mac, ext: ext ?? "" };
 }

@@ -130,7 +130,7 @@ describe("GET /provision/<file>", () => {
       "805ec0123456%00.cfg",
       "805ec01234567",
       "805ec01234567.cfg",
-      "000000000000.cfg",
+      "000000000000.xml",
       "ffffffffffff",
       "'%20OR%201=1--",
       "805ec0123456.cfg;DROP%20TABLE%20phones",

@@ -7,6 +7,7 @@ import {
   type ProvisioningSettings,
   type RebootResult,
   vendorModelCatalogue,
+  phoneBrands,
   phoneCatalogue,
 } from "@cisisk/contract";
 import type { AsteriskPhoneControl } from "../../adapters/ami/phone-control.js";
@@ -358,16 +359,35 @@ export function createProvisioningService(deps: ProvisioningServiceDeps) {
         if (!body) return missOf(request);
         return { kind: "file", body, contentType: parsed.driver.contentType, fileName: request.fileName };
       }
-      const mac = parsed.kind === "generic" ? parsed.mac : parsed.match.kind === "device" ? parsed.match.mac : "";
+      // Asked for first, served by no one (Grandstream's binary `cfg<mac>`): not a miss, the phone goes on.
+      if (parsed.kind === "vendor" && parsed.match.kind === "absent") return { kind: "not_found" };
+      const mac = parsed.kind === "generic" ? parsed.mac : "mac" in parsed.match ? parsed.match.mac : "";
       const phone = await phones.forProvisioning(mac);
       if (!phone || !phone.enabled) return missOf(request);
       const driver = driverOf(phone.brand);
       if (!driver) return missOf(request);
-      // A Yealink's file under a Cisco name (or the reverse) is no file of this phone.
-      if (parsed.kind === "generic" ? !driver.acceptsGeneric : parsed.driver !== driver) return missOf(request);
+      // A Yealink's file under a Cisco name (or the reverse), a Snom's `.cfg`: no file of this phone.
+      const file =
+        parsed.kind === "generic"
+          ? driver.genericFile(parsed.ext)
+          : parsed.driver === driver
+            ? parsed.match.kind
+            : null;
+      if (file !== "device" && file !== "master") return missOf(request);
       if (config.userAgentMacCheck && request.userAgent) {
         const uaMac = driver.userAgentMac(request.userAgent);
         if (uaMac && uaMac !== phone.mac) return missOf(request);
+      }
+      if (file === "master") {
+        if (!driver.renderMaster) return missOf(request);
+        const { device } = await deviceOf(phone, true);
+        record(phone, request, request.fileName);
+        return {
+          kind: "file",
+          body: driver.renderMaster(device),
+          contentType: driver.contentType,
+          fileName: request.fileName,
+        };
       }
       // Cached by MAC while the row is the one the file came from; phones with linked extensions re-read them.
       const cacheable = driver.vendor !== "cisco";
@@ -505,12 +525,14 @@ export function createProvisioningService(deps: ProvisioningServiceDeps) {
     settings(): ProvisioningSettings {
       const brands = [
         { brand: "cisco", models: phoneCatalogue.map((m) => ({ model: m.model, accounts: m.lineKeys })) },
-        ...(["yealink", "fanvil"] as const).map((brand) => ({
-          brand,
-          models: vendorModelCatalogue
-            .filter((m) => m.brand === brand)
-            .map((m) => ({ model: m.model, accounts: m.accounts })),
-        })),
+        ...phoneBrands
+          .filter((brand) => brand !== "cisco")
+          .map((brand) => ({
+            brand,
+            models: vendorModelCatalogue
+              .filter((m) => m.brand === brand)
+              .map((m) => ({ model: m.model, accounts: m.accounts })),
+          })),
       ];
       return {
         provisionUrlBase: config.provisionUrl,

@@ -11,7 +11,7 @@ export function createCiscoProvisioning(ports: {
 }): ProvisioningDriver {
   return {
     vendor: "cisco",
-    acceptsGeneric: false,
+    genericFile: () => null,
     matchFile(name) {
       const m = /^SEP([0-9A-Fa-f]{12})\.cnf\.xml$/.exec(name);
       return m ? { kind: "device", mac: m[1]!.toUpperCase() } : null;

@@ -71,7 +71,7 @@ export function renderFanvilDevice(device: ProvisionDevice): string {
 export const fanvilProvisioning: ProvisioningDriver = {
   vendor: "fanvil",
   // `<mac>.cfg` (FlashFileName default) and `<mac>.xml` on some firmware: the generic names.
-  acceptsGeneric: true,
+  genericFile: () => "device",
   matchFile: () => null,
   deviceFile: (mac) => `${mac.toLowerCase()}.cfg`,
   contentType: "application/xml; charset=utf-8",

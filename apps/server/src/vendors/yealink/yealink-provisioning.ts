@@ -79,7 +79,7 @@ export function renderYealinkCommon(code: string, settings: CommonFileSettings):
 
 export const yealinkProvisioning: ProvisioningDriver = {
   vendor: "yealink",
-  acceptsGeneric: true,
+  genericFile: () => "device",
   matchFile(name) {
     const common = /^y0000000000(\d{2,3})\.cfg$/i.exec(name);
     return common ? { kind: "common", code: common[1]! } : null;

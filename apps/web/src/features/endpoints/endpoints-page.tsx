@@ -3,6 +3,7 @@ import {
   phoneCatalogue,
   type ListResponse,
   type Phone,
+  type PhoneBrand,
   type ProvisioningFile,
   type ProvisioningSettings,
   type RebootResult,
@@ -35,10 +36,9 @@ import { api } from "../../lib/api-client";
 import { errorMessage } from "../../lib/form-errors";
 import { formatDateTime } from "../../lib/format";
 import { PageHeader } from "../../ui/page-header";
+import { brandLabel, brandOptions } from "../../lib/brands";
 
-const BRANDS = ["yealink", "fanvil", "cisco"] as const;
-type Brand = (typeof BRANDS)[number];
-const BRAND_LABEL: Record<Brand, string> = { yealink: "Yealink", fanvil: "Fanvil", cisco: "Cisco" };
+type Brand = PhoneBrand;
 const keys = {
   devices: (brand: string) => ["endpoints", brand] as const,
   settings: ["endpoints", "settings"] as const,
@@ -105,7 +105,7 @@ export function EndpointsPage() {
             aria-label="Brand"
             value={brand}
             onChange={setBrand}
-            data={[{ value: "all", label: "All brands" }, ...BRANDS.map((b) => ({ value: b, label: BRAND_LABEL[b] }))]}
+            data={[{ value: "all", label: "All brands" }, ...brandOptions]}
           />
           {devices.isLoading && <Loader size="sm" />}
           {devices.error && (
@@ -133,7 +133,7 @@ export function EndpointsPage() {
                       <Code>{p.mac}</Code>
                     </Table.Td>
                     <Table.Td>
-                      {BRAND_LABEL[p.brand as Brand] ?? p.brand} {p.model}
+                      {brandLabel(p.brand)} {p.model}
                     </Table.Td>
                     <Table.Td>{p.label ?? "—"}</Table.Td>
                     <Table.Td>
@@ -274,7 +274,7 @@ function DeviceModal({ phone, onClose, onSaved }: { phone: Phone | null; onClose
           />
           <Select
             label="Brand"
-            data={BRANDS.map((b) => ({ value: b, label: BRAND_LABEL[b] }))}
+            data={brandOptions}
             value={brand}
             allowDeselect={false}
             onChange={(b) => {

@@ -1,13 +1,20 @@
-import { PHONE_CSV_COLUMNS, type ExtensionImportRowError, type PhoneImportRow } from "@cisisk/contract";
+import { PHONE_CSV_COLUMNS, phoneBrands, type ExtensionImportRowError, type PhoneImportRow } from "@cisisk/contract";
 import { Alert, Button, FileInput, Group, Modal, ScrollArea, Stack, Table, Text, Textarea } from "@mantine/core";
 import { notifications } from "@mantine/notifications";
 import { IconAlertCircle, IconCheck, IconFileTypeCsv } from "@tabler/icons-react";
 import { useState } from "react";
 import { isApiError } from "../../lib/api-client";
+import { brandLabel } from "../../lib/brands";
 import { errorMessage } from "../../lib/form-errors";
 import { useImportPhones } from "./queries";
 
-const EXAMPLE = `${PHONE_CSV_COLUMNS.join(",")}\n80:5e:c0:12:34:56,8845,SIP,Reception,Floor 1,,jdoe,\n001e4a000011,7965,SCCP,Desk 11,,,,7915;7915\n`;
+const EXAMPLE = [
+  PHONE_CSV_COLUMNS.join(","),
+  "80:5e:c0:12:34:56,cisco,8845,SIP,Reception,Floor 1,,jdoe,",
+  "001e4a000011,,7965,SCCP,Desk 11,,,,7915;7915",
+  "000b82a1b2c3,grandstream,GXP2170,,Lobby,,,,",
+  "",
+].join("\n");
 
 export function ImportPhonesModal({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   return (
@@ -60,8 +67,9 @@ function ImportForm({ onDone }: { onDone: () => void }) {
     <Stack gap="sm">
       <Text size="sm">
         Columns: <code>{PHONE_CSV_COLUMNS.join(", ")}</code>; <code>mac</code> (any spelling) and <code>model</code> are
-        required, <code>username</code> is the owner, <code>kems</code> like <code>7915;7915</code>. Check the file
-        first: nothing is imported when any row is wrong.
+        required, <code>brand</code> is one of {phoneBrands.join(", ")} (empty: cisco) and the model must be one of that
+        brand&apos;s, <code>username</code> is the owner, <code>kems</code> like <code>7915;7915</code> (Cisco only).
+        Check the file first: nothing is imported when any row is wrong.
       </Text>
       <FileInput
         label="CSV file"
@@ -119,6 +127,7 @@ function ImportForm({ onDone }: { onDone: () => void }) {
                 <Table.Tr>
                   <Table.Th>Row</Table.Th>
                   <Table.Th>MAC</Table.Th>
+                  <Table.Th>Brand</Table.Th>
                   <Table.Th>Model</Table.Th>
                   <Table.Th>Software</Table.Th>
                   <Table.Th>Label</Table.Th>
@@ -131,6 +140,7 @@ function ImportForm({ onDone }: { onDone: () => void }) {
                   <Table.Tr key={p.row}>
                     <Table.Td>{p.row}</Table.Td>
                     <Table.Td ff="monospace">{p.mac}</Table.Td>
+                    <Table.Td>{brandLabel(p.brand)}</Table.Td>
                     <Table.Td>{p.model}</Table.Td>
                     <Table.Td>{p.softwareType ?? "—"}</Table.Td>
                     <Table.Td>{p.label ?? "—"}</Table.Td>

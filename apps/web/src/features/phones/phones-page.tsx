@@ -25,6 +25,7 @@ import { ImportPhonesModal } from "./import-phones-modal";
 import { KemsModal } from "./kems-modal";
 import { modelOptions, PhoneFormModal } from "./phone-form-modal";
 import { useDeletePhone, usePhoneList } from "./queries";
+import { brandLabel } from "../../lib/brands";
 
 const NOUN = { one: "phone", other: "phones" };
 const dash = (
@@ -86,6 +87,7 @@ export function PhonesPage() {
         </Text>
       ),
     },
+    { accessor: "brand", title: "Brand", sortable: true, render: (p) => brandLabel(p.brand) },
     { accessor: "model", title: "Model", sortable: true },
     {
       accessor: "softwareType",
