@@ -13,6 +13,7 @@ import * as m0013 from "./migrations/0013-provisioning.js";
 import * as m0014 from "./migrations/0014-accounts.js";
 import * as m0015 from "./migrations/0015-file-store.js";
 import * as m0017 from "./migrations/0017-list-indexes.js";
+import * as m0019 from "./migrations/0019-unique-sort-indexes.js";
 
 /** Migrations live in code, keyed in order, so tsx and bundled runs behave the same. */
 const migrations: Record<string, Migration> = {
@@ -30,6 +31,7 @@ const migrations: Record<string, Migration> = {
   "0014_accounts": m0014,
   "0015_file_store": m0015,
   "0017_list_indexes": m0017,
+  "0019_unique_sort_indexes": m0019,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };
