@@ -227,6 +227,40 @@ describe("keyset paging: every page by cursor, every row once, in order", () => 
     expect((await api("GET", `/phones?sort=mac&pageSize=2&cursor=${first.nextCursor}`)).json().page).toBe(2);
   });
 
+  it("a directory search (first or last name, department, email) lists each match once, in order, on every page", async () => {
+    // Matches of different kinds, and contacts matching on several at once.
+    await post("/directory", {
+      firstName: "Kim",
+      lastName: "Ode",
+      email: "Same.kim@kp.example",
+      workNumber: "+41 44 000 90",
+    });
+    await post("/directory", {
+      firstName: "Same",
+      lastName: "Same",
+      department: "Same",
+      email: "same@kp.example",
+      workNumber: "+41 44 000 91",
+    });
+    const starts = (c: Rec) =>
+      [c.firstName, c.lastName, c.department, c.email].some((v) => typeof v === "string" && /^sa/i.test(v));
+    for (const sort of ["lastName", "-lastName", "firstName", "-department", "location", "-createdAt"]) {
+      const everything = (await api("GET", `/directory?sort=${sort}&pageSize=500`)).json().data as Rec[];
+      const expected = everything.filter(starts).map((c) => c.id);
+      expect(expected.length).toBeGreaterThan(6);
+      const first = (await api("GET", `/directory?q=sA&sort=${sort}&pageSize=3`)).json();
+      expect(first.total).toBe(expected.length);
+      expect(await everyRow("/directory", `q=sA&sort=${sort}`)).toEqual(expected);
+      for (const pageSize of [1, 3])
+        expect((await walk("/directory", `q=sA&sort=${sort}`, pageSize)).ids).toEqual(expected);
+      const third = (await api("GET", `/directory?q=sA&sort=${sort}&pageSize=2&page=3`)).json();
+      expect(third).toMatchObject({ total: expected.length, page: 3 });
+      expect(third.data.map((r: Rec) => r.id)).toEqual(expected.slice(4, 6));
+      const fourth = (await api("GET", `/directory?q=sA&sort=${sort}&pageSize=2&cursor=${third.nextCursor}`)).json();
+      expect(fourth.data.map((r: Rec) => r.id)).toEqual(expected.slice(6, 8));
+    }
+  });
+
   it("offset pages also hand out a cursor that continues after them", async () => {
     const all = await everyRow("/extensions", "sort=-displayName");
     const third = (await api("GET", "/extensions?sort=-displayName&pageSize=2&page=3")).json();
