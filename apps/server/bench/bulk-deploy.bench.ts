@@ -216,7 +216,8 @@ export async function run(): Promise<void> {
           .where("id", "=", batch.id)
           .executeTakeFirstOrThrow();
         if (row.status !== "running") break;
-        await new Promise((r) => setTimeout(r, 10));
+        // Every 50 ms (at most 50 ms late): polling every 10 ms was a fifth of the statements of a run on PostgreSQL.
+        await new Promise((r) => setTimeout(r, 50));
       }
       const oursSeconds = (performance.now() - t0) / 1000;
       const state = await deps.deployments.batch(batch.id, false);

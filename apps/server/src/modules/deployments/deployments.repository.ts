@@ -1,5 +1,5 @@
 import type { Deployment, DeploymentBatch, DeployStep, ListQuery, RecentDeployment } from "@cisisk/contract";
-import type { Kysely, Selectable } from "kysely";
+import { sql, type Kysely, type Selectable } from "kysely";
 import { inTransaction } from "../../db/transaction.js";
 import type { Database, DeploymentsTable } from "../../db/schema.js";
 import { applyPage, countOnce, finishPage, planPage } from "../../db/keyset.js";
@@ -91,6 +91,38 @@ export function createDeploymentsRepository(db: DeploymentsDb) {
         // A bulk row is fenced by its claim's start time: a server that lost the row to a retry writes nothing.
         .$if(e.startedAt !== undefined, (q) => q.where("started_at", "=", e.startedAt!))
         .execute();
+    },
+
+    /**
+     * The final write of many bulk rows in one statement (a CASE per column, portable to the three engines),
+     * each fenced by its claim's start time like `finish`.
+     */
+    async finishMany(rows: ReadonlyArray<{ id: string; startedAt: string; end: DeploymentEnd }>): Promise<void> {
+      for (let i = 0; i < rows.length; i += 100) {
+        const group = rows.slice(i, i + 100);
+        // `undefined` keeps the column's value for that row.
+        const byId = (column: string, value: (e: DeploymentEnd) => string | null | undefined) =>
+          sql<string>`case id ${sql.join(
+            group.map((r) => {
+              const v = value(r.end);
+              return sql`when ${r.id} then ${v === undefined ? sql.ref(column) : v}`;
+            }),
+            sql` `,
+          )} end`;
+        await db
+          .updateTable("deployments")
+          .set({
+            status: byId("status", (e) => e.status),
+            failed_step: byId("failed_step", (e) => e.failedStep),
+            current_step: null,
+            detail: byId("detail", (e) => e.detail?.slice(0, 1000) ?? null),
+            steps: byId("steps", (e) => JSON.stringify(e.steps)),
+            finished_at: byId("finished_at", (e) => e.finishedAt),
+            previous_profile_id: byId("previous_profile_id", (e) => e.previousProfileId),
+          })
+          .where((eb) => eb.or(group.map((r) => eb.and([eb("id", "=", r.id), eb("started_at", "=", r.startedAt)]))))
+          .execute();
+      }
     },
 
     async findById(id: string): Promise<Deployment | undefined> {
@@ -185,11 +217,14 @@ export function createDeploymentsRepository(db: DeploymentsDb) {
         .execute();
     },
 
-    /** A bulk row starts: false when it is no longer pending (its batch was failed as abandoned). */
-    async claim(id: string, startedAt: string): Promise<boolean> {
+    /**
+     * A bulk row starts, entering its first step in the same write (the phone's FTP work comes next): false
+     * when it is no longer pending (its batch was failed as abandoned, or another server has it).
+     */
+    async claim(id: string, startedAt: string, firstStep: string): Promise<boolean> {
       const r = await db
         .updateTable("deployments")
-        .set({ status: "running", started_at: startedAt, current_step: null })
+        .set({ status: "running", started_at: startedAt, current_step: firstStep })
         .where("id", "=", id)
         .where("status", "=", "pending")
         .executeTakeFirst();
@@ -201,10 +236,10 @@ export function createDeploymentsRepository(db: DeploymentsDb) {
      * retry could repeat (it had not reached the restart): taken again with a new start time, which fences
      * the old server out (its enterStep and finish match the old one). False when the row moved on.
      */
-    async retry(id: string, startedAt: string): Promise<boolean> {
+    async retry(id: string, startedAt: string, firstStep: string): Promise<boolean> {
       const r = await db
         .updateTable("deployments")
-        .set({ started_at: startedAt, current_step: null, steps: "[]" })
+        .set({ started_at: startedAt, current_step: firstStep, steps: "[]" })
         .where("id", "=", id)
         .where("status", "=", "running")
         .where((eb) => eb.or([eb("current_step", "is", null), eb("current_step", "in", ["backup", "upload"])]))

@@ -359,6 +359,55 @@ describe("bulk deploy", () => {
     });
   });
 
+  it("records each phone's steps, ends the service sessions that were open and keeps each previous profile", async () => {
+    const before = await inv.profile({ name: "bulk-before", softwareType: "SIPE", userId: owner });
+    const profile = await inv.profile({ name: "bulk-after", softwareType: "SIPE", userId: owner });
+    const phones = await Promise.all(
+      [1, 2, 3].map((i) => inv.phone({ mac: `0C11678852C${i}`, model: "8851", softwareType: "SIPE", ip: "127.0.0.1" })),
+    );
+    await t.deps.phones.setCurrentProfile(phones[0]!.id, before.id);
+    await t.deps.phoneSessions.open(phones[0]!.mac, owner);
+    await t.deps.phoneSessions.open(phones[2]!.mac, owner);
+    const started = await t.deps.deployments.startBatch(
+      profile.id,
+      phones.map((p) => p.id),
+    );
+    let batch = started;
+    while (batch.status === "running") {
+      await new Promise((r) => setTimeout(r, 20));
+      batch = await t.deps.deployments.batch(started.id);
+    }
+    expect(batch).toMatchObject({ status: "finished", total: 3, done: 3, succeeded: 3, failed: 0 });
+    const rows = await t.db.kysely
+      .selectFrom("deployments")
+      .select(["phone_mac", "status", "current_step", "steps", "previous_profile_id", "finished_at"])
+      .where("batch_id", "=", started.id)
+      .orderBy("phone_mac")
+      .execute();
+    expect(rows.map((r) => [r.phone_mac, r.status, r.current_step, r.previous_profile_id])).toEqual([
+      [phones[0]!.mac, "succeeded", null, before.id],
+      [phones[1]!.mac, "succeeded", null, null],
+      [phones[2]!.mac, "succeeded", null, null],
+    ]);
+    const steps = rows.map((r) => JSON.parse(r.steps) as { name: string; status: string; detail: string }[]);
+    for (const s of steps)
+      expect(s.map((x) => `${x.name}:${x.status}`)).toEqual([
+        "backup:succeeded",
+        "upload:succeeded",
+        "restart:succeeded",
+        "clear_session:succeeded",
+      ]);
+    expect(steps.map((s) => s[3]!.detail)).toEqual([
+      "service session ended",
+      "no service session was open",
+      "service session ended",
+    ]);
+    for (const p of phones) {
+      expect(await t.deps.phoneSessions.current(p.mac)).toBeNull();
+      expect((await getPhone(p.id)).currentProfileName).toBe("bulk-after");
+    }
+  });
+
   it("refuses unknown phones with 400", async () => {
     const profile = await inv.profile({ name: "bulk-2", softwareType: "SIPE" });
     const res = await t.app.inject({

@@ -17,6 +17,7 @@ import type { PhoneSessionsService } from "../phone-sessions/phone-sessions.serv
 import type { PhonesService } from "../phones/phones.service.js";
 import type { ProfilesService } from "../profiles/profiles.service.js";
 import type { VendorDrivers } from "../../vendors/vendor-driver.js";
+import { createBatchedWrites } from "./batched-writes.js";
 import type { DeploymentListQuery, DeploymentsRepository } from "./deployments.repository.js";
 
 /** The pipeline's own settings; how a phone is restarted is its vendor driver's business. */
@@ -51,6 +52,8 @@ export const DEPLOY_JOB = "deploy";
 export const BATCH_JOB = "deploy_batch";
 /** A batch whose server died is taken over by another server's job loop, up to this many servers in all. */
 const BATCH_ATTEMPTS = 3;
+/** Bulk rows are recorded per this many phones or this often (the progress a reader sees). */
+const OUTCOME_GROUPS = { size: 50, delayMs: 100 };
 
 /** A bulk row another server took over (this one stalled past its lease): this server stops on it at once. */
 class LostClaim extends Error {
@@ -171,12 +174,16 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
     );
   }
 
-  /** The pipeline for one phone; never throws for a peer's failure (it is recorded on the step). */
+  /**
+   * The pipeline for one phone; never throws for a peer's failure (it is recorded on the step). A bulk deploy
+   * ends the phones' service sessions itself, in groups (`clearSession` false).
+   */
   async function pipeline(
     phone: Phone,
     xml: string,
     primaryLine: string | undefined,
     onStep?: (name: string, done: DeployStep[]) => Promise<void>,
+    clearSession = true,
   ): Promise<DeployStep[]> {
     const steps: DeployStep[] = [];
     if (onStep) onStepOf.set(steps, onStep);
@@ -258,7 +265,8 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
       return steps;
     }
     if (!uploaded) return steps;
-    await restartAndClear(steps, phone, primaryLine);
+    if (clearSession) await restartAndClear(steps, phone, primaryLine);
+    else await step(steps, "restart", () => restart(phone, primaryLine));
     return steps;
   }
 
@@ -297,7 +305,73 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
     retry?: boolean;
   }
 
-  /** Deploys a batch's rows with bounded concurrency; each row is claimed first, so no phone is deployed twice. */
+  /** A bulk row's end, handed from its worker to the batched writes. */
+  interface BulkOutcome {
+    row: BatchRow;
+    phone: Phone | undefined;
+    startedAt: string;
+    steps: DeployStep[];
+    /** Why the deploy failed before its pipeline ran (phone gone, incompatible, not renderable). */
+    early?: { failedStep: string; detail: string };
+  }
+
+  /**
+   * Records a group of finished bulk rows in a few statements: the service sessions of the phones that were
+   * restarted end (the clear_session step), the deployed phones get the profile, every row gets its end.
+   * A server dying before this leaves its rows in "restart", which a takeover fails, never redeploys.
+   */
+  async function recordOutcomes(profile: Profile, group: BulkOutcome[]): Promise<void> {
+    const restarted = group.filter((o) => o.steps.some((s) => s.name === "restart" && s.status === "succeeded"));
+    if (restarted.length > 0) {
+      const startedAt = iso(clock());
+      let ended: Set<string> | Error;
+      try {
+        ended = await deps.phoneSessions.endMany(restarted.map((o) => o.phone!.mac));
+      } catch (error) {
+        ended = error as Error;
+      }
+      const finishedAt = iso(clock());
+      for (const o of restarted)
+        o.steps.push({
+          name: "clear_session",
+          ...(ended instanceof Error
+            ? { status: "failed", detail: ended.message }
+            : {
+                status: "succeeded",
+                detail: ended.has(o.phone!.mac) ? "service session ended" : "no service session was open",
+              }),
+          startedAt,
+          finishedAt,
+        });
+    }
+    const ends = group.map((o) => ({
+      o,
+      result: o.early ? { status: "failed" as const, ...o.early } : outcome(o.steps),
+    }));
+    await deps.phones.setCurrentProfileMany(
+      ends.filter((e) => e.result.status === "succeeded").map((e) => e.o.phone!.id),
+      profile.id,
+    );
+    const finishedAt = iso(clock());
+    await repo.finishMany(
+      ends.map(({ o, result }) => ({
+        id: o.row.deploymentId,
+        startedAt: o.startedAt,
+        end: {
+          ...result,
+          steps: o.steps,
+          finishedAt,
+          ...(o.phone && { previousProfileId: o.phone.currentProfileId }),
+        },
+      })),
+    );
+  }
+
+  /**
+   * Deploys a batch's rows with bounded concurrency; each row is claimed first, so no phone is deployed
+   * twice. Per phone on the worker's path: the claim (which enters the backup step; the render runs beside
+   * it), the FTP work, the restart step's entry, the restart. The rest is recorded in groups.
+   */
   async function deployRows(
     profile: Profile,
     rows: BatchRow[],
@@ -306,41 +380,51 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
   ): Promise<number> {
     let next = 0;
     let uploads = 0;
+    const outcomes = createBatchedWrites<BulkOutcome>((group) => recordOutcomes(profile, group), OUTCOME_GROUPS);
+    const render = deps.profiles.deployRenderer(profile);
     const worker = async () => {
       // A server that lost the batch's lease (it stalled past it and another took the batch) takes no more phones.
       while (next < rows.length && !lost()) {
         const row = rows[next++]!;
         const phone = phones.get(row.phoneId);
         const startedAt = iso(clock());
+        // Rendered while the row is claimed; thrown away when the claim fails.
+        const rendering = phone && render(phone);
+        rendering?.catch(() => undefined);
         const claimed = row.retry
-          ? await repo.retry(row.deploymentId, startedAt)
-          : await repo.claim(row.deploymentId, startedAt);
+          ? await repo.retry(row.deploymentId, startedAt, "backup")
+          : await repo.claim(row.deploymentId, startedAt, "backup");
         // Not pending any more: the batch was failed as abandoned, or another server has this row.
         if (!claimed) continue;
-        let end;
         try {
-          if (!phone) throw new NotFound("phone", { id: row.phoneId });
-          const { xml, lines } = await deps.profiles.renderForDeploy(profile, phone);
-          const { steps, result } = await deployPrepared(profile, phone, xml, lines[0]?.number, async (name, done) => {
-            if (!(await repo.enterStep(row.deploymentId, name, done, startedAt))) throw new LostClaim();
-          });
+          if (!phone || !rendering) throw new NotFound("phone", { id: row.phoneId });
+          const { xml, lines } = await rendering;
+          const steps = await pipeline(
+            phone,
+            xml,
+            lines[0]?.number,
+            async (name, done) => {
+              // The claim entered the backup step already.
+              if (name !== "backup" && !(await repo.enterStep(row.deploymentId, name, done, startedAt)))
+                throw new LostClaim();
+            },
+            false,
+          );
           if (steps.some((s) => s.name === "upload" && s.status === "succeeded")) uploads++;
-          end = { ...result, steps };
+          outcomes.add({ row, phone, startedAt, steps });
         } catch (error) {
           if (error instanceof LostClaim) continue;
           const failedStep =
             error instanceof Conflict ? "compatibility" : error instanceof NotFound ? "phone" : "render";
-          end = { status: "failed" as const, failedStep, detail: (error as Error).message, steps: [] };
+          outcomes.add({ row, phone, startedAt, steps: [], early: { failedStep, detail: (error as Error).message } });
         }
-        await repo.finish(row.deploymentId, {
-          ...end,
-          finishedAt: iso(clock()),
-          startedAt,
-          ...(phone && { previousProfileId: phone.currentProfileId }),
-        });
       }
     };
-    await Promise.all(Array.from({ length: Math.min(settings.concurrency, rows.length) }, worker));
+    try {
+      await Promise.all(Array.from({ length: Math.min(settings.concurrency, rows.length) }, worker));
+    } finally {
+      await outcomes.drain();
+    }
     return uploads;
   }
 

@@ -31,6 +31,17 @@ export function createPhoneSessionsRepository(db: Kysely<Pick<Database, "phone_s
       const res = await db.deleteFrom("phone_sessions").where("mac", "=", mac).executeTakeFirst();
       return Number(res.numDeletedRows) > 0;
     },
+
+    /**
+     * Deletes the sessions of these phones; returns the MACs that had one. One statement when none had
+     * (the usual case), two otherwise; a login landing between them is ended too, as it would be a moment later.
+     */
+    async deleteMany(macs: string[]): Promise<Set<string>> {
+      if (macs.length === 0) return new Set();
+      const open = await db.selectFrom("phone_sessions").select("mac").where("mac", "in", macs).execute();
+      if (open.length > 0) await db.deleteFrom("phone_sessions").where("mac", "in", macs).execute();
+      return new Set(open.map((r) => r.mac));
+    },
   };
 }
 export type PhoneSessionsRepository = ReturnType<typeof createPhoneSessionsRepository>;

@@ -26,6 +26,9 @@ export function createPhoneSessionsService(deps: { repo: PhoneSessionsRepository
 
     /** Ends the phone's session: its next visit to a login-protected service asks for login. */
     end: (mac: string): Promise<boolean> => repo.delete(mac),
+
+    /** Ends the sessions of many phones at once (a bulk deploy); returns the MACs that had one. */
+    endMany: (macs: string[]): Promise<Set<string>> => repo.deleteMany(macs),
   };
 }
 export type PhoneSessionsService = ReturnType<typeof createPhoneSessionsService>;

@@ -403,6 +403,15 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
         .execute();
     },
 
+    async setCurrentProfileMany(ids: string[], profileId: string, now: string): Promise<void> {
+      for (let i = 0; i < ids.length; i += 500)
+        await db
+          .updateTable("phones")
+          .set({ current_profile_id: profileId, updated_at: now })
+          .where("id", "in", ids.slice(i, i + 500))
+          .execute();
+    },
+
     async clearProfile(profileId: string): Promise<void> {
       await db
         .updateTable("phones")

@@ -307,6 +307,11 @@ export function createPhonesService(deps: PhonesServiceDeps) {
       await repo.setCurrentProfile(id, profileId, iso(clock()));
     },
 
+    /** A bulk deploy records the phones it deployed in groups: one statement for the group. */
+    async setCurrentProfileMany(ids: string[], profileId: string): Promise<void> {
+      if (ids.length > 0) await repo.setCurrentProfileMany(ids, profileId, iso(clock()));
+    },
+
     /** /provision's one read: the phone by its MAC (12 uppercase hex) with account 1's password opened. */
     async forProvisioning(mac: string): Promise<ProvisioningPhone | undefined> {
       const row = await repo.findForProvisioning(mac);

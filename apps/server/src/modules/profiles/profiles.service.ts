@@ -109,11 +109,14 @@ export function createProfilesService(deps: {
   /** A profile's lines are its owner's; a profile without one (a generic profile) takes the phone owner's. */
   const ownerOf = (profile: Profile, phone: Phone) => profile.userId ?? phone.userId;
 
-  async function render(profile: Profile, phone: Phone, maskSecrets: boolean) {
+  /** Where a render reads the lines and the firmware load (a bulk deploy reads each once, see deployRenderer). */
+  type RenderSources = Pick<typeof deps, "lines" | "firmware">;
+
+  async function render(profile: Profile, phone: Phone, maskSecrets: boolean, sources: RenderSources = deps) {
     const driver = driverOf(phone);
     const [lines, load] = await Promise.all([
-      deps.lines.linesFor(phone.lines, ownerOf(profile, phone), buttonCapacity(phone)),
-      deps.firmware.resolve(phone),
+      sources.lines.linesFor(phone.lines, ownerOf(profile, phone), buttonCapacity(phone)),
+      sources.firmware.resolve(phone),
     ]);
     const xml = driver.render(profile.cnfXml, phone, {
       lines,
@@ -123,6 +126,24 @@ export function createProfilesService(deps: {
       load: load.load,
     });
     return { xml, lines, load, driver };
+  }
+
+  /** The file with secrets for a deploy, after the compatibility and well-formedness checks. */
+  async function renderChecked(
+    profile: Profile,
+    phone: Phone,
+    sources: RenderSources,
+  ): Promise<{ xml: string; lines: RenderLine[]; load: ResolvedLoad }> {
+    const reason = incompatibility(profile, phone);
+    if (reason) throw new Conflict(reason, { profileId: profile.id, phoneId: phone.id });
+    const { xml, lines, load, driver } = await render(profile, phone, false, sources);
+    const problems = driver.checkFile(xml, phone);
+    if (problems.length)
+      throw new ValidationFailed(
+        `the rendered file for ${phone.mac} is not acceptable: ${problems[0]!.message}`,
+        problems,
+      );
+    return { xml, lines, load };
   }
 
   return {
@@ -187,25 +208,43 @@ export function createProfilesService(deps: {
     },
 
     /** For the deploy pipeline: the file with secrets, after the compatibility and well-formedness checks. */
-    async renderForDeploy(
-      profile: Profile,
-      phone: Phone,
-    ): Promise<{ xml: string; lines: RenderLine[]; load: ResolvedLoad }> {
-      const reason = incompatibility(profile, phone);
-      if (reason) throw new Conflict(reason, { profileId: profile.id, phoneId: phone.id });
-      const { xml, lines, load, driver } = await render(profile, phone, false);
-      const problems = driver.checkFile(xml, phone);
-      if (problems.length)
-        throw new ValidationFailed(
-          `the rendered file for ${phone.mac} is not acceptable: ${problems[0]!.message}`,
-          problems,
-        );
-      return { xml, lines, load };
+    renderForDeploy: (profile: Profile, phone: Phone) => renderChecked(profile, phone, deps),
+
+    /**
+     * renderForDeploy for the phones of one bulk deploy: each owner's lines and each model's firmware load
+     * are read once, not once per phone. The batch works from the state at its start, as it does for the
+     * profile and the phones (read when it starts); a change made meanwhile goes out with the next deploy.
+     */
+    deployRenderer(profile: Profile): (phone: Phone) => ReturnType<typeof renderChecked> {
+      const lines = new Map<string, Promise<RenderLine[]>>();
+      const loads = new Map<string, Promise<ResolvedLoad>>();
+      const sources: RenderSources = {
+        lines: {
+          linesFor: (links, owner, capacity) =>
+            once(lines, JSON.stringify([links, owner, capacity]), () => deps.lines.linesFor(links, owner, capacity)),
+        },
+        firmware: {
+          resolve: (phone) =>
+            once(loads, JSON.stringify([phone.model, phone.firmwareLoad]), () => deps.firmware.resolve(phone)),
+        },
+      };
+      return (phone) => renderChecked(profile, phone, sources);
     },
 
     incompatibility,
     namesOf: repo.namesOf,
     count: repo.count,
   };
+}
+
+/** The value read for `key`, read once; a failed read is forgotten, so the next caller reads again. */
+function once<T>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> {
+  let value = cache.get(key);
+  if (!value) {
+    value = read();
+    cache.set(key, value);
+    value.catch(() => cache.delete(key));
+  }
+  return value;
 }
 export type ProfilesService = ReturnType<typeof createProfilesService>;
