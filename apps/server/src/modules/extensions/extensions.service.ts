@@ -429,7 +429,7 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
             technologies: [input.technology],
             operation: "upsert" as const,
           })),
-          (id) => txRepo.findById(id),
+          (extensionIds) => txRepo.findManyByIds(extensionIds),
         );
       });
       // The rows are committed: the import answers, and Asterisk is brought in step right after by the outbox
