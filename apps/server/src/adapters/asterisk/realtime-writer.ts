@@ -53,7 +53,7 @@ function rowsOf(line: AsteriskLine): Array<{ table: string; values: Record<strin
             username: line.number,
             realm: line.realm,
             md5_cred: o.authType === "md5" ? line.ha1Md5 : null,
-            password: o.authType === "md5" ? null : line.secret,
+            password: o.authType === "md5" ? null : line.secret(),
           },
         },
         {
