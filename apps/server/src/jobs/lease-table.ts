@@ -92,7 +92,8 @@ export function createLeaseTable<T extends LeasedTableName>(db: Kysely<Pick<Data
       owner: string,
       now: string,
       until: string,
-      limit: number,
+      /** How many rows a run may have, at most (it may depend on the head). */
+      limit: number | ((head: Row<T>) => number),
       sameRun: (first: Row<T>, next: Row<T>) => boolean,
     ): Promise<Row<T>[]> {
       const pending = (n: number) =>
@@ -108,12 +109,13 @@ export function createLeaseTable<T extends LeasedTableName>(db: Kysely<Pick<Data
       // The head first, alone: only the server that wins it goes on, so the queue is applied in order.
       if (!(await take(head.id, owner, now, until))) return [];
       const run = [head];
-      // Rows that may join the head's run are read only when it can have one (a files change, not realtime).
-      if (limit > 1 && sameRun(head, head))
-        for (const row of (await pending(limit + 1)).filter((r) => r.id !== head.id)) {
+      const runMax = typeof limit === "function" ? limit(head) : limit;
+      // Rows that may join the head's run are read only when it can have one.
+      if (runMax > 1 && sameRun(head, head))
+        for (const row of (await pending(runMax + 1)).filter((r) => r.id !== head.id)) {
           if (!sameRun(head, row)) break;
           run.push(row);
-          if (run.length >= limit) break;
+          if (run.length >= runMax) break;
         }
       // The rest of the run in a few conditional UPDATEs (a CSV import queues thousands): a row another
       // server holds (it cannot: the head was ours) or that changed meanwhile is simply not ours.

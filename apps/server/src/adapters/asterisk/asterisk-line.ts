@@ -6,8 +6,11 @@ export interface AsteriskLine {
   technology: "SCCP" | "SIP" | "PJSIP";
   displayName: string;
   context: string;
-  /** Plaintext; only written where Asterisk needs it (PJSIP auth_type=userpass). */
-  secret: string;
+  /**
+   * Plaintext, opened on demand: only written where Asterisk needs it (PJSIP auth_type=userpass), so
+   * rendering 10,000 md5 lines decrypts none.
+   */
+  secret(): string;
   /** MD5(number:realm:secret), what md5_cred / md5secret hold. */
   ha1Md5: string;
   realm: string;

@@ -14,107 +14,143 @@ export type RealtimeDb = AnyDb;
 
 const clip = (v: string | null | undefined, n: number): string | null => (v ? v.slice(0, n) : null);
 
-/** Removes every realtime object Cisisk wrote for a number (idempotent). */
-export async function removeRealtime(db: AnyDb, number: string, technologies: readonly string[]): Promise<void> {
-  for (const tech of technologies) {
-    if (tech === "PJSIP") {
-      await db.deleteFrom("ps_endpoints").where("id", "=", number).execute();
-      await db.deleteFrom("ps_auths").where("id", "=", number).execute();
-      await db.deleteFrom("ps_aors").where("id", "=", number).execute();
-    } else if (tech === "SIP") {
-      await db.deleteFrom("sippeers").where("name", "=", number).execute();
-    } else if (tech === "SCCP") {
-      await db.deleteFrom("sccpline").where("name", "=", number).execute();
-    }
-  }
-}
+/** Where each technology's realtime objects live: table and key column. */
+const TABLES: Record<AsteriskLine["technology"], Array<{ table: string; key: string }>> = {
+  PJSIP: [
+    { table: "ps_aors", key: "id" },
+    { table: "ps_auths", key: "id" },
+    { table: "ps_endpoints", key: "id" },
+  ],
+  SIP: [{ table: "sippeers", key: "name" }],
+  SCCP: [{ table: "sccpline", key: "name" }],
+};
 
-/** Replaces the realtime objects of one line with its current state (delete + insert: idempotent). */
-export async function writeRealtime(db: AnyDb, line: AsteriskLine): Promise<void> {
-  await removeRealtime(db, line.number, [line.technology]);
+/** Keys per statement: far under every engine's parameter limit, even for the widest rows (sippeers). */
+const CHUNK = 500;
+
+/** The rows one line is made of, per table (every row of a table has the same columns: multi-row inserts). */
+function rowsOf(line: AsteriskLine): Array<{ table: string; values: Record<string, unknown> }> {
   const allow = (line.codecs?.length ? line.codecs : DEFAULT_CODECS).join(",");
   switch (line.technology) {
     case "PJSIP": {
       const o = line.pjsip!;
-      await db
-        .insertInto("ps_aors")
-        .values({
-          id: line.number,
-          max_contacts: o.maxContacts,
-          remove_existing: yesNo(o.removeExisting),
-          qualify_frequency: o.qualifyFrequency,
-          mailboxes: clip(line.voicemail, 80),
-        })
-        .execute();
-      await db
-        .insertInto("ps_auths")
-        .values({
-          id: line.number,
-          auth_type: o.authType,
-          username: line.number,
-          realm: line.realm,
-          ...(o.authType === "md5" ? { md5_cred: line.ha1Md5 } : { password: line.secret }),
-        })
-        .execute();
-      await db
-        .insertInto("ps_endpoints")
-        .values({
-          id: line.number,
-          transport: clip(line.transport, 40),
-          aors: line.number,
-          auth: line.number,
-          context: line.context.slice(0, 40),
-          disallow: "all",
-          allow: allow.slice(0, 200),
-          direct_media: yesNo(o.directMedia),
-          dtmf_mode: o.dtmfMode,
-          callerid: callerId(line, 40),
-          mailboxes: clip(line.voicemail, 40),
-        })
-        .execute();
-      return;
+      return [
+        {
+          table: "ps_aors",
+          values: {
+            id: line.number,
+            max_contacts: o.maxContacts,
+            remove_existing: yesNo(o.removeExisting),
+            qualify_frequency: o.qualifyFrequency,
+            mailboxes: clip(line.voicemail, 80),
+          },
+        },
+        {
+          table: "ps_auths",
+          values: {
+            id: line.number,
+            auth_type: o.authType,
+            username: line.number,
+            realm: line.realm,
+            md5_cred: o.authType === "md5" ? line.ha1Md5 : null,
+            password: o.authType === "md5" ? null : line.secret(),
+          },
+        },
+        {
+          table: "ps_endpoints",
+          values: {
+            id: line.number,
+            transport: clip(line.transport, 40),
+            aors: line.number,
+            auth: line.number,
+            context: line.context.slice(0, 40),
+            disallow: "all",
+            allow: allow.slice(0, 200),
+            direct_media: yesNo(o.directMedia),
+            dtmf_mode: o.dtmfMode,
+            callerid: callerId(line, 40),
+            mailboxes: clip(line.voicemail, 40),
+          },
+        },
+      ];
     }
     case "SIP": {
       const o = line.sip!;
-      await db
-        .insertInto("sippeers")
-        .values({
-          name: line.number,
-          type: "friend",
-          host: "dynamic",
-          defaultuser: line.number,
-          md5secret: line.ha1Md5,
-          context: line.context.slice(0, 40),
-          transport: line.transport ? line.transport.slice(0, 40) : null,
-          nat: o.nat,
-          dtmfmode: o.dtmfMode,
-          directmedia: yesNo(o.directMedia),
-          disallow: "all",
-          allow: allow.slice(0, 200),
-          callerid: callerId(line, 40),
-          mailbox: clip(line.voicemail, 40),
-        })
-        .execute();
-      return;
+      return [
+        {
+          table: "sippeers",
+          values: {
+            name: line.number,
+            type: "friend",
+            host: "dynamic",
+            defaultuser: line.number,
+            md5secret: line.ha1Md5,
+            context: line.context.slice(0, 40),
+            transport: clip(line.transport, 40),
+            nat: o.nat,
+            dtmfmode: o.dtmfMode,
+            directmedia: yesNo(o.directMedia),
+            disallow: "all",
+            allow: allow.slice(0, 200),
+            callerid: callerId(line, 40),
+            mailbox: clip(line.voicemail, 40),
+          },
+        },
+      ];
     }
     case "SCCP": {
       const o = line.sccp!;
-      await db
-        .insertInto("sccpline")
-        .values({
-          id: line.number,
-          name: line.number,
-          label: clip(o.label ?? safeName(line.displayName, 45), 45),
-          description: clip(safeName(line.displayName, 45), 45),
-          context: line.context.slice(0, 45),
-          mailbox: clip(line.voicemail, 45),
-          cid_name: clip(o.cidName ?? safeName(line.displayName, 45), 45),
-          cid_num: clip(o.cidNum ?? line.number, 45),
-        })
-        .execute();
-      return;
+      return [
+        {
+          table: "sccpline",
+          values: {
+            id: line.number,
+            name: line.number,
+            label: clip(o.label ?? safeName(line.displayName, 45), 45),
+            description: clip(safeName(line.displayName, 45), 45),
+            context: line.context.slice(0, 45),
+            mailbox: clip(line.voicemail, 45),
+            cid_name: clip(o.cidName ?? safeName(line.displayName, 45), 45),
+            cid_num: clip(o.cidNum ?? line.number, 45),
+          },
+        },
+      ];
     }
   }
+}
+
+/**
+ * Replaces realtime objects: removes every object Cisisk wrote for the given numbers of each technology,
+ * and for the lines' own numbers, then inserts the lines' current state (idempotent). A few statements per
+ * table and 500 numbers, whether one line changed or a CSV import brought 10,000: run it in a transaction.
+ */
+export async function replaceRealtime(
+  db: AnyDb,
+  removed: ReadonlyMap<string, Iterable<string>>,
+  lines: readonly AsteriskLine[],
+): Promise<void> {
+  const numbers = new Map<string, Set<string>>();
+  for (const [tech, list] of removed) numbers.set(tech, new Set(list));
+  for (const line of lines)
+    (numbers.get(line.technology) ?? numbers.set(line.technology, new Set()).get(line.technology)!).add(line.number);
+  for (const [tech, set] of numbers) {
+    const all = [...set];
+    for (const { table, key } of TABLES[tech as AsteriskLine["technology"]] ?? [])
+      for (let i = 0; i < all.length; i += CHUNK)
+        await db
+          .deleteFrom(table)
+          .where(key, "in", all.slice(i, i + CHUNK))
+          .execute();
+  }
+  const rows = new Map<string, Array<Record<string, unknown>>>();
+  for (const line of lines)
+    for (const { table, values } of rowsOf(line)) (rows.get(table) ?? rows.set(table, []).get(table)!).push(values);
+  for (const [table, values] of rows)
+    for (let i = 0; i < values.length; i += CHUNK)
+      await db
+        .insertInto(table)
+        .values(values.slice(i, i + CHUNK))
+        .execute();
 }
 
 /** Removes a chan_sccp device and its buttons (idempotent). */
@@ -153,17 +189,23 @@ export async function writeSccpDevice(db: AnyDb, device: SccpDevice): Promise<vo
     .execute();
 }
 
-/** The devices whose buttons name one of these lines (to re-point them when a line is renamed or deleted). */
-export async function sccpDevicesWithLines(db: AnyDb, numbers: readonly string[]): Promise<string[]> {
-  if (numbers.length === 0) return [];
-  const rows = await db
-    .selectFrom("buttonconfig")
-    .select("device")
-    .distinct()
-    .where("type", "=", "line")
-    .where("name", "in", numbers)
-    .execute();
-  return rows.map((r) => String(r.device));
+/** The devices whose buttons name one of these lines, each with those lines (to re-point them after a rename or delete). */
+export async function sccpDevicesWithLines(db: AnyDb, numbers: readonly string[]): Promise<Map<string, string[]>> {
+  const devices = new Map<string, string[]>();
+  const unique = [...new Set(numbers)];
+  for (let i = 0; i < unique.length; i += CHUNK) {
+    const rows = await db
+      .selectFrom("buttonconfig")
+      .select(["device", "name"])
+      .where("type", "=", "line")
+      .where("name", "in", unique.slice(i, i + CHUNK))
+      .execute();
+    for (const r of rows) {
+      const lines = devices.get(String(r.device)) ?? devices.set(String(r.device), []).get(String(r.device))!;
+      lines.push(String(r.name));
+    }
+  }
+  return devices;
 }
 
 export interface RealtimeContact {

@@ -1,14 +1,14 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { performance } from "node:perf_hooks";
 import type { AsteriskFailure } from "@cisisk/contract";
 import type { AsteriskManager, Technology } from "../../adapters/ami/asterisk-manager.js";
 import type { AsteriskLine, SccpDevice } from "../../adapters/asterisk/asterisk-line.js";
 import { confFileNames, renderers, renderSccpConf, writeFileAtomically } from "../../adapters/asterisk/conf-files.js";
 import {
-  removeRealtime,
   removeSccpDevice,
+  replaceRealtime,
   sccpDevicesWithLines,
-  writeRealtime,
   writeSccpDevice,
   type RealtimeDb,
 } from "../../adapters/asterisk/realtime-writer.js";
@@ -34,12 +34,15 @@ export type AsteriskMode = "none" | "realtime" | "files";
 /** Files changes covered by one render and one reload: a whole CSV import (10,000 rows) at once. */
 const FILES_BATCH = 20_000;
 
+/** Realtime changes written in one transaction of a few multi-row statements per table. */
+const REALTIME_BATCH = 500;
+
 /** The outbox `technologies` of a chan_sccp device change. */
 const SCCP_DEVICE = "SCCP_DEVICE";
 
 export interface AsteriskSyncDeps {
   changes: AsteriskChangesRepository;
-  extensions: Pick<ExtensionsRepository, "findById" | "all">;
+  extensions: Pick<ExtensionsRepository, "findManyByIds" | "all">;
   mode: AsteriskMode;
   /** realtime: where Asterisk's tables are. */
   realtimeDb: (() => Promise<RealtimeDb>) | null;
@@ -95,21 +98,69 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
   }
 
   /**
-   * One extension's change. Devices whose buttons named the line (before a rename or delete) are queued
-   * for the phones' side to rewrite: it reads committed rows, outside this transaction.
+   * Extensions' changes, in one go: every number they name (before a rename or a technology change too) is
+   * cleared, then each extension still there is written as it is now. Devices whose buttons named an SCCP
+   * line are queued for the phones' side to rewrite: it reads committed rows, outside this transaction.
    */
-  async function applyRealtime(target: RealtimeDb, row: AsteriskChangeRow, current?: ExtensionRecord) {
-    const techs = row.technologies.split(",");
-    const numbers = [row.extension_number, ...(row.previous_number ? [row.previous_number] : [])];
-    const devices = techs.includes("SCCP") ? await sccpDevicesWithLines(target, numbers) : [];
-    await removeRealtime(target, row.extension_number, techs);
-    if (row.previous_number) await removeRealtime(target, row.previous_number, techs);
-    if (current) await writeRealtime(target, deps.lineOf(current));
+  async function applyRealtime(
+    target: RealtimeDb,
+    rows: readonly Pick<AsteriskChangeRow, "extension_id" | "extension_number" | "previous_number" | "technologies">[],
+    current: ReadonlyMap<string, ExtensionRecord>,
+  ) {
+    const removed = new Map<string, string[]>();
+    const sccpNumbers = new Map<string, string>();
+    for (const row of rows) {
+      const numbers = [row.extension_number, ...(row.previous_number ? [row.previous_number] : [])];
+      for (const tech of row.technologies.split(",")) {
+        (removed.get(tech) ?? removed.set(tech, []).get(tech)!).push(...numbers);
+        if (tech === "SCCP") for (const n of numbers) if (!sccpNumbers.has(n)) sccpNumbers.set(n, row.extension_id);
+      }
+    }
+    const devices =
+      sccpNumbers.size > 0 ? await sccpDevicesWithLines(target, [...sccpNumbers.keys()]) : new Map<string, string[]>();
+    const ids = [...new Set(rows.map((r) => r.extension_id))];
+    const lines = ids.flatMap((id) => {
+      const record = current.get(id);
+      return record ? [deps.lineOf(record)] : [];
+    });
+    await replaceRealtime(target, removed, lines);
     const outbox = sameDb ? createAsteriskChangesRepository(target as TxHandle) : changes;
-    for (const name of devices) await insertDeviceChange(outbox, row.extension_id, name);
+    for (const [name, numbers] of devices) await insertDeviceChange(outbox, sccpNumbers.get(numbers[0]!)!, name);
+  }
+
+  /** The extensions as they are now, by id (those deleted since are missing). */
+  async function currentOf(
+    ids: readonly string[],
+    find: (ids: string[]) => Promise<ExtensionRecord[]>,
+  ): Promise<Map<string, ExtensionRecord>> {
+    return new Map((await find([...new Set(ids)])).map((r) => [r.id, r]));
   }
 
   type Row = AsteriskChangeRow;
+
+  /** Same database: Asterisk's tables change with ours or not at all (missing tables, wrong types…). */
+  async function writeOwnTables(write: () => Promise<void>): Promise<void> {
+    try {
+      await write();
+    } catch (err) {
+      throw new UpstreamFailed(`Asterisk realtime tables could not be written: ${(err as Error).message}`);
+    }
+  }
+
+  /**
+   * Which changes go with a head: every files change after a files head (one render covers them); realtime
+   * line changes after a realtime line change (one transaction), unless a batch just failed there, when the
+   * rows up to its last one are retried one by one so the failing row is found and those before it applied.
+   */
+  let oneByOneUntil: string | number = -1;
+  const batchLimit = (head: Row) =>
+    head.mode === "files"
+      ? FILES_BATCH
+      : head.mode === "realtime" && head.technologies !== SCCP_DEVICE && Number(head.id) > Number(oneByOneUntil)
+        ? REALTIME_BATCH
+        : 1;
+  const sameRun = (first: Row, next: Row) =>
+    first.mode === next.mode && (first.mode === "files" || next.technologies !== SCCP_DEVICE);
 
   /** One realtime change, or a batch of files changes (one render and one reload per technology). */
   async function apply(batch: Row[]): Promise<void> {
@@ -125,8 +176,11 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
         );
         return;
       }
-      const current = await deps.extensions.findById(first.extension_id);
-      await inTransaction(await deps.realtimeDb(), (trx) => applyRealtime(trx, first, current));
+      const current = await currentOf(
+        batch.map((r) => r.extension_id),
+        (ids) => deps.extensions.findManyByIds(ids),
+      );
+      await inTransaction(await deps.realtimeDb(), (trx) => applyRealtime(trx, batch, current));
       return;
     }
     if (first.mode === "files") {
@@ -138,19 +192,35 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
       const write = (["PJSIP", "SIP", "SCCP"] as const).filter(
         (t) => touched.has(t) || !existsSync(path.join(dir, confFileNames[t])),
       );
+      const started = performance.now();
       const lines = (await deps.extensions.all())
         .filter((r) => write.includes(r.technology as (typeof write)[number]))
         .map((r) => deps.lineOf(r));
+      const read = performance.now();
       for (const tech of write) {
         if (tech === "SCCP")
           await writeFileAtomically(dir, confFileNames.SCCP, renderSccpConf(lines, await deps.sccpDevices.all()));
         else await writeFileAtomically(dir, confFileNames[tech], renderers[tech](lines));
       }
+      const written = performance.now();
       if (!deps.manager) {
         deps.log.warn({ changes: batch.length }, "files written, but no AMI is configured to reload Asterisk");
         return;
       }
-      await deps.manager.reload((["PJSIP", "SIP", "SCCP"] as const).filter((t) => touched.has(t)));
+      const reloaded = (["PJSIP", "SIP", "SCCP"] as const).filter((t) => touched.has(t));
+      await deps.manager.reload(reloaded);
+      // Where a change's time goes at site scale: Asterisk's reload re-reads every object of the driver.
+      deps.log.info(
+        {
+          changes: batch.length,
+          lines: lines.length,
+          reloaded,
+          readMs: Math.round(read - started),
+          renderWriteMs: Math.round(written - read),
+          reloadMs: Math.round(performance.now() - written),
+        },
+        "asterisk files applied",
+      );
     }
   }
 
@@ -159,32 +229,42 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
 
     /**
      * Many new extensions' changes at once (a CSV import), inside its transaction: a few INSERTs into the
-     * outbox, applied after the commit by one render and one reload. Realtime in our own database writes
-     * each line with its row (`current` is then asked for each).
+     * outbox, applied after the commit by one render and one reload (files) or a few multi-row statements per
+     * 500 (realtime). Realtime in our own database writes the lines with their rows, the same way
+     * (`current` is then asked for their state).
      */
     async recordMany(
       trx: TxHandle,
       requests: ChangeRequest[],
-      current: (extensionId: string) => Promise<ExtensionRecord | undefined>,
+      current: (extensionIds: string[]) => Promise<ExtensionRecord[]>,
     ): Promise<void> {
       if (mode === "none") return;
+      const now = iso(clock());
+      const rows = requests.map((change) => ({
+        extension_id: change.extensionId,
+        extension_number: change.number,
+        previous_number: change.previousNumber,
+        technologies: [...new Set(change.technologies)].join(","),
+        operation: change.operation,
+        mode,
+        created_at: now,
+      }));
       if (sameDb) {
-        for (const change of requests) await sync.record(trx, change, await current(change.extensionId));
+        for (let i = 0; i < rows.length; i += REALTIME_BATCH) {
+          const chunk = rows.slice(i, i + REALTIME_BATCH);
+          const lines = await currentOf(
+            chunk.map((r) => r.extension_id),
+            current,
+          );
+          await writeOwnTables(() => applyRealtime(trx, chunk, lines));
+        }
+        await createAsteriskChangesRepository(trx).insertMany(
+          rows.map((row) => ({ ...row, status: "applied", attempts: 1, applied_at: now })),
+        );
         return;
       }
-      const now = iso(clock());
       await createAsteriskChangesRepository(trx).insertMany(
-        requests.map((change) => ({
-          extension_id: change.extensionId,
-          extension_number: change.number,
-          previous_number: change.previousNumber,
-          technologies: [...new Set(change.technologies)].join(","),
-          operation: change.operation,
-          mode,
-          created_at: now,
-          status: "pending",
-          attempts: 0,
-        })),
+        rows.map((row) => ({ ...row, status: "pending", attempts: 0 })),
       );
     },
 
@@ -202,12 +282,7 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
         created_at: now,
       };
       if (sameDb) {
-        try {
-          await applyRealtime(trx, { ...row, id: 0, status: "", attempts: 0 } as never, current);
-        } catch (err) {
-          // Same database: Asterisk's tables change with ours or not at all (missing tables, wrong types…).
-          throw new UpstreamFailed(`Asterisk realtime tables could not be written: ${(err as Error).message}`);
-        }
+        await writeOwnTables(() => applyRealtime(trx, [row], new Map(current ? [[current.id, current]] : [])));
         await createAsteriskChangesRepository(trx).insert({ ...row, status: "applied", attempts: 1, applied_at: now });
         return;
       }
@@ -228,13 +303,14 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
       if (mode === "none") return 0;
       let applied = 0;
       while (applied < limit) {
-        // Files are rendered whole: every waiting files change in a row is covered by one render + reload.
+        // Files are rendered whole: every waiting files change in a row is covered by one render + reload;
+        // realtime changes in a row are written together.
         const batch = await changes.claimHead(
           serverId,
           iso(clock()),
           leaseEnd(),
-          Math.min(FILES_BATCH, limit - applied),
-          (first, next) => first.mode === "files" && next.mode === "files",
+          (head) => Math.min(batchLimit(head), limit - applied),
+          sameRun,
         );
         if (batch.length === 0) break;
         const stop = keepLeased(
@@ -260,6 +336,9 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
         } catch (err) {
           stop();
           const message = ((err as Error).message || String(err)).slice(0, 1000);
+          // One row of a realtime batch may be the cause: find it by applying the rows one by one, right now.
+          const oneByOne = batch.length > 1 && batch[0]!.mode === "realtime";
+          if (oneByOne) oneByOneUntil = batch.at(-1)!.id;
           for (const row of batch) {
             const final = row.attempts >= maxAttempts;
             await changes.release(
@@ -268,10 +347,14 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
               message,
               final
                 ? { final: true, at: iso(clock()) }
-                : { final: false, runAfter: iso(new Date(clock().getTime() + backoffMs(row.attempts))) },
+                : {
+                    final: false,
+                    runAfter: iso(new Date(clock().getTime() + (oneByOne ? 0 : backoffMs(row.attempts)))),
+                  },
             );
           }
           deps.log.warn({ changes: batch.map((r) => r.id), err: message }, "asterisk change not applied; will retry");
+          if (oneByOne) continue;
           break; // Asterisk is unreachable or refuses: keep the order, retry the head after its backoff.
         }
       }

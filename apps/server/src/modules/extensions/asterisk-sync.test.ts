@@ -2,6 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { LightMyRequestResponse } from "fastify";
+import { sql, type Kysely } from "kysely";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createAmiClient } from "../../adapters/ami/ami-client.js";
 import { createAsteriskManager } from "../../adapters/ami/asterisk-manager.js";
@@ -27,6 +28,18 @@ function apiOf(t: TestApp, h: Record<string, string>): Api {
       headers: h,
       ...(payload !== undefined && { payload: payload as object }),
     });
+}
+
+/** A CSV import of `count` extensions from `first` on, the technology of each chosen by `technology(i)`. */
+async function importCsv(t: TestApp, first: number, count: number, technology: (i: number) => string) {
+  const lines = ["number,technology,displayName,username"];
+  for (let i = 0; i < count; i++) lines.push(`${first + i},${technology(i)},Imported ${i},`);
+  return t.app.inject({
+    method: "POST",
+    url: "/api/v1/extensions/import",
+    headers: { ...(await t.adminHeaders()), "content-type": "text/csv" },
+    payload: lines.join("\n"),
+  });
 }
 
 /** Parses an Asterisk .conf file back into its sections, in order (the same name may repeat). */
@@ -241,6 +254,39 @@ describe("realtime mode, Asterisk's tables in our own database", () => {
     });
     expect((await api("GET", "/dashboard")).json().extensions).toEqual({ configured: 3, registered: 2 });
   });
+
+  it("writes a CSV import's lines with its rows, a few statements per 500 lines, every change recorded applied", async () => {
+    const techs = ["PJSIP", "SIP", "SCCP"];
+    const res = await importCsv(t, 5000, 1100, (i) => techs[i % 3]!);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({ created: 1100 });
+    const ids = async (table: string, key: string) =>
+      (await rt.selectFrom(table).select(key).where(key, ">=", "5000").where(key, "<", "6100").execute()).map(
+        (r: Record<string, string>) => r[key],
+      );
+    expect(await ids("ps_endpoints", "id")).toHaveLength(367);
+    expect(await ids("ps_auths", "id")).toHaveLength(367);
+    expect(await ids("ps_aors", "id")).toHaveLength(367);
+    expect(await ids("sippeers", "name")).toHaveLength(367);
+    expect((await ids("sccpline", "name")).sort()).toEqual(
+      Array.from({ length: 366 }, (_, i) => String(5002 + 3 * i)).sort(),
+    );
+    const auth = await rt.selectFrom("ps_auths").selectAll().where("id", "=", "5999").executeTakeFirstOrThrow();
+    const row = await t.db.kysely
+      .selectFrom("extensions")
+      .select("ha1_md5")
+      .where("number", "=", "5999")
+      .executeTakeFirstOrThrow();
+    expect(auth).toMatchObject({ auth_type: "md5", username: "5999", md5_cred: row.ha1_md5, password: null });
+    const outbox = await t.db.kysely
+      .selectFrom("asterisk_changes")
+      .select(["status", (eb) => eb.fn.countAll().as("n")])
+      .where("extension_number", ">=", "5000")
+      .where("extension_number", "<", "6100")
+      .groupBy("status")
+      .execute();
+    expect(outbox.map((r) => [r.status, Number(r.n)])).toEqual([["applied", 1100]]);
+  });
 });
 
 describe("realtime mode in our database without Asterisk's tables", () => {
@@ -290,6 +336,50 @@ describe("realtime mode, Asterisk's tables in another database", () => {
       .select("id" as never)
       .execute();
     expect(rows).toEqual([{ id: "4001" }]);
+  });
+
+  it("applies an import in batches, and finds a failing row one by one: those before it applied, it kept with its error", async () => {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Asterisk's tables
+    const rt = other.kysely as Kysely<any>;
+    // Asterisk's database refuses one line (a constraint of its own, say): the batch holding it fails.
+    await sql`create trigger refuse_7305 before insert on ps_auths when new.id = '7305'
+      begin select raise(abort, 'refused by the test'); end`.execute(rt);
+    const res = await importCsv(t, 7000, 1200, () => "PJSIP");
+    expect(res.statusCode, res.body).toBe(200);
+    const change = (number: string) =>
+      t.db.kysely
+        .selectFrom("asterisk_changes")
+        .selectAll()
+        .where("extension_number", "=", number)
+        .executeTakeFirstOrThrow();
+    // The import answers once committed; the outbox is applied right after, in the background.
+    for (let i = 0; i < 600 && !(await change("7305")).last_error; i++) await new Promise((r) => setTimeout(r, 50));
+    await expect.poll(async () => (await change("7305")).lease_owner, { timeout: 30_000 }).toBeNull();
+    const written = async () =>
+      Number(
+        (
+          await rt
+            .selectFrom("ps_auths")
+            .select((eb) => eb.fn.countAll().as("n"))
+            .where("id", ">=", "7000")
+            .where("id", "<", "8200")
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    expect(await written()).toBe(305);
+    expect(await change("7304")).toMatchObject({ status: "applied" });
+    expect(await change("7305")).toMatchObject({
+      status: "pending",
+      last_error: expect.stringMatching(/refused by the test/),
+    });
+    expect((await change("7306")).status).toBe("pending");
+
+    await sql`drop trigger refuse_7305`.execute(rt);
+    expect(await t.deps.asteriskSync.processPending(2000)).toBe(895);
+    expect(await written()).toBe(1200);
+    for (const table of ["ps_endpoints", "ps_aors"])
+      expect(await rt.selectFrom(table).select("id").where("id", "=", "8199").execute()).toEqual([{ id: "8199" }]);
+    expect(await change("8199")).toMatchObject({ status: "applied" });
   });
 });
 

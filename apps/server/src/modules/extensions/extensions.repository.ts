@@ -133,8 +133,13 @@ export function createExtensionsRepository(db: ExtensionsDb) {
     },
 
     async findManyByIds(ids: string[]): Promise<ExtensionRecord[]> {
-      if (ids.length === 0) return [];
-      return (await base().where("extensions.id", "in", ids).execute()).map(toRecord);
+      const found: ExtensionRecord[] = [];
+      for (let i = 0; i < ids.length; i += 500)
+        for (const r of await base()
+          .where("extensions.id", "in", ids.slice(i, i + 500))
+          .execute())
+          found.push(toRecord(r));
+      return found;
     },
 
     async existingIds(ids: string[]): Promise<Set<string>> {

@@ -111,7 +111,7 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
       technology: r.technology,
       displayName: r.displayName,
       context: r.context,
-      secret: secretBox.open(r.secretSealed),
+      secret: () => secretBox.open(r.secretSealed),
       ha1Md5: r.ha1Md5,
       realm: deps.realm,
       voicemail: r.voicemail,
@@ -429,7 +429,7 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
             technologies: [input.technology],
             operation: "upsert" as const,
           })),
-          (id) => txRepo.findById(id),
+          (extensionIds) => txRepo.findManyByIds(extensionIds),
         );
       });
       // The rows are committed: the import answers, and Asterisk is brought in step right after by the outbox
