@@ -80,7 +80,11 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest("principal", null);
 
-  // Before anything else, so that it documents every route, the phone-facing ones registered next too.
+  registerClientIp(app, clientIpOf);
+  await registerSecurityHeaders(app, deps);
+  registerErrorHandler(app, phoneErrorXml);
+  registerNulGuard(app);
+
   await app.register(fastifySwagger, {
     openapi: {
       openapi: "3.1.0",
@@ -100,19 +104,6 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,
   });
-
-  // ── Zero-touch provisioning: /provision/<file> for phones, in a context of its own registered before the
-  // console's hooks (CSP and cookies are for the console, not a phone's text file; the client address is read
-  // by the route itself; file names never carry NULs). Fastify adds a parent's later hooks to no earlier child.
-  await app.register(async (phoneFiles) => {
-    registerErrorHandler(phoneFiles, phoneErrorXml);
-    await phoneFiles.register(provisionRoutes(provisionHttp));
-  });
-
-  registerClientIp(app, clientIpOf);
-  await registerSecurityHeaders(app, deps);
-  registerErrorHandler(app, phoneErrorXml);
-  registerNulGuard(app);
 
   // How each kind of principal is recognised (only console sessions are issued today).
   const requirePrincipal = createRequirePrincipal({
@@ -179,7 +170,8 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   // ── Linphone remote provisioning (the single-use token in the URL is the credential).
   await app.register(provisioningRoutes(deps.accounts));
 
-  // ── The endpoint manager's console API at the seed's paths (/provision/<file> is registered first, above).
+  // ── Zero-touch provisioning: /provision/<file> for phones, the endpoint manager's console API at the seed's paths.
+  await app.register(provisionRoutes(provisionHttp));
   app.addHook("onClose", async () => {
     deps.sipNotifier.close();
     await deps.provisioning.flushHits();

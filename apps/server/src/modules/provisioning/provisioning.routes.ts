@@ -22,8 +22,8 @@ import type { ProvisioningService } from "./provisioning.service.js";
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema };
 
 /**
- * `GET /provision/<file>`: phone-facing, no console auth (`[provisioning]` protects it). Registered apart from
- * the console's hooks; `provision-http.ts` writes the answer (and takes plain requests before routing).
+ * `GET /provision/<file>`: phone-facing, no console auth (`[provisioning]` protects it). `provision-http.ts`
+ * writes the answer here, and takes plain requests before routing (the storm's path).
  */
 export function provisionRoutes(http: ProvisionHttp) {
   return async (app: FastifyInstance) => {
@@ -31,6 +31,8 @@ export function provisionRoutes(http: ProvisionHttp) {
     r.get(
       "/provision/:file",
       {
+        // The console's CSP is for pages, not a phone's text file; the answer sets no-store and nosniff itself.
+        helmet: false,
         schema: {
           tags: ["provisioning"],
           summary:
@@ -52,7 +54,7 @@ export function provisionRoutes(http: ProvisionHttp) {
       },
     );
     // Deeper paths (`/provision/a/b`, `/provision/../x`) are never a phone's file.
-    r.get("/provision/*", { schema: { hide: true } }, async (_request, reply) =>
+    r.get("/provision/*", { helmet: false, schema: { hide: true } }, async (_request, reply) =>
       reply.code(400).send(errorBody("validation_failed", http.badNameMessage)),
     );
   };
