@@ -4,7 +4,7 @@
 // p50/p99 and errors for both and the ratio. Target: ≥ 0.5 of nginx's rate, p99 < 50 ms, no errors.
 // Runs on the DATABASE_URL engine (SQLite file by default). BENCH_SECONDS changes the duration (default 10).
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -31,8 +31,18 @@ async function freePort(): Promise<number> {
   });
 }
 
+/** CPU seconds (user + system) a process has used so far, from /proc (clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
 interface Figures {
   name: string;
+  /** Server CPU per answered request (µs): what the machine's load does not change much. */
+  cpuPerRequest: number;
+  /** The load generator's (this process's) CPU per request (µs). */
+  clientCpuPerRequest: number;
   rps: number;
   p50: number;
   p99: number;
@@ -42,8 +52,10 @@ interface Figures {
 }
 
 /** 200 connections for SECONDS, each request a different device's file (round robin over all 10,000). */
-async function storm(name: string, base: string, seconds = SECONDS): Promise<Figures> {
+async function storm(name: string, base: string, pid: number, seconds = SECONDS): Promise<Figures> {
   let i = 0;
+  const cpuBefore = cpuSeconds(pid);
+  const clientBefore = process.cpuUsage();
   const result = await autocannon({
     url: base,
     connections: CONNECTIONS,
@@ -55,8 +67,11 @@ async function storm(name: string, base: string, seconds = SECONDS): Promise<Fig
       },
     ],
   });
+  const client = process.cpuUsage(clientBefore);
   return {
     name,
+    cpuPerRequest: ((cpuSeconds(pid) - cpuBefore) * 1e6) / result.requests.total,
+    clientCpuPerRequest: (client.user + client.system) / result.requests.total,
     rps: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
@@ -110,7 +125,7 @@ function startNginx(root: string, port: number): Promise<ChildProcess> {
 }
 
 const row = (f: Figures) =>
-  `${f.name.padEnd(8)} ${f.rps.toFixed(0).padStart(8)} req/s   p50 ${String(f.p50).padStart(3)} ms   p99 ${String(f.p99).padStart(3)} ms   errors ${f.errors}   non-2xx ${f.non2xx}   (${f.requests} requests)`;
+  `${f.name.padEnd(8)} ${f.rps.toFixed(0).padStart(8)} req/s   p50 ${String(f.p50).padStart(3)} ms   p99 ${String(f.p99).padStart(3)} ms   errors ${f.errors}   non-2xx ${f.non2xx}   (${f.requests} requests; CPU per request: server ${f.cpuPerRequest.toFixed(0)} µs, autocannon ${f.clientCpuPerRequest.toFixed(0)} µs)`;
 
 export async function run(): Promise<void> {
   if (!existsSync(NGINX)) throw new Error(`${NGINX} is missing (apt-get install nginx)`);
@@ -173,10 +188,10 @@ export async function run(): Promise<void> {
     nginx = await startNginx(work, nginxPort);
 
     console.log(`${CONNECTIONS} connections, ${SECONDS} s each, round robin over ${DEVICES} files`);
-    await storm("warm-up", `http://127.0.0.1:${nginxPort}`, 2);
-    const ngx = await storm("nginx", `http://127.0.0.1:${nginxPort}`);
-    await storm("warm-up", server.url, 2);
-    const ours = await storm("cisisk", server.url);
+    await storm("warm-up", `http://127.0.0.1:${nginxPort}`, nginx.pid!, 2);
+    const ngx = await storm("nginx", `http://127.0.0.1:${nginxPort}`, nginx.pid!);
+    await storm("warm-up", server.url, server.pid, 2);
+    const ours = await storm("cisisk", server.url, server.pid);
     console.log(row(ngx));
     console.log(row(ours));
     const ratio = ours.rps / ngx.rps;

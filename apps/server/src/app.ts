@@ -1,11 +1,12 @@
 import { existsSync } from "node:fs";
+import http, { type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import path from "node:path";
 import fastifyCookie from "@fastify/cookie";
 import fastifyHelmet from "@fastify/helmet";
 import fastifyStatic from "@fastify/static";
 import fastifySwagger from "@fastify/swagger";
 import fastifySwaggerUi from "@fastify/swagger-ui";
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from "fastify";
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from "fastify";
 import {
   jsonSchemaTransform,
   jsonSchemaTransformObject,
@@ -18,7 +19,7 @@ import { clientIp } from "./http/client-ip.js";
 import { accountRoutes } from "./modules/accounts/accounts.routes.js";
 import { accountsAdminRoutes, provisioningRoutes } from "./modules/accounts/accounts-admin.routes.js";
 import { apiKeysRoutes } from "./modules/api-keys/api-keys.routes.js";
-import { registerClientIp } from "./http/client-ip.js";
+import { createClientIpSource, registerClientIp } from "./http/client-ip.js";
 import { clientErrorHandler, errorBody, frameworkErrorHandler, registerErrorHandler } from "./http/error-handler.js";
 import { registerNulGuard } from "./http/reject-nul.js";
 import { authRoutes } from "./modules/auth/auth.routes.js";
@@ -36,6 +37,7 @@ import { CISCO_CONTENT_TYPE, renderCiscoXml } from "./modules/services/cisco-xml
 import { ciscoRoutes } from "./modules/services/cisco.routes.js";
 import { errorPage } from "./modules/services/phone-pages.js";
 import { servicesRoutes } from "./modules/services/services.routes.js";
+import { createProvisionHttp } from "./modules/provisioning/provision-http.js";
 import { VERSION } from "./version.js";
 import {
   endpointManagerRoutes,
@@ -49,6 +51,14 @@ export const API_PREFIX = "/api/v1";
 const NON_SPA_PREFIXES = ["/api/", "/cisco/", "/provision/", "/provisioning/", "/console/"];
 
 export async function buildApp(deps: Deps): Promise<FastifyInstance> {
+  const clientIpOf = createClientIpSource(async () => (await deps.security.policy()).trustedProxies);
+  const provisionHttp = createProvisionHttp({
+    provisioning: deps.provisioning,
+    auth: deps.provisioningAuth,
+    clientIp: clientIpOf,
+    log: deps.log as FastifyBaseLogger,
+  });
+  let closing = false;
   const app = Fastify({
     // The app's one logger (deps.log): requests and services log through the same pino instance.
     loggerInstance: deps.log as FastifyBaseLogger,
@@ -58,11 +68,19 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     // Errors before routing (bad URL, oversized parameter or headers) answer the one error shape too.
     frameworkErrors: frameworkErrorHandler(phoneErrorXml),
     clientErrorHandler,
+    // A provisioning storm's plain `GET /provision/<file>` is answered before routing (provision-http.ts); while
+    // closing, everything goes to Fastify (which answers 503).
+    serverFactory: (handler, options) =>
+      phoneFastPathServer(handler, options, (req, res) => !closing && provisionHttp.takeFastPath(req, res)),
+  });
+  app.addHook("preClose", async () => {
+    closing = true;
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest("principal", null);
-  registerClientIp(app, async () => (await deps.security.policy()).trustedProxies);
+
+  registerClientIp(app, clientIpOf);
   await registerSecurityHeaders(app, deps);
   registerErrorHandler(app, phoneErrorXml);
   registerNulGuard(app);
@@ -153,7 +171,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   await app.register(provisioningRoutes(deps.accounts));
 
   // ── Zero-touch provisioning: /provision/<file> for phones, the endpoint manager's console API at the seed's paths.
-  await app.register(provisionRoutes(deps.provisioning, deps.provisioningAuth));
+  await app.register(provisionRoutes(provisionHttp));
   app.addHook("onClose", async () => {
     deps.sipNotifier.close();
     await deps.provisioning.flushHits();
@@ -213,6 +231,25 @@ async function registerSecurityHeaders(app: FastifyInstance, deps: Deps): Promis
       }
     }
   });
+}
+
+/**
+ * The HTTP server Fastify would create (same timeouts), whose request handler first offers each request to
+ * `fastPath`; what it does not take goes to Fastify.
+ */
+function phoneFastPathServer(
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  options: FastifyServerOptions,
+  fastPath: (req: IncomingMessage, res: ServerResponse) => boolean,
+): Server {
+  const server = http.createServer((req, res) => {
+    if (!fastPath(req, res)) handler(req, res);
+  });
+  server.keepAliveTimeout = options.keepAliveTimeout ?? 72_000;
+  server.requestTimeout = options.requestTimeout ?? 0;
+  server.setTimeout(options.connectionTimeout ?? 0);
+  if (options.maxRequestsPerSocket) server.maxRequestsPerSocket = options.maxRequestsPerSocket;
+  return server;
 }
 
 /** The phone-facing error page (any family renders the same Text object). */

@@ -37,14 +37,10 @@ export function createClientIpResolver(trustedProxies: readonly string[]) {
 }
 
 /**
- * Sets `request.clientIp` on every request, before any route or hook that needs it. The trusted proxies may
- * change at run time (security settings): they are asked for on each request, and a resolver is kept per list.
+ * The client address of a request, for trusted proxies that may change at run time (security settings): the
+ * list is asked for on each request, and a resolver is kept per list.
  */
-export function registerClientIp(
-  app: FastifyInstance,
-  trustedProxies: readonly string[] | (() => Promise<readonly string[]>),
-): void {
-  const list = typeof trustedProxies === "function" ? trustedProxies : async () => trustedProxies;
+export function createClientIpSource(trustedProxies: () => Promise<readonly string[]>) {
   let cached: { key: string; resolve: ReturnType<typeof createClientIpResolver> } | null = null;
   const resolverFor = (proxies: readonly string[]) => {
     const key = proxies.join(",");
@@ -54,12 +50,23 @@ export function registerClientIp(
     }
     return cached.resolve;
   };
+  return async (peer: string | undefined, forwardedFor: string | string[] | undefined): Promise<string> => {
+    // Until the list can be read (database down), no proxy is believed.
+    const proxies = await trustedProxies().catch(() => []);
+    return resolverFor(proxies)(peer, forwardedFor);
+  };
+}
+
+export type ClientIpSource = ReturnType<typeof createClientIpSource>;
+
+/** Sets `request.clientIp` on every request, before any route or hook that needs it. */
+export function registerClientIp(app: FastifyInstance, source: ClientIpSource): void {
   app.decorateRequest("clientIp", "");
   app.addHook("onRequest", async (request) => {
-    const peer = request.raw.socket?.remoteAddress ?? request.ip;
-    // Until the list can be read (database down), no proxy is believed.
-    const proxies = await list().catch(() => []);
-    request.clientIp = resolverFor(proxies)(peer, request.headers["x-forwarded-for"]);
+    request.clientIp = await source(
+      request.raw.socket?.remoteAddress ?? request.ip,
+      request.headers["x-forwarded-for"],
+    );
   });
 }
 

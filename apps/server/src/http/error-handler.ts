@@ -1,6 +1,6 @@
 import type { Socket } from "node:net";
 import type { ErrorCode } from "@cisisk/contract";
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from "fastify-type-provider-zod";
 import { DomainError, RateLimited } from "../errors.js";
 
@@ -22,9 +22,9 @@ export function errorBody(code: ErrorCode, message: string, details?: unknown) {
 }
 
 /** The status and body for an error; 5xx are logged here and their message hidden. */
-function toHttp(err: FastifyError, request: FastifyRequest): [number, ReturnType<typeof errorBody>] {
+export function toHttp(err: FastifyError, log: FastifyBaseLogger): [number, ReturnType<typeof errorBody>] {
   if (err instanceof DomainError) {
-    if (statusByCode[err.code] >= 500) request.log.warn({ err }, "dependency unavailable");
+    if (statusByCode[err.code] >= 500) log.warn({ err }, "dependency unavailable");
     return [statusByCode[err.code], errorBody(err.code, err.message, err.details)];
   }
   if (hasZodFastifySchemaValidationErrors(err)) {
@@ -36,7 +36,7 @@ function toHttp(err: FastifyError, request: FastifyRequest): [number, ReturnType
     return [400, errorBody("validation_failed", `invalid request ${where}`, details)];
   }
   if (isResponseSerializationError(err)) {
-    request.log.error({ err, issues: err.cause.issues }, "response does not match its schema");
+    log.error({ err, issues: err.cause.issues }, "response does not match its schema");
     return [500, errorBody("internal_error", "internal error")];
   }
   const status = err.statusCode ?? 500;
@@ -51,7 +51,7 @@ function toHttp(err: FastifyError, request: FastifyRequest): [number, ReturnType
     const code: ErrorCode = status === 401 ? "unauthenticated" : status === 404 ? "not_found" : "validation_failed";
     return [status, errorBody(code, message)];
   }
-  request.log.error({ err }, "unhandled error");
+  log.error({ err }, "unhandled error");
   return [500, errorBody("internal_error", "internal error")];
 }
 
@@ -62,7 +62,7 @@ function toHttp(err: FastifyError, request: FastifyRequest): [number, ReturnType
  */
 export function registerErrorHandler(app: FastifyInstance, phonePage?: (message: string) => string): void {
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    const [status, body] = toHttp(err, request);
+    const [status, body] = toHttp(err, request.log);
     if (phonePage && request.url.startsWith("/cisco/"))
       return reply.code(200).type(PHONE_CONTENT_TYPE).send(phonePage(body.error.message));
     if (err instanceof RateLimited) reply.header("Retry-After", String(err.retryAfterSeconds));

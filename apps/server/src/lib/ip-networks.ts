@@ -26,9 +26,14 @@ export function parseNetwork(text: string): Network | null {
   }
 }
 
+const OCTET = "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)";
+const CANONICAL_IPV4 = new RegExp(`^${OCTET}(?:\\.${OCTET}){3}$`);
+
 /** The canonical spelling of an address (`::ffff:10.0.0.1` → `10.0.0.1`), or null when it is not one. */
 export function normaliseIp(text: string | undefined): string | null {
   if (!text) return null;
+  // Already canonical (every request's peer on an IPv4 socket): nothing to parse.
+  if (CANONICAL_IPV4.test(text)) return text;
   try {
     return ipaddr.process(text.trim()).toString();
   } catch {

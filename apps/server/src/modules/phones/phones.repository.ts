@@ -62,6 +62,9 @@ function phoneRow(id: string, w: Required<PhoneWrite>, now: string) {
   };
 }
 
+/** The most MACs one provisioning read asks for (bounded: one compiled query per size). */
+export const PROVISIONING_BATCH = 100;
+
 /** What /provision needs of a phone, read with one indexed query (the hot path of a provisioning storm). */
 export interface ProvisioningRow {
   id: string;
@@ -199,9 +202,9 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
         "phones.updated_at",
         "phone_lines.button",
         "phone_lines.extension_id",
-      ])
-      .where("phones.mac", "=", "");
-  let provisioningQuery: CompiledQuery<ProvisioningSelectRow> | undefined;
+      ]);
+  // By the number of MACs: batches have few distinct sizes (at most PROVISIONING_BATCH).
+  const provisioningManyQueries = new Map<number, CompiledQuery<ProvisioningSelectRow>>();
   let recordQuery: CompiledQuery | undefined;
 
   function rowsToProvisioning(rows: ProvisioningSelectRow[]): ProvisioningRow | undefined {
@@ -279,11 +282,30 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
       return r && (await attach([r]))[0];
     },
 
-    async findForProvisioning(mac: string): Promise<ProvisioningRow | undefined> {
-      // Compiled once: a provisioning storm runs this query thousands of times a second.
-      provisioningQuery ??= provisioningSelect().compile();
-      const { rows } = await db.executeQuery<ProvisioningSelectRow>({ ...provisioningQuery, parameters: [mac] });
-      return rowsToProvisioning(rows);
+    /** What /provision needs of up to PROVISIONING_BATCH phones, in one query (a storm's concurrent requests). */
+    async findManyForProvisioning(macs: readonly string[]): Promise<Map<string, ProvisioningRow>> {
+      if (macs.length > PROVISIONING_BATCH) throw new Error(`at most ${PROVISIONING_BATCH} MACs at once`);
+      let query = provisioningManyQueries.get(macs.length);
+      if (!query) {
+        query = provisioningSelect()
+          .where(
+            "phones.mac",
+            "in",
+            macs.map(() => ""),
+          )
+          .compile();
+        provisioningManyQueries.set(macs.length, query);
+      }
+      const { rows } = await db.executeQuery<ProvisioningSelectRow>({ ...query, parameters: macs });
+      const byMac = new Map<string, ProvisioningSelectRow[]>();
+      for (const row of rows) {
+        const list = byMac.get(row.mac);
+        if (list) list.push(row);
+        else byMac.set(row.mac, [row]);
+      }
+      const out = new Map<string, ProvisioningRow>();
+      for (const [mac, list] of byMac) out.set(mac, rowsToProvisioning(list)!);
+      return out;
     },
 
     /**

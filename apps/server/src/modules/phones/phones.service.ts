@@ -12,15 +12,17 @@ import {
   type SoftwareType,
 } from "@cisisk/contract";
 import { NotFound, ValidationFailed } from "../../errors.js";
+import { createBatchLoader } from "../../lib/batch-loader.js";
 import { newId } from "../../lib/ids.js";
 import { iso, type Clock } from "../../lib/time.js";
 import type { SecretBox } from "../../lib/secret-box.js";
-import type {
-  PhoneListQuery,
-  PhoneRecord,
-  PhonesRepository,
-  PhoneWrite,
-  ProvisioningRow,
+import {
+  PROVISIONING_BATCH,
+  type PhoneListQuery,
+  type PhoneRecord,
+  type PhonesRepository,
+  type PhoneWrite,
+  type ProvisioningRow,
 } from "./phones.repository.js";
 
 export interface CreatePhone {
@@ -133,6 +135,10 @@ export interface PhonesServiceDeps {
 
 export function createPhonesService(deps: PhonesServiceDeps) {
   const { repo, clock } = deps;
+  // A provisioning storm's concurrent requests read their phones together, one query per loop turn.
+  const provisioningRead = createBatchLoader((macs: string[]) => repo.findManyForProvisioning(macs), {
+    maxBatch: PROVISIONING_BATCH,
+  });
 
   /** The devices a change touched: the phone's before and after (a new MAC or firmware drops the old one). */
   async function syncDevices(id: string, ...versions: Array<Pick<Phone, "mac" | "softwareType"> | undefined>) {
@@ -314,7 +320,7 @@ export function createPhonesService(deps: PhonesServiceDeps) {
 
     /** /provision's one read: the phone by its MAC (12 uppercase hex) with account 1's password opened. */
     async forProvisioning(mac: string): Promise<ProvisioningPhone | undefined> {
-      const row = await repo.findForProvisioning(mac);
+      const row = await provisioningRead(mac);
       if (!row) return undefined;
       const sealed = row.sipPasswordSealed;
       return { ...row, sipPassword: () => (sealed ? deps.secretBox.open(sealed) : null) };

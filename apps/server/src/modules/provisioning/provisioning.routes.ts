@@ -11,54 +11,28 @@ import {
   rebootRequestSchema,
   rebootResultSchema,
 } from "@cisisk/contract";
-import type { FastifyInstance, FastifyReply } from "fastify";
+import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
 import { z } from "zod";
 import { UpstreamFailed } from "../../errors.js";
-import { clientIp } from "../../http/client-ip.js";
 import { errorBody } from "../../http/error-handler.js";
-import type { ProvisioningAuth } from "./http-auth.js";
-import type { FileLookup, ProvisioningService } from "./provisioning.service.js";
+import type { ProvisionHttp } from "./provision-http.js";
+import type { ProvisioningService } from "./provisioning.service.js";
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema };
 
-/** One generic body for every refusal: it says nothing about which MACs exist. */
-const NOT_FOUND = errorBody("not_found", "not found");
-
-/** Maps the transport-free lookup to HTTP. */
-function answer(reply: FastifyReply, r: FileLookup, auth: ProvisioningAuth) {
-  reply.header("cache-control", "no-store");
-  switch (r.kind) {
-    case "file":
-      return reply.code(200).type(r.contentType).send(r.body);
-    case "not_found":
-      return reply.code(404).send(NOT_FOUND);
-    case "bad_name":
-      return reply
-        .code(400)
-        .send(errorBody("validation_failed", "not a provisioning file name (a MAC, or a vendor's own file name)"));
-    case "throttled":
-      return reply
-        .code(429)
-        .header("retry-after", String(r.retryAfterSeconds))
-        .send(errorBody("rate_limited", "too many unknown files requested from this address, try again later"));
-    case "forbidden":
-      return reply.code(403).send(errorBody("forbidden", "this address may not fetch provisioning files"));
-    case "unauthorized":
-      return reply
-        .code(401)
-        .header("www-authenticate", auth.challenge())
-        .send(errorBody("unauthenticated", "provisioning credentials required"));
-  }
-}
-
-/** `GET /provision/<file>`: phone-facing, no console auth (`[provisioning]` protects it). */
-export function provisionRoutes(provisioning: ProvisioningService, auth: ProvisioningAuth) {
+/**
+ * `GET /provision/<file>`: phone-facing, no console auth (`[provisioning]` protects it). `provision-http.ts`
+ * writes the answer here, and takes plain requests before routing (the storm's path).
+ */
+export function provisionRoutes(http: ProvisionHttp) {
   return async (app: FastifyInstance) => {
     const r = app.withTypeProvider<ZodTypeProvider>();
     r.get(
       "/provision/:file",
       {
+        // The console's CSP is for pages, not a phone's text file; the answer sets no-store and nosniff itself.
+        helmet: false,
         schema: {
           tags: ["provisioning"],
           summary:
@@ -75,31 +49,13 @@ export function provisionRoutes(provisioning: ProvisioningService, auth: Provisi
         },
       },
       async (request, reply) => {
-        let credentialsOk: boolean | undefined;
-        if (auth.enabled) {
-          const verdict = auth.check(request.method, request.url, request.headers.authorization);
-          if (verdict === "missing" || verdict === "stale")
-            return reply
-              .code(401)
-              .header("www-authenticate", auth.challenge(verdict === "stale"))
-              .header("cache-control", "no-store")
-              .send(errorBody("unauthenticated", "provisioning credentials required"));
-          credentialsOk = verdict === "ok";
-        }
-        const result = await provisioning.lookupFile({
-          fileName: request.params.file,
-          clientIp: clientIp(request),
-          userAgent: request.headers["user-agent"] ?? null,
-          credentialsOk,
-        });
-        return answer(reply, result, auth);
+        reply.hijack();
+        await http.serve(request.raw, reply.raw, request.params.file, request.raw.socket?.remoteAddress ?? request.ip);
       },
     );
     // Deeper paths (`/provision/a/b`, `/provision/../x`) are never a phone's file.
-    r.get("/provision/*", { schema: { hide: true } }, async (_request, reply) =>
-      reply
-        .code(400)
-        .send(errorBody("validation_failed", "not a provisioning file name (a MAC, or a vendor's own file name)")),
+    r.get("/provision/*", { helmet: false, schema: { hide: true } }, async (_request, reply) =>
+      reply.code(400).send(errorBody("validation_failed", http.badNameMessage)),
     );
   };
 }

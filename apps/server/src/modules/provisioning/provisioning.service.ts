@@ -134,8 +134,11 @@ export function createProvisioningService(deps: ProvisioningServiceDeps) {
     limit: config.missLimitPerMinute,
     windowSeconds: 60,
   });
-  /** Rendered files by MAC, valid while the row (and its lines' credentials) read now is the one they came from. */
-  const cache = new Map<string, { stamp: string; body: Buffer }>();
+  /**
+   * Rendered files by MAC, valid while the row (and its lines' credentials) read now is the one they came from.
+   * Text, not bytes: Node writes a string body in one piece with the response head (a Buffer is a second one).
+   */
+  const cache = new Map<string, { stamp: string; body: string }>();
 
   function modelKeys(brand: string, model: string): Record<string, string> {
     return { ...config.modelKeys[model], ...config.modelKeys[`${brand}:${model}`] };
@@ -341,7 +344,8 @@ export function createProvisioningService(deps: ProvisioningServiceDeps) {
     async lookupFile(request: FileRequest): Promise<FileLookup> {
       if (!request.guardedByCaller) {
         if (networks.length > 0 && !inNetworks(request.clientIp, networks)) return { kind: "forbidden" };
-        const refused = await throttle.refusal(missRule(request.clientIp));
+        // Read only for addresses that missed here lately: a storm's hits cost no throttle read.
+        const refused = await throttle.refusalIfCountedHere(missRule(request.clientIp));
         if (refused) return { kind: "throttled", retryAfterSeconds: refused.retryAfterSeconds };
       }
       if (request.credentialsOk === false) {
@@ -392,12 +396,11 @@ export function createProvisioningService(deps: ProvisioningServiceDeps) {
       // Cached by MAC while the row is the one the file came from; phones with linked extensions re-read them.
       const cacheable = driver.vendor !== "cisco";
       const cached = cacheable && phone.lines.length === 0 ? cache.get(mac) : undefined;
-      let body: Buffer | null;
+      let body: string | null;
       if (cached && cached.stamp === stampOf(phone)) body = cached.body;
       else {
         const { device, stamp } = await deviceOf(phone, false);
-        const text = await driver.renderDevice(device);
-        body = text === null ? null : Buffer.from(text, "utf8");
+        body = await driver.renderDevice(device);
         if (body !== null && cacheable) {
           if (cache.size >= CACHE_LIMIT) cache.clear();
           cache.set(mac, { stamp, body });
