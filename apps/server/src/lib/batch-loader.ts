@@ -6,36 +6,55 @@
  */
 export function createBatchLoader<K, V>(
   loadMany: (keys: K[]) => Promise<Map<K, V>>,
-  options: { maxBatch: number },
+  options: { maxBatch: number; maxInFlight: number },
 ): (key: K) => Promise<V | undefined> {
-  let waiting = new Map<K, Array<{ resolve: (v: V | undefined) => void; reject: (e: unknown) => void }>>();
+  type Waiters = Array<{ resolve: (v: V | undefined) => void; reject: (e: unknown) => void }>;
+  let waiting = new Map<K, Waiters>();
   let scheduled = false;
+  let inFlight = 0;
 
-  function run(batch: typeof waiting): void {
-    loadMany([...batch.keys()]).then(
-      (found) => {
-        for (const [key, waiters] of batch) for (const w of waiters) w.resolve(found.get(key));
-      },
-      (error: unknown) => {
-        for (const waiters of batch.values()) for (const w of waiters) w.reject(error);
-      },
-    );
+  function schedule(): void {
+    if (scheduled) return;
+    scheduled = true;
+    setImmediate(flush);
   }
 
+  function run(batch: Map<K, Waiters>): void {
+    inFlight++;
+    loadMany([...batch.keys()])
+      .then(
+        (found) => {
+          for (const [key, waiters] of batch) for (const w of waiters) w.resolve(found.get(key));
+        },
+        (error: unknown) => {
+          for (const waiters of batch.values()) for (const w of waiters) w.reject(error);
+        },
+      )
+      .finally(() => {
+        inFlight--;
+        if (waiting.size > 0) schedule();
+      });
+  }
+
+  // With `maxInFlight` batches running, keys wait for one to finish: the busier the database, the bigger the
+  // batches (a query per request would only queue up behind the others).
   function flush(): void {
     scheduled = false;
-    const all = waiting;
-    waiting = new Map();
-    if (all.size <= options.maxBatch) return run(all);
-    let part = new Map<K, Array<{ resolve: (v: V | undefined) => void; reject: (e: unknown) => void }>>();
-    for (const [key, waiters] of all) {
-      part.set(key, waiters);
-      if (part.size === options.maxBatch) {
-        run(part);
-        part = new Map();
+    while (waiting.size > 0 && inFlight < options.maxInFlight) {
+      if (waiting.size <= options.maxBatch) {
+        const all = waiting;
+        waiting = new Map();
+        run(all);
+        break;
       }
+      const part = new Map<K, Waiters>();
+      for (const [key, waiters] of waiting) {
+        part.set(key, waiters);
+        waiting.delete(key);
+        if (part.size === options.maxBatch) break;
+      }
+      run(part);
     }
-    if (part.size > 0) run(part);
   }
 
   return (key: K) =>
@@ -43,9 +62,6 @@ export function createBatchLoader<K, V>(
       const waiters = waiting.get(key);
       if (waiters) waiters.push({ resolve, reject });
       else waiting.set(key, [{ resolve, reject }]);
-      if (!scheduled) {
-        scheduled = true;
-        setImmediate(flush);
-      }
+      schedule();
     });
 }

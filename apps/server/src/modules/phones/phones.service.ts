@@ -138,6 +138,7 @@ export function createPhonesService(deps: PhonesServiceDeps) {
   // A provisioning storm's concurrent requests read their phones together, one query per loop turn.
   const provisioningRead = createBatchLoader((macs: string[]) => repo.findManyForProvisioning(macs), {
     maxBatch: PROVISIONING_BATCH,
+    maxInFlight: 2,
   });
 
   /** The devices a change touched: the phone's before and after (a new MAC or firmware drops the old one). */
