@@ -106,6 +106,45 @@ export function extensionLifecycleTests(ctx: () => { t: TestApp; asterisk: RealA
     expect(fresh.ok, fresh.output).toBe(true);
   });
 
+  it("a CSV import reaches Asterisk after its answer: each imported line registers with its generated secret", async () => {
+    const { t } = ctx();
+    const numbers = [1, 2, 3].map((i) => String(Number(number) + 10 + i));
+    const res = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/extensions/import",
+      headers: { ...(await t.adminHeaders()), "content-type": "text/csv" },
+      payload: ["number,technology,displayName,username", ...numbers.map((n) => `${n},PJSIP,Imported ${n},`)].join(
+        "\n",
+      ),
+    });
+    expect(res.statusCode, res.body).toBe(200);
+    const ids = await Promise.all(
+      numbers.map(async (n) => (await api("GET", `/extensions?q=${n}`)).json<{ data: Extension[] }>().data[0]!.id),
+    );
+    // Applied by the outbox right after the answer (files: one render and one reload; realtime: one batch).
+    await expect
+      .poll(
+        async () => {
+          const states = await Promise.all(
+            ids.map(async (id) => (await api("GET", `/extensions/${id}`)).json<Extension>()),
+          );
+          return states.map((e) => e.asterisk.status);
+        },
+        { timeout: 60_000, interval: 200 },
+      )
+      .toEqual(["applied", "applied", "applied"]);
+    const secrets = await t.deps.extensions.lineCredentialsByIds(ids);
+    for (const [i, id] of ids.entries()) {
+      const r = await sippRegister({
+        sipPort: ctx().asterisk.sipPort,
+        user: numbers[i]!,
+        password: secrets.get(id)!.secret,
+        expires: 600,
+      });
+      expect(r.ok, r.output).toBe(true);
+    }
+  });
+
   it("a deleted extension disappears from Asterisk and can no longer register", async () => {
     const res = await api("DELETE", `/extensions/${id}`);
     expect(res.statusCode).toBe(204);
