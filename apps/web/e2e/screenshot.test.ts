@@ -94,6 +94,13 @@ describe.skipIf(!hasChromium || process.env.CISISK_SCREENSHOT !== "1")("README s
       if (profileId) await t.deps.phones.setCurrentProfile(phone.id, profileId);
     }
 
+    // One inventory: phones of other brands, provisioned zero-touch, sit beside the Cisco ones.
+    for (const [mac, brand, model, label] of [
+      ["805EC0A1B2C3", "yealink", "T46S", "Reception"],
+      ["000413A4B5C6", "snom", "D785", "Helpdesk"],
+    ])
+      await api("POST", "/api/v1/phones", { mac, brand, model, softwareType: null, label });
+
     const context = await browser.newContext({ baseURL: server.baseUrl, viewport: VIEWPORT });
     context.setDefaultTimeout(10_000);
     const page: Page = await context.newPage();

@@ -172,7 +172,7 @@ export function PhonesPage() {
     <>
       <PageHeader
         title="Phones"
-        description="The Cisco phone inventory: current profiles, key expansion modules, deployed configs."
+        description="Every phone of every brand: Cisco profiles, key expansion modules and deployed configs; other brands provision themselves."
         actions={
           <Group gap="xs">
             <Button variant="default" leftSection={<IconFileImport size={18} />} onClick={importDialog.open}>
