@@ -29,3 +29,14 @@ export function parseCsvRecords(text: string): { records: Record<string, string>
           .map((h) => h.trim());
   return { records, header };
 }
+
+/** An import needs at least one row and at most `maxRows` (checked after its columns). */
+export function checkRowCount(records: readonly unknown[], maxRows: number): void {
+  if (records.length === 0)
+    throw new ValidationFailed("the file has no rows", [{ row: 0, field: null, message: "no rows" }]);
+  if (records.length > maxRows) {
+    throw new ValidationFailed(`at most ${maxRows} rows per import`, [
+      { row: 0, field: null, message: `${records.length} rows` },
+    ]);
+  }
+}

@@ -224,6 +224,19 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
     }
   }
 
+  /** The outbox row of one requested change, as `record` and `recordMany` write it. */
+  function outboxRow(change: ChangeRequest, now: string) {
+    return {
+      extension_id: change.extensionId,
+      extension_number: change.number,
+      previous_number: change.previousNumber,
+      technologies: [...new Set(change.technologies)].join(","),
+      operation: change.operation,
+      mode,
+      created_at: now,
+    };
+  }
+
   const sync = {
     mode,
 
@@ -240,15 +253,7 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
     ): Promise<void> {
       if (mode === "none") return;
       const now = iso(clock());
-      const rows = requests.map((change) => ({
-        extension_id: change.extensionId,
-        extension_number: change.number,
-        previous_number: change.previousNumber,
-        technologies: [...new Set(change.technologies)].join(","),
-        operation: change.operation,
-        mode,
-        created_at: now,
-      }));
+      const rows = requests.map((change) => outboxRow(change, now));
       if (sameDb) {
         for (let i = 0; i < rows.length; i += REALTIME_BATCH) {
           const chunk = rows.slice(i, i + REALTIME_BATCH);
@@ -272,15 +277,7 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
     async record(trx: TxHandle, change: ChangeRequest, current: ExtensionRecord | undefined): Promise<void> {
       if (mode === "none") return;
       const now = iso(clock());
-      const row = {
-        extension_id: change.extensionId,
-        extension_number: change.number,
-        previous_number: change.previousNumber,
-        technologies: [...new Set(change.technologies)].join(","),
-        operation: change.operation,
-        mode,
-        created_at: now,
-      };
+      const row = outboxRow(change, now);
       if (sameDb) {
         await writeOwnTables(() => applyRealtime(trx, [row], new Map(current ? [[current.id, current]] : [])));
         await createAsteriskChangesRepository(trx).insert({ ...row, status: "applied", attempts: 1, applied_at: now });

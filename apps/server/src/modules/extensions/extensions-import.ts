@@ -5,7 +5,7 @@ import {
   type CreateExtension,
   type ExtensionImportRowError,
 } from "@cisisk/contract";
-import { parseCsvRecords } from "../../lib/csv-records.js";
+import { checkRowCount, parseCsvRecords } from "../../lib/csv-records.js";
 import { ValidationFailed } from "../../errors.js";
 import type { ExtensionsService } from "./extensions.service.js";
 
@@ -23,13 +23,7 @@ export async function importExtensionsCsv(service: ExtensionsService, text: stri
       { row: 0, field: missing[0]!, message: `the header must name ${EXTENSION_CSV_COLUMNS.join(",")}` },
     ]);
   }
-  if (records.length === 0)
-    throw new ValidationFailed("the file has no rows", [{ row: 0, field: null, message: "no rows" }]);
-  if (records.length > IMPORT_MAX_ROWS) {
-    throw new ValidationFailed(`at most ${IMPORT_MAX_ROWS} rows per import`, [
-      { row: 0, field: null, message: `${records.length} rows` },
-    ]);
-  }
+  checkRowCount(records, IMPORT_MAX_ROWS);
 
   const errors: ExtensionImportRowError[] = [];
   const valid: Array<{ row: number; input: CreateExtension; username: string }> = [];

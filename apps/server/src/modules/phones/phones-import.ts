@@ -10,7 +10,7 @@ import {
   type PhoneImportResult,
   type PhoneImportRow,
 } from "@cisisk/contract";
-import { parseCsvRecords } from "../../lib/csv-records.js";
+import { checkRowCount, parseCsvRecords } from "../../lib/csv-records.js";
 import { DomainError, ValidationFailed } from "../../errors.js";
 import { resolveKems, type CreatePhone, type PhonesService } from "./phones.service.js";
 
@@ -59,13 +59,7 @@ export async function importPhonesCsv(
       { row: 0, field: unknown[0]!, message: `columns are ${PHONE_CSV_COLUMNS.join(",")}` },
     ]);
   }
-  if (records.length === 0)
-    throw new ValidationFailed("the file has no rows", [{ row: 0, field: null, message: "no rows" }]);
-  if (records.length > PHONE_IMPORT_MAX_ROWS) {
-    throw new ValidationFailed(`at most ${PHONE_IMPORT_MAX_ROWS} rows per import`, [
-      { row: 0, field: null, message: `${records.length} rows` },
-    ]);
-  }
+  checkRowCount(records, PHONE_IMPORT_MAX_ROWS);
 
   const errors: RowError[] = [];
   const valid: Array<{ row: number; input: CreatePhone; kems: KemModel[]; username: string }> = [];

@@ -172,6 +172,21 @@ export function createPhonesService(deps: PhonesServiceDeps) {
     return password ? deps.secretBox.seal(password) : null;
   }
 
+  /** A new phone's row: the optional fields' defaults and the password sealed (one place for create and import). */
+  function writeOf(input: CreatePhone): Required<PhoneWrite> {
+    const { sipPassword, lines: _lines, ...rest } = input;
+    return {
+      ...rest,
+      firmwareLoad: input.firmwareLoad ?? null,
+      enabled: input.enabled ?? true,
+      sipUsername: input.sipUsername ?? null,
+      sipPasswordSealed: sealed(sipPassword) ?? null,
+      sipServer: input.sipServer ?? null,
+      transport: input.transport ?? null,
+      extraKeys: input.extraKeys ?? {},
+    };
+  }
+
   async function checkRefs(userId: string | null | undefined, lines: PhoneLine[] | undefined, capacity: number) {
     if (userId && !(await deps.users.exists(userId)))
       throw new ValidationFailed("user does not exist", [{ path: "body.userId", message: "no such user" }]);
@@ -225,22 +240,7 @@ export function createPhonesService(deps: PhonesServiceDeps) {
         await checkRefs(input.userId, input.lines, buttonCapacity({ brand: input.brand, model: modelName, kems: [] }));
       }
       const id = newId();
-      const { sipPassword, lines: _lines, ...rest } = input;
-      await repo.insert(
-        id,
-        {
-          ...rest,
-          model: modelName,
-          firmwareLoad: input.firmwareLoad ?? null,
-          enabled: input.enabled ?? true,
-          sipUsername: input.sipUsername ?? null,
-          sipPasswordSealed: sealed(sipPassword) ?? null,
-          sipServer: input.sipServer ?? null,
-          transport: input.transport ?? null,
-          extraKeys: input.extraKeys ?? {},
-        },
-        iso(clock()),
-      );
+      await repo.insert(id, { ...writeOf(input), model: modelName }, iso(clock()));
       if (input.lines?.length) await repo.replaceLines(id, input.lines);
       const created = await getOrThrow(id);
       await syncDevices(id, created);
@@ -345,20 +345,7 @@ export function createPhonesService(deps: PhonesServiceDeps) {
     /** All or nothing, in one transaction; then each SCCP phone's chan_sccp device goes to the outbox. */
     async importRows(rows: Array<{ input: CreatePhone; kems: KemModel[] }>): Promise<{ created: number }> {
       const now = iso(clock());
-      const withIds = rows.map(({ input, kems }) => {
-        const { sipPassword, lines: _lines, ...rest } = input;
-        const write: Required<PhoneWrite> = {
-          ...rest,
-          firmwareLoad: input.firmwareLoad ?? null,
-          enabled: input.enabled ?? true,
-          sipUsername: input.sipUsername ?? null,
-          sipPasswordSealed: sealed(sipPassword) ?? null,
-          sipServer: input.sipServer ?? null,
-          transport: input.transport ?? null,
-          extraKeys: input.extraKeys ?? {},
-        };
-        return { id: newId(), write, kems };
-      });
+      const withIds = rows.map(({ input, kems }) => ({ id: newId(), write: writeOf(input), kems }));
       await repo.insertMany(withIds, now);
       for (const r of withIds) await syncDevices(r.id, r.write);
       return { created: withIds.length };
