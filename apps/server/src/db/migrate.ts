@@ -14,6 +14,7 @@ import * as m0014 from "./migrations/0014-accounts.js";
 import * as m0015 from "./migrations/0015-file-store.js";
 import * as m0016 from "./migrations/0016-account-refresh-reuse.js";
 import * as m0017 from "./migrations/0017-list-indexes.js";
+import * as m0018 from "./migrations/0018-row-counts.js";
 import * as m0019 from "./migrations/0019-unique-sort-indexes.js";
 
 /** Migrations live in code, keyed in order, so tsx and bundled runs behave the same. */
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   "0015_file_store": m0015,
   "0016_account_refresh_reuse": m0016,
   "0017_list_indexes": m0017,
+  "0018_row_counts": m0018,
   "0019_unique_sort_indexes": m0019,
 };
 

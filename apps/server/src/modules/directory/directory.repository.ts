@@ -4,6 +4,7 @@ import { inTransaction } from "../../db/transaction.js";
 import type { Database } from "../../db/schema.js";
 import { keypadForms, keypadQuery } from "../../lib/keypad-number.js";
 import { applyPage, countOnce, finishPage, planPage } from "../../db/keyset.js";
+import { countedRows } from "../../db/row-counts.js";
 import { escapeLike, likePattern, parseSort, startsWithIgnoringCase } from "../../lib/list-query.js";
 
 export const NUMBER_KINDS = ["work", "mobile", "home"] as const;
@@ -266,7 +267,10 @@ export function createDirectoryRepository(db: Kysely<Pick<Database, "contacts" |
             );
         [rows, count] = await Promise.all([
           applyPage(base.select(selected), plan).execute(),
-          countOnce(plan, () => base.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()),
+          countOnce(plan, () => {
+            const countStar = () => base.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+            return !text && q.ownerUserId === null ? countedRows(db, "directory", countStar) : countStar();
+          }),
         ]);
       }
       const page = finishPage(rows, plan, Number(count.n));
@@ -351,11 +355,13 @@ export function createDirectoryRepository(db: Kysely<Pick<Database, "contacts" |
     },
 
     async count(ownerUserId: string | null = null): Promise<number> {
-      const r = await db
-        .selectFrom("contacts")
-        .select((eb) => eb.fn.countAll().as("n"))
-        .where((eb) => ownerFilter(eb, ownerUserId))
-        .executeTakeFirstOrThrow();
+      const countStar = () =>
+        db
+          .selectFrom("contacts")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .where((eb) => ownerFilter(eb, ownerUserId))
+          .executeTakeFirstOrThrow();
+      const r = await (ownerUserId === null ? countedRows(db, "directory", countStar) : countStar());
       return Number(r.n);
     },
   };

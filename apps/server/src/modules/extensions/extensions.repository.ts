@@ -4,6 +4,7 @@ import type { Database, ExtensionsTable } from "../../db/schema.js";
 import { isUniqueViolation } from "../../db/unique-violation.js";
 import { Conflict } from "../../errors.js";
 import { applyPage, countOnce, finishPage, planPage } from "../../db/keyset.js";
+import { countedRows } from "../../db/row-counts.js";
 import { parseSort, startsWithIgnoringCase } from "../../lib/list-query.js";
 
 const sortColumns = {
@@ -99,7 +100,11 @@ export function createExtensionsRepository(db: ExtensionsDb) {
       });
       const [rows, count] = await Promise.all([
         applyPage(where.selectAll("extensions"), plan).execute(),
-        countOnce(plan, () => where.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()),
+        countOnce(plan, () => {
+          const countStar = () => where.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+          const filtered = q.q || q.technology || q.userId;
+          return filtered ? countStar() : countedRows(db, "extensions", countStar);
+        }),
       ]);
       const page = finishPage(rows, plan, Number(count.n));
       return { ...page, rows: page.rows.map(toRecord), total: Number(count.n) };
@@ -191,10 +196,12 @@ export function createExtensionsRepository(db: ExtensionsDb) {
     },
 
     async count(): Promise<number> {
-      const r = await db
-        .selectFrom("extensions")
-        .select((eb) => eb.fn.countAll().as("n"))
-        .executeTakeFirstOrThrow();
+      const r = await countedRows(db, "extensions", () =>
+        db
+          .selectFrom("extensions")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .executeTakeFirstOrThrow(),
+      );
       return Number(r.n);
     },
 

@@ -6,6 +6,7 @@ import { inTransaction } from "../../db/transaction.js";
 import { isUniqueViolation } from "../../db/unique-violation.js";
 import { Conflict } from "../../errors.js";
 import { applyPage, countOnce, finishPage, planPage } from "../../db/keyset.js";
+import { countedRows } from "../../db/row-counts.js";
 import { parseSort, startsWithIgnoringCase } from "../../lib/list-query.js";
 
 const sortColumns = {
@@ -266,7 +267,11 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
       const plan = planPage(db, q, { keys, id: "phones.id", direction, sort: q.sort ?? "mac" });
       const [rows, count] = await Promise.all([
         applyPage(where.selectAll("phones"), plan).execute(),
-        countOnce(plan, () => where.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow()),
+        countOnce(plan, () => {
+          const countStar = () => where.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
+          const filtered = q.q || q.model || q.softwareType || q.profileId || q.brand;
+          return filtered ? countStar() : countedRows(db, "phones", countStar);
+        }),
       ]);
       const page = finishPage(rows, plan, Number(count.n));
       return { ...page, rows: await attach(page.rows), total: Number(count.n) };
@@ -492,10 +497,12 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
     },
 
     async count(): Promise<number> {
-      const r = await db
-        .selectFrom("phones")
-        .select((eb) => eb.fn.countAll().as("n"))
-        .executeTakeFirstOrThrow();
+      const r = await countedRows(db, "phones", () =>
+        db
+          .selectFrom("phones")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .executeTakeFirstOrThrow(),
+      );
       return Number(r.n);
     },
   };
