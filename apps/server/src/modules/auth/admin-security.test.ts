@@ -687,6 +687,35 @@ describe("security settings", () => {
         401,
         "invalid_credentials",
       );
+
+      // An API client calling again and again: every call is checked, the sign-in log keeps one line a minute,
+      // and a changed password stops the old one on the very next call (however recently it was verified).
+      const apiAdmin = await createUser("basic-admin", 0, "basic-admin-pass-1");
+      const asClient = (pass: string) =>
+        call({
+          method: "GET",
+          url: "/api/v1/users?pageSize=1",
+          headers: basic("basic-admin", pass),
+          remoteAddress: "192.0.2.61",
+        });
+      for (let i = 0; i < 4; i++) expect((await asClient("basic-admin-pass-1")).statusCode).toBe(200);
+      const log = await call({
+        method: "GET",
+        url: "/api/v1/auth/sign-ins?ip=192.0.2.61",
+        headers: bearer(accessToken),
+      });
+      expect(
+        (log.json().data as Array<{ method: string; result: string }>).map((r) => `${r.method}:${r.result}`),
+      ).toEqual(["basic:ok"]);
+      const changed = await call({
+        method: "PATCH",
+        url: `/api/v1/users/${apiAdmin.id}`,
+        headers: bearer(accessToken),
+        payload: { password: "basic-admin-pass-2" },
+      });
+      expect(changed.statusCode, changed.body).toBe(200);
+      expectError(await asClient("basic-admin-pass-1"), 401, "invalid_credentials");
+      expect((await asClient("basic-admin-pass-2")).statusCode).toBe(200);
     } finally {
       await putSettings(accessToken, { apiBasicAuth: false });
     }

@@ -161,6 +161,20 @@ export function createAuthRepository(
       return r !== undefined;
     },
 
+    async hasSignedInSince(usernameKey: string, ip: string, method: string, since: string): Promise<boolean> {
+      const r = await db
+        .selectFrom("login_attempts")
+        .select("id")
+        .where("username_key", "=", usernameKey)
+        .where("at", ">=", since)
+        .where("ip", "=", ip)
+        .where("method", "=", method)
+        .where("succeeded", "=", 1)
+        .limit(1)
+        .executeTakeFirst();
+      return r !== undefined;
+    },
+
     async listLoginAttempts(q: SignInListQuery): Promise<{ rows: SignInEvent[]; total: number }> {
       let base = db.selectFrom("login_attempts");
       if (q.username) base = base.where("username_key", "=", q.username.toLowerCase());
