@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { csvImportQuerySchema, isoTimestampSchema, listQuerySchema, listResponseSchema, optionalText } from "./common.js";
+import {
+  csvImportQuerySchema,
+  isoTimestampSchema,
+  listQuerySchema,
+  listResponseSchema,
+  optionalText,
+} from "./common.js";
 import { firmwareLoadSchema } from "./firmware.js";
 import { canonicalModelName, macProblem, normalizeMac, phoneModelNames, softwareTypes } from "./phone-catalogue.js";
 
