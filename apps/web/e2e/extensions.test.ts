@@ -50,25 +50,35 @@ describe.skipIf(!hasChromium)("Extensions tab", () => {
     expect(await ui.page.getByLabel("Asterisk changes").textContent()).toContain("mode: none");
   });
 
-  it("imports a CSV and reports the bad rows without importing anything", async () => {
+  it("checks a CSV (bad rows, then a preview), imports nothing until asked, then imports", async () => {
     await ui.page.getByRole("tab", { name: "Extensions" }).click();
     await ui.page.waitForURL("**/extensions");
     await ui.page.getByRole("button", { name: "Import CSV" }).click();
     const dialog = ui.page.getByRole("dialog", { name: "Import extensions from CSV" });
-    await dialog
-      .getByLabel("Or paste the CSV")
-      .fill("number,technology,displayName,username\n2001,SIP,Good,\n20x2,PJSIP,Bad,\n2003,SCCP,Ghost,nobody\n");
-    await dialog.getByRole("button", { name: "Import" }).click();
+    const paste = dialog.getByLabel("Or paste the CSV");
+    await paste.fill(
+      "number,technology,displayName,username\n2001,SIP,Good,\n20x2,PJSIP,Bad,\n2003,SCCP,Ghost,nobody\n",
+    );
+    await dialog.getByRole("button", { name: "Check" }).click();
     const errors = dialog.getByRole("table", { name: "Import errors" });
     await errors.waitFor();
     const errorText = await errors.textContent();
     expect(errorText).toContain("no user named");
     expect(await errors.getByRole("row").count()).toBe(3);
+    expect(await dialog.getByRole("button", { name: "Import", exact: true }).isDisabled()).toBe(true);
 
-    await dialog
-      .getByLabel("Or paste the CSV")
-      .fill("number,technology,displayName,username\n2001,SIP,Good,\n2002,SCCP,Also good,\n");
-    await dialog.getByRole("button", { name: "Import" }).click();
+    await paste.fill("number,technology,displayName,username\n2001,sip,Good,\n2002,SCCP,Also good,\n");
+    await dialog.getByRole("button", { name: "Check" }).click();
+    const preview = dialog.getByRole("table", { name: "Extensions to import" });
+    await preview.waitFor();
+    expect(await preview.getByRole("row").allTextContents()).toEqual([
+      "RowNumberTechnologyDisplay nameUser",
+      "12001SIPGood—",
+      "22002SCCPAlso good—",
+    ]);
+    expect((await ui.server.testApp.deps.extensions.list({ page: 1, pageSize: 50, q: "200" })).total).toBe(0);
+
+    await dialog.getByRole("button", { name: "Import 2 extensions" }).click();
     await ui.page.getByText("2 extensions were created.").waitFor();
     await ui.page.getByRole("button", { name: "2002", exact: true }).waitFor();
   });

@@ -37,6 +37,23 @@ export function listResponseSchema<T extends z.ZodType>(item: T) {
     nextCursor: z.string().nullable(),
   });
 }
+/** `?dryRun=true` of the CSV imports: check the file and answer what would be created, writing nothing. */
+export const csvImportQuerySchema = z.object({
+  dryRun: z
+    .enum(["true", "false", "1", "0"])
+    .optional()
+    .transform((v) => v === "true" || v === "1")
+    .meta({ description: "check the file and answer what would be created, writing nothing" }),
+});
+
+/** One problem of a CSV import (the 400's `details`): `row` is 1-based, 0 for the header. */
+export const importRowErrorSchema = z.object({
+  row: z.number().int().meta({ description: "1-based data row (the header is row 0)" }),
+  field: z.string().nullable(),
+  message: z.string(),
+});
+export type ImportRowError = z.infer<typeof importRowErrorSchema>;
+
 export type ListResponse<T> = { data: T[]; total: number; page: number; pageSize: number; nextCursor: string | null };
 
 /** Optional free-text fields: empty strings from forms become null. */

@@ -1,5 +1,13 @@
 import { z } from "zod";
-import { isoTimestampSchema, listQuerySchema, listResponseSchema, optionalText } from "./common.js";
+import {
+  csvImportQuerySchema,
+  importRowErrorSchema,
+  isoTimestampSchema,
+  listQuerySchema,
+  listResponseSchema,
+  optionalText,
+  type ImportRowError,
+} from "./common.js";
 
 export const extensionTechnologies = ["SCCP", "SIP", "PJSIP"] as const;
 export type ExtensionTechnology = (typeof extensionTechnologies)[number];
@@ -231,13 +239,19 @@ export const listExtensionsQuerySchema = listQuerySchema(extensionSortFields).ex
 export const extensionListSchema = listResponseSchema(extensionSchema);
 
 /** CSV import: columns number, technology, displayName, username (of the linked user, may be empty). */
-export const extensionImportRowErrorSchema = z.object({
-  row: z.number().int().meta({ description: "1-based data row (the header is row 0)" }),
-  field: z.string().nullable(),
-  message: z.string(),
+export const extensionImportRowErrorSchema = importRowErrorSchema;
+export type ExtensionImportRowError = ImportRowError;
+export const extensionImportRowSchema = z.object({
+  row: z.number().int(),
+  number: z.string(),
+  technology: z.enum(extensionTechnologies),
+  displayName: z.string(),
+  username: z.string().nullable(),
 });
-export type ExtensionImportRowError = z.infer<typeof extensionImportRowErrorSchema>;
+export type ExtensionImportRow = z.infer<typeof extensionImportRowSchema>;
+export const extensionImportQuerySchema = csvImportQuerySchema;
 export const extensionImportResultSchema = z
-  .object({ created: z.number().int() })
+  .object({ dryRun: z.boolean(), created: z.number().int(), extensions: z.array(extensionImportRowSchema) })
   .meta({ id: "ExtensionImportResult" });
+export type ExtensionImportResult = z.infer<typeof extensionImportResultSchema>;
 export const EXTENSION_CSV_COLUMNS = ["number", "technology", "displayName", "username"] as const;

@@ -1,5 +1,11 @@
 import { z } from "zod";
-import { isoTimestampSchema, listQuerySchema, listResponseSchema, optionalText } from "./common.js";
+import {
+  csvImportQuerySchema,
+  isoTimestampSchema,
+  listQuerySchema,
+  listResponseSchema,
+  optionalText,
+} from "./common.js";
 import { firmwareLoadSchema } from "./firmware.js";
 import { canonicalModelName, macProblem, normalizeMac, phoneModelNames, softwareTypes } from "./phone-catalogue.js";
 
@@ -129,6 +135,11 @@ const provisioningFields = {
   extraKeys: extraKeysSchema,
 };
 
+/** KEMs by any name the phones API takes (KEM-30, KEM-80, 7915, BEKEM…), in position order. */
+const kemListSchema = z
+  .array(z.object({ model: z.string().trim().min(1).max(32) }))
+  .max(3, "a phone takes at most 3 modules");
+
 const phoneFields = {
   mac: macSchema,
   brand: phoneBrandSchema.default("cisco"),
@@ -149,6 +160,8 @@ const phoneFields = {
   sipServer: provisioningFields.sipServer.optional(),
   transport: provisioningFields.transport.optional(),
   extraKeys: extraKeysSchema.optional(),
+  /** Cisco only; checked against the model as `PUT /phones/:id/kems` checks them. */
+  kems: kemListSchema.optional(),
 };
 
 export const createPhoneSchema = z.object(phoneFields);
@@ -172,9 +185,7 @@ export const updatePhoneSchema = z
   .refine((v) => Object.keys(v).length > 0, { message: "nothing to update" });
 export type UpdatePhoneInput = z.input<typeof updatePhoneSchema>;
 
-export const putKemsSchema = z.object({
-  kems: z.array(z.object({ model: z.string().trim().min(1).max(32) })).max(3, "a phone takes at most 3 modules"),
-});
+export const putKemsSchema = z.object({ kems: kemListSchema });
 export type PutKemsInput = z.input<typeof putKemsSchema>;
 
 export const phoneSortFields = ["mac", "brand", "model", "softwareType", "ip", "label", "createdAt"] as const;
@@ -201,13 +212,7 @@ export const PHONE_CSV_COLUMNS = [
   "username",
   "kems",
 ] as const;
-export const phoneImportQuerySchema = z.object({
-  dryRun: z
-    .enum(["true", "false", "1", "0"])
-    .optional()
-    .transform((v) => v === "true" || v === "1")
-    .meta({ description: "check the file and answer what would be created, writing nothing" }),
-});
+export const phoneImportQuerySchema = csvImportQuerySchema;
 export const phoneImportRowSchema = z.object({
   row: z.number().int(),
   mac: z.string(),

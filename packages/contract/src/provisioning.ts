@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { isoTimestampSchema } from "./common.js";
-import { canonicalModelName, findPhoneModel } from "./phone-catalogue.js";
+import { canonicalModelName, findPhoneModel, phoneCatalogue } from "./phone-catalogue.js";
 import {
   extraKeysSchema,
   macSchema,
@@ -182,6 +182,17 @@ export function findBrandModel(brand: string, model: string): BrandModel | undef
   }
   const v = findVendorModel(brand, model);
   return v && { brand: v.brand, model: v.model, accounts: v.accounts };
+}
+
+/**
+ * A brand's models with the accounts (Cisco: line keys) each holds, in catalogue order: what
+ * `GET /provisioning/settings` lists and the console's model pickers offer.
+ */
+export function modelsOfBrand(brand: PhoneBrand): BrandModel[] {
+  if (brand === "cisco") return phoneCatalogue.map((m) => ({ brand, model: m.model, accounts: m.lineKeys }));
+  return vendorModelCatalogue
+    .filter((m) => m.brand === brand)
+    .map((m) => ({ brand: m.brand, model: m.model, accounts: m.accounts }));
 }
 
 /** One device as the endpoint manager shows it (the seed's fields; the password is write-only). */

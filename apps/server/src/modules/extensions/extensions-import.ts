@@ -3,6 +3,7 @@ import {
   EXTENSION_CSV_COLUMNS,
   extensionTechnologies,
   type CreateExtension,
+  type ExtensionImportResult,
   type ExtensionImportRowError,
 } from "@cisisk/contract";
 import { checkRowCount, parseCsvRecords } from "../../lib/csv-records.js";
@@ -14,8 +15,13 @@ export const IMPORT_MAX_ROWS = 10_000;
 /**
  * CSV import of extensions (`number,technology,displayName,username`): every row is checked (shape,
  * duplicates in the file and in the database, unknown usernames) and nothing is written unless all pass.
+ * `dryRun` answers what would be created and writes nothing.
  */
-export async function importExtensionsCsv(service: ExtensionsService, text: string): Promise<{ created: number }> {
+export async function importExtensionsCsv(
+  service: ExtensionsService,
+  text: string,
+  dryRun: boolean,
+): Promise<ExtensionImportResult> {
   const { records, header } = parseCsvRecords(text);
   const missing = EXTENSION_CSV_COLUMNS.filter((c) => c !== "username" && !header.includes(c));
   if (missing.length > 0) {
@@ -68,5 +74,14 @@ export async function importExtensionsCsv(service: ExtensionsService, text: stri
     errors.sort((a, b) => a.row - b.row);
     throw new ValidationFailed(`${errors.length} problem(s) in the file; nothing was imported`, errors);
   }
-  return service.importRows(valid.map((v) => v.input));
+  const extensions = valid.map((v) => ({
+    row: v.row,
+    number: v.input.number,
+    technology: v.input.technology,
+    displayName: v.input.displayName,
+    username: v.username || null,
+  }));
+  if (dryRun) return { dryRun: true, created: 0, extensions };
+  const { created } = await service.importRows(valid.map((v) => v.input));
+  return { dryRun: false, created, extensions };
 }

@@ -216,10 +216,10 @@ describe("list: paging, search, sort, filters", () => {
 });
 
 describe("CSV import", () => {
-  const csv = (body: string) =>
+  const csv = (body: string, query = "") =>
     t.app.inject({
       method: "POST",
-      url: "/api/v1/extensions/import",
+      url: `/api/v1/extensions/import${query}`,
       headers: { ...h, "content-type": "text/csv" },
       payload: body,
     });
@@ -230,7 +230,14 @@ describe("CSV import", () => {
       'number,technology,displayName,username\n9001,PJSIP,Csv One,csv-user\n9002,sccp,Csv Two,\n9003,SIP,"Csv, Three",\n',
     );
     expect(res.statusCode, res.body).toBe(200);
-    expect(res.json()).toEqual({ created: 3 });
+    expect(res.json()).toMatchObject({ dryRun: false, created: 3 });
+    expect(res.json().extensions[0]).toEqual({
+      row: 1,
+      number: "9001",
+      technology: "PJSIP",
+      displayName: "Csv One",
+      username: "csv-user",
+    });
     const list = (await api("GET", "/extensions?q=csv&sort=number")).json();
     expect(list.data.map((e: { number: string; technology: string }) => [e.number, e.technology])).toEqual([
       ["9001", "PJSIP"],
@@ -239,6 +246,29 @@ describe("CSV import", () => {
     ]);
     expect(list.data[0].userId).toBe(user.id);
     expect(list.data[2].displayName).toBe("Csv, Three");
+  });
+
+  it("answers what a dry run would create and writes nothing", async () => {
+    await createUser("dry-user");
+    const before = (await api("GET", "/extensions")).json().total;
+    const file = "number,technology,displayName,username\n9201,sip,Dry One,dry-user\n9202,SCCP,Dry Two,\n";
+    const res = await csv(file, "?dryRun=true");
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toEqual({
+      dryRun: true,
+      created: 0,
+      extensions: [
+        { row: 1, number: "9201", technology: "SIP", displayName: "Dry One", username: "dry-user" },
+        { row: 2, number: "9202", technology: "SCCP", displayName: "Dry Two", username: null },
+      ],
+    });
+    expect((await api("GET", "/extensions")).json().total).toBe(before);
+    // A dry run reports bad rows as the import does.
+    const bad = await csv("number,technology,displayName,username\n9203,SIP,Ghost,nobody\n", "?dryRun=1");
+    expectError(bad, 400, "validation_failed");
+    expect(bad.json().error.details).toEqual([{ row: 1, field: "username", message: 'no user named "nobody"' }]);
+    expectError(await csv(file, "?dryRun=maybe"), 400, "validation_failed");
+    expect((await csv(file, "?dryRun=false")).json()).toMatchObject({ dryRun: false, created: 2 });
   });
 
   it("writes nothing and reports every bad row", async () => {

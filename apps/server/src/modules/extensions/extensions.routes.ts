@@ -1,6 +1,7 @@
 import {
   createExtensionSchema,
   errorBodySchema,
+  extensionImportQuerySchema,
   extensionImportResultSchema,
   extensionListSchema,
   extensionSchema,
@@ -60,12 +61,14 @@ export function extensionsRoutes(extensions: ExtensionsService) {
           tags,
           summary: "Import extensions from CSV (number,technology,displayName,username); all or nothing",
           description:
-            "Body `text/csv`. On any invalid row answers 400 with `details: [{row, field, message}]` and writes nothing.",
+            "Body `text/csv`; `?dryRun=true` checks and answers what would be created, writing nothing. On any " +
+            "invalid row answers 400 with `details: [{row, field, message}]` and writes nothing.",
+          querystring: extensionImportQuerySchema,
           body: z.string().max(5 * 1024 * 1024),
           response: { 200: extensionImportResultSchema, ...errors },
         },
       },
-      async (request) => importExtensionsCsv(extensions, request.body),
+      async (request) => importExtensionsCsv(extensions, request.body, request.query.dryRun),
     );
     r.get(
       "/extensions/:id",

@@ -236,6 +236,27 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
     };
   }
 
+  /** Many phones (with their KEMs) in one transaction, 200 rows a statement: all or nothing. */
+  async function insertMany(rows: Array<{ id: string; write: Required<PhoneWrite>; kems: string[] }>, now: string) {
+    try {
+      await inTransaction(db, async (trx) => {
+        for (let i = 0; i < rows.length; i += 200) {
+          const chunk = rows.slice(i, i + 200);
+          await trx
+            .insertInto("phones")
+            .values(chunk.map(({ id, write }) => phoneRow(id, write, now)))
+            .execute();
+          const kems = chunk.flatMap(({ id, kems: models }) =>
+            models.map((model, k) => ({ phone_id: id, position: k + 1, model })),
+          );
+          if (kems.length > 0) await trx.insertInto("phone_kems").values(kems).execute();
+        }
+      });
+    } catch (error) {
+      macConflict(error);
+    }
+  }
+
   return {
     async list(
       q: PhoneListQuery,
@@ -349,7 +370,9 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
       return out;
     },
 
-    async insert(id: string, w: Required<PhoneWrite>, now: string): Promise<void> {
+    /** One phone; with its KEMs (Cisco identifiers, position order) in one transaction when it has any. */
+    async insert(id: string, w: Required<PhoneWrite>, now: string, kems: string[] = []): Promise<void> {
+      if (kems.length > 0) return insertMany([{ id, write: w, kems }], now);
       try {
         await db
           .insertInto("phones")
@@ -475,26 +498,7 @@ export function createPhonesRepository(db: Kysely<Pick<Database, "phones" | "pho
       return found;
     },
 
-    /** Many phones (with their KEMs) in one transaction, 200 rows a statement: all or nothing. */
-    async insertMany(rows: Array<{ id: string; write: Required<PhoneWrite>; kems: string[] }>, now: string) {
-      try {
-        await inTransaction(db, async (trx) => {
-          for (let i = 0; i < rows.length; i += 200) {
-            const chunk = rows.slice(i, i + 200);
-            await trx
-              .insertInto("phones")
-              .values(chunk.map(({ id, write }) => phoneRow(id, write, now)))
-              .execute();
-            const kems = chunk.flatMap(({ id, kems: models }) =>
-              models.map((model, k) => ({ phone_id: id, position: k + 1, model })),
-            );
-            if (kems.length > 0) await trx.insertInto("phone_kems").values(kems).execute();
-          }
-        });
-      } catch (error) {
-        macConflict(error);
-      }
-    },
+    insertMany,
 
     async count(): Promise<number> {
       const r = await countedRows(db, "phones", () =>

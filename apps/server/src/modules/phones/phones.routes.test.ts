@@ -97,6 +97,68 @@ describe("phones", () => {
     expect(res.json().kems).toEqual([]);
   });
 
+  it("adds a Cisco phone with its KEMs in one request, checked as PUT /kems checks them", async () => {
+    let res = await create({
+      mac: "00112233CC01",
+      model: "8861",
+      softwareType: "SIPE",
+      kems: [{ model: "KEM-80" }, { model: "KEM-80" }],
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().kems).toEqual([
+      { position: 1, model: "CP-8800-Audio", buttons: 28 },
+      { position: 2, model: "CP-8800-Audio", buttons: 28 },
+    ]);
+    const stored = await t.app.inject({ method: "GET", url: `/api/v1/phones/${res.json().id}`, headers: h });
+    expect(stored.json().kems.map((k: { model: string }) => k.model)).toEqual(["CP-8800-Audio", "CP-8800-Audio"]);
+
+    // The modules' keys count for the lines: button 30 exists only on a 7965 with its module.
+    const ext = await t.app.inject({
+      method: "POST",
+      url: "/api/v1/extensions",
+      headers: h,
+      payload: { technology: "SCCP", number: "7730", displayName: "Side car" },
+    });
+    expect(ext.statusCode, ext.body).toBe(201);
+    const line = { button: 30, extensionId: ext.json().id };
+    res = await create({ mac: "00112233CC02", model: "7965", softwareType: "SCCP", lines: [line] });
+    expectError(res, 400, "validation_failed");
+    expect(res.json().error.details[0].path).toBe("body.lines.0.button");
+    res = await create({
+      mac: "00112233CC02",
+      model: "7965",
+      softwareType: "SCCP",
+      kems: [{ model: "KEM-30" }],
+      lines: [line],
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json()).toMatchObject({ kems: [{ position: 1, model: "7916", buttons: 24 }], lines: [line] });
+
+    const refused: Array<[Record<string, unknown>, string, RegExp]> = [
+      [{ mac: "00112233CC03", model: "8845", kems: [{ model: "KEM-80" }] }, "body.kems", /no KEM port/],
+      [
+        { mac: "00112233CC03", model: "8851", kems: [{ model: "BEKEM" }, { model: "CP-8800-Audio" }] },
+        "body.kems",
+        /same type/,
+      ],
+      [{ mac: "00112233CC03", model: "8851", kems: [{ model: "KEM-30" }] }, "body.kems.0.model", /does not fit/],
+      [{ mac: "00112233CC03", model: "8865", kems: Array(4).fill({ model: "KEM-80" }) }, "body.kems", /at most 3/],
+      [
+        { mac: "00112233CC03", brand: "yealink", model: "T46S", kems: [{ model: "KEM-80" }] },
+        "body.kems",
+        /only Cisco/,
+      ],
+    ];
+    for (const [body, path, message] of refused) {
+      res = await create(body);
+      expectError(res, 400, "validation_failed");
+      expect(res.json().error.details[0].path, JSON.stringify(body)).toBe(path);
+      expect(JSON.stringify(res.json().error)).toMatch(message);
+    }
+    const none = await t.app.inject({ method: "GET", url: "/api/v1/phones?q=00112233CC03", headers: h });
+    expect(none.json().total).toBe(0);
+  });
+
   it("lists with filters, updates and deletes", async () => {
     const list = await t.app.inject({ method: "GET", url: "/api/v1/phones?model=8851&pageSize=10", headers: h });
     expect(list.statusCode).toBe(200);

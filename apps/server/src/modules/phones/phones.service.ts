@@ -44,8 +44,10 @@ export interface CreatePhone {
   sipServer?: string | null | undefined;
   transport?: "udp" | "tcp" | "tls" | null | undefined;
   extraKeys?: Record<string, string> | undefined;
+  /** Cisco only: KEMs by any name `PUT /phones/:id/kems` takes, in position order. */
+  kems?: Array<{ model: string }> | undefined;
 }
-export type UpdatePhone = Partial<CreatePhone>;
+export type UpdatePhone = Partial<Omit<CreatePhone, "kems">>;
 
 /**
  * A phone as /provision renders it. `sipPasswordSealed` versions the password (a new seal on every change);
@@ -174,7 +176,7 @@ export function createPhonesService(deps: PhonesServiceDeps) {
 
   /** A new phone's row: the optional fields' defaults and the password sealed (one place for create and import). */
   function writeOf(input: CreatePhone): Required<PhoneWrite> {
-    const { sipPassword, lines: _lines, ...rest } = input;
+    const { sipPassword, lines: _lines, kems: _kems, ...rest } = input;
     return {
       ...rest,
       firmwareLoad: input.firmwareLoad ?? null,
@@ -224,12 +226,18 @@ export function createPhonesService(deps: PhonesServiceDeps) {
     existingIds: repo.existingIds,
 
     async create(input: CreatePhone): Promise<Phone> {
-      const cisco = input.brand === "cisco";
       let modelName: string;
-      if (cisco) {
+      let kems: KemModel[] = [];
+      if (input.brand === "cisco") {
         const model = modelOf(input.model);
         checkSoftware(model, input.softwareType);
-        await checkRefs(input.userId, input.lines, model.lineKeys);
+        if (input.kems?.length)
+          kems = resolveKems(
+            model,
+            input.kems.map((k) => k.model),
+          );
+        const kemButtons = kems.reduce((n, k) => n + kemCatalogue[k].buttons, 0);
+        await checkRefs(input.userId, input.lines, model.lineKeys + kemButtons);
         modelName = model.model;
       } else {
         modelName = brandModelOf(input.brand, input.model);
@@ -237,10 +245,14 @@ export function createPhonesService(deps: PhonesServiceDeps) {
           throw new ValidationFailed("only Cisco phones have a software type", [
             { path: "body.softwareType", message: "Cisco only" },
           ]);
+        if (input.kems?.length)
+          throw new ValidationFailed("only Cisco phones take key expansion modules", [
+            { path: "body.kems", message: "Cisco only" },
+          ]);
         await checkRefs(input.userId, input.lines, buttonCapacity({ brand: input.brand, model: modelName, kems: [] }));
       }
       const id = newId();
-      await repo.insert(id, { ...writeOf(input), model: modelName }, iso(clock()));
+      await repo.insert(id, { ...writeOf(input), model: modelName }, iso(clock()), kems);
       if (input.lines?.length) await repo.replaceLines(id, input.lines);
       const created = await getOrThrow(id);
       await syncDevices(id, created);

@@ -122,6 +122,12 @@ describe("endpoint manager console API (/console/endpoint-manager)", () => {
       "snom",
       "polycom",
     ]);
+    // Each model with its accounts, as the console's model pickers offer them (Cisco: line keys).
+    const modelsOf = (brand: string) => s.brands.find((b: { brand: string }) => b.brand === brand).models;
+    expect(modelsOf("yealink")).toContainEqual({ model: "T46S", accounts: 16 });
+    expect(modelsOf("snom")).toContainEqual({ model: "D785", accounts: 12 });
+    expect(modelsOf("cisco")).toContainEqual({ model: "8851", accounts: 10 });
+    expect(modelsOf("polycom").some((m: { model: string }) => m.model === "T46S")).toBe(false);
     expect(s.dhcp.iscDhcpd).toContain('option tftp-server-name "http://192.0.2.5:8080/provision/";');
     expect(s.dhcp.iscDhcpd).toContain("option cisco-tftp-150 192.0.2.5;");
     expect(s.dhcp.dnsmasq).toContain('dhcp-option=66,"http://192.0.2.5:8080/provision/"');

@@ -6,9 +6,8 @@ import {
   type ProvisioningFile,
   type ProvisioningSettings,
   type RebootResult,
-  vendorModelCatalogue,
+  modelsOfBrand,
   phoneBrands,
-  phoneCatalogue,
 } from "@cisisk/contract";
 import type { AsteriskPhoneControl } from "../../adapters/ami/phone-control.js";
 import type { SipNotifier } from "../../adapters/sip/sip-notify.js";
@@ -526,17 +525,10 @@ export function createProvisioningService(deps: ProvisioningServiceDeps) {
     },
 
     settings(): ProvisioningSettings {
-      const brands = [
-        { brand: "cisco", models: phoneCatalogue.map((m) => ({ model: m.model, accounts: m.lineKeys })) },
-        ...phoneBrands
-          .filter((brand) => brand !== "cisco")
-          .map((brand) => ({
-            brand,
-            models: vendorModelCatalogue
-              .filter((m) => m.brand === brand)
-              .map((m) => ({ model: m.model, accounts: m.accounts })),
-          })),
-      ];
+      const brands = phoneBrands.map((brand) => ({
+        brand,
+        models: modelsOfBrand(brand).map(({ model, accounts }) => ({ model, accounts })),
+      }));
       return {
         provisionUrlBase: config.provisionUrl,
         allowedNetworks: [...config.allowedNetworks],

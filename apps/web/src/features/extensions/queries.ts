@@ -1,4 +1,10 @@
-import type { CreateExtensionInput, Extension, ListResponse, UpdateExtensionInput } from "@cisisk/contract";
+import type {
+  CreateExtensionInput,
+  Extension,
+  ExtensionImportResult,
+  ListResponse,
+  UpdateExtensionInput,
+} from "@cisisk/contract";
 import { keepPreviousData, useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { api } from "../../lib/api-client";
 import { dashboardKeys } from "../../lib/query-keys";
@@ -61,11 +67,15 @@ export function useDeleteExtension() {
   });
 }
 
-/** The CSV travels as a JSON string (the route also takes `text/csv`). */
+/** CSV import; `dryRun` only checks the file and answers what would be created. */
 export function useImportExtensions() {
   const queryClient = useQueryClient();
   return useMutation({
-    mutationFn: (csv: string) => api.post<{ created: number }>("/extensions/import", csv),
-    onSuccess: () => invalidate(queryClient),
+    mutationFn: ({ csv, dryRun }: { csv: string; dryRun: boolean }) =>
+      api.post<ExtensionImportResult>("/extensions/import", csv, {
+        contentType: "text/csv",
+        ...(dryRun && { query: { dryRun: "true" } }),
+      }),
+    onSuccess: (result) => (result.dryRun ? undefined : invalidate(queryClient)),
   });
 }

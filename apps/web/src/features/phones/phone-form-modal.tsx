@@ -1,54 +1,26 @@
 import "../../lib/zod-messages";
-import {
-  createPhoneSchema,
-  findPhoneModel,
-  phoneCatalogue,
-  updatePhoneSchema,
-  type CreatePhoneInput,
-  type Phone,
-  type UpdatePhoneInput,
-} from "@cisisk/contract";
-import { Modal, SimpleGrid, Stack } from "@mantine/core";
+import type { CreatePhoneInput, Phone, UpdatePhoneInput } from "@cisisk/contract";
+import { Divider, Modal, SimpleGrid, Stack } from "@mantine/core";
 import { useWatch, type Resolver } from "react-hook-form";
-import type { z } from "zod";
+import { brandLabel, brandOptions } from "../../lib/brands";
 import { useUserOptions } from "../../lib/lookups";
-import { requestResolver } from "../../lib/request-resolver";
 import { SelectField } from "../../ui/fields/select-field";
+import { SwitchField } from "../../ui/fields/switch-field";
 import { TextField } from "../../ui/fields/text-field";
 import { FormActions, FormErrorAlert, notifySaved, useSaveForm } from "../../ui/form-submit";
+import { CiscoPhoneFields } from "./cisco-phone-fields";
+import {
+  accountsOf,
+  createResolver,
+  defaultsOf,
+  FIELDS,
+  modelOptionsOf,
+  updateResolver,
+  type PhoneBody,
+  type PhoneFormValues,
+} from "./phone-form-values";
 import { useCreatePhone, useUpdatePhone } from "./queries";
-
-interface PhoneFormValues {
-  mac: string;
-  model: string;
-  softwareType: string;
-  ip: string;
-  location: string;
-  label: string;
-  userId: string;
-  firmwareLoad: string;
-}
-const FIELDS = ["mac", "model", "softwareType", "ip", "location", "label", "userId", "firmwareLoad"] as const;
-type CreateBody = z.output<typeof createPhoneSchema>;
-type UpdateBody = z.output<typeof updatePhoneSchema>;
-
-const toBody = (v: PhoneFormValues) => ({
-  mac: v.mac,
-  model: v.model,
-  softwareType: (v.softwareType || null) as CreatePhoneInput["softwareType"],
-  ip: v.ip,
-  location: v.location,
-  label: v.label,
-  userId: v.userId || null,
-  firmwareLoad: v.firmwareLoad.trim() || null,
-});
-const createResolver = requestResolver(createPhoneSchema, (v: PhoneFormValues): CreatePhoneInput => toBody(v));
-const updateResolver = requestResolver(updatePhoneSchema, (v: PhoneFormValues): UpdatePhoneInput => toBody(v));
-
-export const modelOptions = phoneCatalogue.map((m) => ({
-  value: m.model,
-  label: `${m.model} (${m.protocols.join("/")})`,
-}));
+import { SipAccountFields } from "./sip-account-fields";
 
 export function PhoneFormModal({
   opened,
@@ -66,69 +38,73 @@ export function PhoneFormModal({
   );
 }
 
+/** Brand first: it picks the models offered and the fields that follow (Cisco firmware and KEMs, or account 1). */
 function PhoneForm({ phone, onDone }: { phone: Phone | null; onDone: () => void }) {
   const create = useCreatePhone();
   const update = useUpdatePhone();
   const users = useUserOptions();
   const { form, alert, handleSave } = useSaveForm({
-    resolver: (phone ? updateResolver : createResolver) as Resolver<PhoneFormValues, unknown, CreateBody | UpdateBody>,
+    resolver: (phone ? updateResolver : createResolver) as Resolver<PhoneFormValues, unknown, PhoneBody>,
     fields: FIELDS,
-    defaultValues: {
-      mac: phone?.mac ?? "",
-      model: phone?.model ?? "",
-      softwareType: phone?.softwareType ?? "",
-      ip: phone?.ip ?? "",
-      location: phone?.location ?? "",
-      label: phone?.label ?? "",
-      userId: phone?.userId ?? "",
-      firmwareLoad: phone?.firmwareLoad ?? "",
-    },
+    defaultValues: defaultsOf(phone),
     save: async (body) => {
-      if (phone) await update.mutateAsync({ id: phone.id, patch: body as UpdatePhoneInput });
-      else await create.mutateAsync(body as CreatePhoneInput);
+      const saved = phone
+        ? await update.mutateAsync({ id: phone.id, patch: body as UpdatePhoneInput })
+        : await create.mutateAsync(body as CreatePhoneInput);
       notifySaved(
         phone ? "Phone saved" : "Phone added",
-        `${(body as CreateBody).mac ?? phone?.mac} was ${phone ? "updated" : "added"}.`,
+        `${brandLabel(saved.brand)} ${saved.model} ${saved.mac} was ${phone ? "updated" : "added"}.`,
       );
       onDone();
     },
   });
-  const { control } = form;
-  const model = useWatch({ control, name: "model" });
-  const protocols = findPhoneModel(model || "")?.protocols ?? ["SCCP", "SIP", "SIPE"];
+  const { control, setValue } = form;
+  const [brand, model] = useWatch({ control, name: ["brand", "model"] });
+  const accounts = accountsOf(brand, model);
+
+  // Another brand's or model's choices would be refused by the server: start them over.
+  const handleBrand = (next: string) => {
+    if (next === brand) return;
+    setValue("model", "");
+    setValue("softwareType", "");
+    setValue("kems", "");
+  };
 
   return (
     <form onSubmit={handleSave} noValidate>
       <Stack gap="sm">
         <FormErrorAlert title="Could not save the phone" alert={alert} />
         <SimpleGrid cols={{ base: 1, sm: 2 }} spacing="sm">
+          <SelectField
+            control={control}
+            name="brand"
+            label="Brand"
+            withAsterisk
+            allowDeselect={false}
+            data={brandOptions}
+            onOptionSubmit={handleBrand}
+            data-autofocus
+          />
+          <SelectField
+            control={control}
+            name="model"
+            label="Model"
+            withAsterisk
+            searchable
+            data={modelOptionsOf(brand)}
+            onOptionSubmit={(next) => next !== model && setValue("kems", "")}
+            description={accounts !== null && brand !== "cisco" ? `Holds ${accounts} SIP accounts` : undefined}
+          />
           <TextField
             control={control}
             name="mac"
             label="MAC address"
             description="Any spelling: 805ec0123456, 80:5E:C0:12:34:56, 80-5e-c0-12-34-56"
             withAsterisk
-            data-autofocus
-          />
-          <SelectField control={control} name="model" label="Model" withAsterisk searchable data={modelOptions} />
-          <SelectField
-            control={control}
-            name="softwareType"
-            label="Software"
-            placeholder="Unknown"
-            clearable
-            data={protocols.map((p) => ({ value: p, label: p }))}
           />
           <TextField control={control} name="ip" label="IP address" />
           <TextField control={control} name="label" label="Label" />
           <TextField control={control} name="location" label="Location" />
-          <TextField
-            control={control}
-            name="firmwareLoad"
-            label="Firmware load"
-            description="Empty: the model's load (Firmware tab)"
-            placeholder="e.g. sip88xx.14-2-1-0001-14"
-          />
           <SelectField
             control={control}
             name="userId"
@@ -139,6 +115,18 @@ function PhoneForm({ phone, onDone }: { phone: Phone | null; onDone: () => void 
             data={users.options}
           />
         </SimpleGrid>
+        <Divider label={brand === "cisco" ? "Cisco firmware and modules" : "Account 1"} labelPosition="left" />
+        {brand === "cisco" ? (
+          <CiscoPhoneFields control={control} model={model} creating={!phone} />
+        ) : (
+          <SipAccountFields control={control} hasPassword={phone?.hasSipPassword ?? false} />
+        )}
+        <SwitchField
+          control={control}
+          name="enabled"
+          label="Provisioning enabled"
+          description="Off: /provision answers 404 for this phone"
+        />
         <FormActions
           submitLabel={phone ? "Save phone" : "Add phone"}
           submitting={form.formState.isSubmitting}

@@ -1,4 +1,4 @@
-import { softwareTypes, type Phone } from "@cisisk/contract";
+import { findPhoneModel, phoneBrands, softwareTypes, type Phone, type PhoneBrand } from "@cisisk/contract";
 import { ActionIcon, Badge, Button, Group, Paper, Select, Text, Tooltip } from "@mantine/core";
 import { useDisclosure } from "@mantine/hooks";
 import { modals } from "@mantine/modals";
@@ -23,9 +23,10 @@ import { PageHeader } from "../../ui/page-header";
 import { ConfigModal } from "./config-modal";
 import { ImportPhonesModal } from "./import-phones-modal";
 import { KemsModal } from "./kems-modal";
-import { modelOptions, PhoneFormModal } from "./phone-form-modal";
+import { PhoneFormModal } from "./phone-form-modal";
+import { modelOptionsOf } from "./phone-form-values";
 import { useDeletePhone, usePhoneList } from "./queries";
-import { brandLabel } from "../../lib/brands";
+import { brandLabel, brandOptions } from "../../lib/brands";
 
 const NOUN = { one: "phone", other: "phones" };
 const dash = (
@@ -34,14 +35,25 @@ const dash = (
   </Text>
 );
 
+/** The model filter's choices: the chosen brand's models, or every brand's. */
+const modelFilterOf = (brand: string | null) =>
+  [
+    ...new Set((brand ? [brand as PhoneBrand] : phoneBrands).flatMap((b) => modelOptionsOf(b).map((o) => o.value))),
+  ].sort();
+
+/** Only Cisco phones whose model has a KEM port take modules. */
+const takesKems = (p: Phone) => p.brand === "cisco" && (findPhoneModel(p.model)?.maxKems ?? 0) > 0;
+
 export function PhonesPage() {
+  const [brand, setBrand] = useState<string | null>(null);
   const [model, setModel] = useState<string | null>(null);
   const [software, setSoftware] = useState<string | null>(null);
   const [profileId, setProfileId] = useState<string | null>(null);
-  const state = useListState<Phone>({ columnAccessor: "mac", direction: "asc" }, [model, software, profileId]);
+  const state = useListState<Phone>({ columnAccessor: "mac", direction: "asc" }, [brand, model, software, profileId]);
   const profiles = useProfileOptions();
   const list = usePhoneList({
     ...state.query,
+    ...(brand && { brand }),
     ...(model && { model }),
     ...(software && { softwareType: software }),
     ...(profileId && { profileId }),
@@ -138,7 +150,8 @@ export function PhonesPage() {
           <ActionIcon
             variant="subtle"
             aria-label={`Edit KEMs of ${p.mac}`}
-            title="Edit KEMs"
+            title={takesKems(p) ? "Edit KEMs" : `A ${brandLabel(p.brand)} ${p.model} takes no KEMs`}
+            disabled={!takesKems(p)}
             onClick={() => setKemsOf(p)}
           >
             <IconViewportWide size={18} />
@@ -194,11 +207,23 @@ export function PhonesPage() {
         <Group mb="sm" gap="sm">
           <ListSearch state={state} label="Search phones" placeholder="Search MAC, IP, label, location" w={280} />
           <Select
+            aria-label="Filter by brand"
+            placeholder="All brands"
+            clearable
+            data={brandOptions}
+            value={brand}
+            onChange={(next) => {
+              setBrand(next);
+              setModel(null);
+            }}
+            w={150}
+          />
+          <Select
             aria-label="Filter by model"
             placeholder="All models"
             clearable
             searchable
-            data={modelOptions.map((o) => o.value)}
+            data={modelFilterOf(brand)}
             value={model}
             onChange={setModel}
             w={150}

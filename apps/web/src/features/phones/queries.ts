@@ -11,6 +11,7 @@ import { api, isApiError } from "../../lib/api-client";
 import { dashboardKeys, phoneKeys, type PageParams } from "../../lib/query-keys";
 
 export interface PhoneListParams extends PageParams {
+  brand?: string;
   model?: string;
   softwareType?: string;
   profileId?: string;
