@@ -156,11 +156,19 @@ export function renderSccpConf(lines: AsteriskLine[], devices: readonly SccpDevi
 
 export const renderers = { PJSIP: renderPjsipConf, SIP: renderSipConf } as const;
 
-/** Writes a file so Asterisk never reads half of it: temp file in the same directory, then rename. */
-export async function writeFileAtomically(dir: string, name: string, content: string): Promise<boolean> {
+/**
+ * Writes a file so Asterisk never reads half of it: temp file in the same directory, then rename. False when
+ * it already held `content` (`previous`: its text, when the caller has just read it).
+ */
+export async function writeFileAtomically(
+  dir: string,
+  name: string,
+  content: string,
+  previous?: string | null,
+): Promise<boolean> {
   await mkdir(dir, { recursive: true });
   const target = path.join(dir, name);
-  const previous = await readFile(target, "utf8").catch(() => null);
+  if (previous === undefined) previous = await readFile(target, "utf8").catch(() => null);
   if (previous === content) return false;
   const temp = path.join(dir, `.${name}.${randomBytes(6).toString("hex")}.tmp`);
   try {

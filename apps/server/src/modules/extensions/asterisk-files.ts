@@ -65,7 +65,9 @@ export function createFilesApplier(deps: FilesDeps) {
   const allLines = () => (everyLine ??= timed(deps.extensions.all()).then((rows) => rows.map((r) => deps.lineOf(r))));
 
   /** The wizard file with this batch's PJSIP changes; `patched` false when it had to be rendered whole. */
-  async function wizardFile(batch: readonly AsteriskChangeRow[]): Promise<{ text: string; patched: boolean }> {
+  async function wizardFile(
+    batch: readonly AsteriskChangeRow[],
+  ): Promise<{ text: string; patched: boolean; previous: string | null }> {
     const rows = batch.filter((r) => r.technologies.split(",").includes("PJSIP"));
     const existing = await readFile(path.join(dir, confFileNames.PJSIP_WIZARD), "utf8").catch(() => null);
     if (rows.length <= PATCH_LIMIT) {
@@ -78,9 +80,9 @@ export function createFilesApplier(deps: FilesDeps) {
       );
       const removed = rows.flatMap((r) => [r.extension_number, ...(r.previous_number ? [r.previous_number] : [])]);
       const text = patchPjsipWizardConf(existing, removed, sections);
-      if (text !== null) return { text, patched: true };
+      if (text !== null) return { text, patched: true, previous: existing };
     }
-    return { text: renderPjsipWizardConf(await allLines()), patched: false };
+    return { text: renderPjsipWizardConf(await allLines()), patched: false, previous: existing };
   }
 
   return async function apply(batch: readonly AsteriskChangeRow[]): Promise<void> {
@@ -95,9 +97,9 @@ export function createFilesApplier(deps: FilesDeps) {
     if (layout === "wizards") {
       // Emptying the old file makes pjsip.conf's objects change: only res_pjsip's own reload drops them.
       const leftSingle = await writeFileAtomically(dir, confFileNames.PJSIP, SINGLE_FILE_STUB);
-      const { text, patched } = await wizardFile(batch);
+      const { text, patched, previous } = await wizardFile(batch);
       rendered = patched ? "patched" : "whole";
-      await writeFileAtomically(dir, confFileNames.PJSIP_WIZARD, text);
+      await writeFileAtomically(dir, confFileNames.PJSIP_WIZARD, text, previous);
       if (touched.has("PJSIP") || leftSingle) reload.push(leftSingle ? "PJSIP" : "PJSIP_WIZARDS");
     } else if (layout === "single") {
       // A whole wizard file left behind (its #include removed) is emptied too, or it would load twice later.
