@@ -1,8 +1,11 @@
 // Asterisk at site scale, against the real Asterisk 22 (shared/asterisk): 10,000 PJSIP extensions imported
 // by CSV in files mode vs `[asterisk] mode = "none"`, then one changed secret: how long from the PATCH until
 // a SIPp REGISTER with the new secret is accepted, in files mode and in realtime mode (PostgreSQL).
-// BENCH_EXTENSIONS=10000; BENCH_FILES=0 / BENCH_REALTIME=0 skip the files / realtime runs.
+// BENCH_EXTENSIONS=10000; BENCH_FILES=0 / BENCH_REALTIME=0 skip the files / realtime runs;
+// BENCH_FILES_LAYOUTS=wizards,single: the PJSIP file layouts measured (wizards: pjsip_wizard.conf includes
+// pjsip_cisisk_wizard.conf; single: only pjsip.conf's #include pjsip_cisisk.conf, as installs before it).
 import { readFileSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { Writable } from "node:stream";
@@ -174,7 +177,11 @@ export async function run(): Promise<void> {
   await none.close();
   console.log(`CSV import of ${ROWS} PJSIP extensions, mode none: answers in ${fmt(noneMs.answered)}`);
 
-  if (process.env.BENCH_FILES !== "0") await filesMode(ami, noneMs.answered);
+  if (process.env.BENCH_FILES !== "0")
+    for (const layout of (process.env.BENCH_FILES_LAYOUTS ?? "wizards,single").split(",")) {
+      if (layout !== "wizards" && layout !== "single") throw new Error(`unknown files layout ${layout}`);
+      await filesMode(ami, noneMs.answered, layout);
+    }
   if (process.env.BENCH_REALTIME === "0") return;
   await realtimeMode(ami, noneMs.answered);
 }
@@ -182,8 +189,15 @@ export async function run(): Promise<void> {
 type AmiOf = (ast: RealAsterisk) => Record<string, unknown>;
 const fmt = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
 
-async function filesMode(ami: AmiOf, noneMs: number): Promise<void> {
-  const ast = await startAsterisk();
+/** An admin's pjsip_wizard.conf that includes Cisisk's wizards (the file must exist before Asterisk reads it). */
+const WIZARD_INCLUDE = {
+  "pjsip_wizard.conf": "[general]\n#include pjsip_cisisk_wizard.conf\n",
+  "pjsip_cisisk_wizard.conf": "",
+};
+
+async function filesMode(ami: AmiOf, noneMs: number, layout: "wizards" | "single"): Promise<void> {
+  const ast = await startAsterisk(layout === "wizards" ? { etcFiles: WIZARD_INCLUDE } : {});
+  console.log(`files mode, PJSIP layout "${layout}":`);
   try {
     const files = await site({ mode: "files", config_dir: ast.etcDir, ...ami(ast) });
     try {
@@ -198,22 +212,30 @@ async function filesMode(ami: AmiOf, noneMs: number): Promise<void> {
       );
       await files.changeSecret(ast, "200001", "warm-Up-secret-1");
       const floor = await sippFloor(ast, "200001", "warm-Up-secret-1");
-      const cpu0 = { asterisk: asteriskCpuMs(ast), cisisk: process.cpuUsage() };
-      const change = await files.changeSecret(ast, "200042", "changed-Secret-42");
-      const cisiskCpu = process.cpuUsage(cpu0.cisisk);
-      const cpu = {
-        asterisk: asteriskCpuMs(ast) - cpu0.asterisk,
-        cisisk: (cisiskCpu.user + cisiskCpu.system) / 1000,
-      };
-      console.log(
-        `files mode, one secret changed among ${ROWS}: PATCH answered ${fmt(change.answered)}, REGISTER with it accepted ${fmt(change.usable)} after the PATCH (${change.tries} SIPp tries; one REGISTER alone ${fmt(floor)}; target ≤ 2.5 s)`,
-      );
-      for (const r of change.refused) console.log(`  refused: ${r}`);
-      const st = files.lastStages();
-      if (st)
+      // Three changes, one after the other (the machine's load moves): each, then the median.
+      const usable: number[] = [];
+      for (const number of ["200042", "200043", "200044"]) {
+        const load = os.loadavg()[0]!.toFixed(1);
+        const cpu0 = { asterisk: asteriskCpuMs(ast), cisisk: process.cpuUsage() };
+        const change = await files.changeSecret(ast, number, `changed-Secret-${number}`);
+        const cisiskCpu = process.cpuUsage(cpu0.cisisk);
+        const cpu = {
+          asterisk: asteriskCpuMs(ast) - cpu0.asterisk,
+          cisisk: (cisiskCpu.user + cisiskCpu.system) / 1000,
+        };
+        usable.push(change.usable);
         console.log(
-          `  stages after the PATCH's commit: read ${String(st.lines)} extensions ${st.readMs} ms, render + write ${st.renderWriteMs} ms, Asterisk's ${String(st.reloaded)} reload ${st.reloadMs} ms; PATCH answered at ${fmt(change.answered)}, REGISTER accepted at ${fmt(change.usable)}; CPU used meanwhile: Asterisk ${fmt(cpu.asterisk)}, Cisisk (and SIPp's spawn) ${fmt(cpu.cisisk)}`,
+          `files mode, one secret changed among ${ROWS} (load ${load}): PATCH answered ${fmt(change.answered)}, REGISTER with it accepted ${fmt(change.usable)} after the PATCH (${change.tries} SIPp tries; one REGISTER alone ${fmt(floor)}; target ≤ 2.5 s)`,
         );
+        for (const r of change.refused) console.log(`  refused: ${r}`);
+        const st = files.lastStages();
+        if (st)
+          console.log(
+            `  stages after the PATCH's commit (layout ${String(st.pjsipLayout)}, file ${String(st.rendered)}): read ${String(st.lines)} extensions ${st.readMs} ms, render + write ${st.renderWriteMs} ms, Asterisk's ${String(st.reloaded)} reload ${st.reloadMs} ms; CPU used meanwhile: Asterisk ${fmt(cpu.asterisk)}, Cisisk (and SIPp's spawn) ${fmt(cpu.cisisk)}`,
+          );
+      }
+      const median = [...usable].sort((a, b) => a - b)[1]!;
+      console.log(`files mode (${layout}): a changed secret usable after ${fmt(median)} (median of 3; target ≤ 2.5 s)`);
     } finally {
       await files.close();
     }

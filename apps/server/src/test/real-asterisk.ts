@@ -1,6 +1,6 @@
 import { execFile, spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, mkdtempSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import dgram from "node:dgram";
 import net from "node:net";
 import os from "node:os";
@@ -150,10 +150,18 @@ export interface RealAsterisk {
   stop(): Promise<void>;
 }
 
-/** Starts a private instance (files mode, or realtime with `realtime.env`); resolves once fully booted. */
-export async function startAsterisk(options: { realtime?: RealtimeDatabase } = {}): Promise<RealAsterisk> {
+/**
+ * Starts a private instance (files mode, or realtime with `realtime.env`); resolves once fully booted.
+ * `etcFiles` are written into its etc/ first, as an admin would have them (run-asterisk.sh keeps them,
+ * except the files it always writes: pjsip.conf, sorcery.conf, modules.conf, manager.conf…).
+ */
+export async function startAsterisk(
+  options: { realtime?: RealtimeDatabase; etcFiles?: Record<string, string> } = {},
+): Promise<RealAsterisk> {
   const prefix = unpacked();
   const dir = mkdtempSync(path.join(os.tmpdir(), "cisisk-asterisk-run-"));
+  mkdirSync(path.join(dir, "etc"));
+  for (const [name, text] of Object.entries(options.etcFiles ?? {})) writeFileSync(path.join(dir, "etc", name), text);
   const [amiPort, sipPort] = [await freePort(), await freePort()];
   const env = { ...process.env, ASTERISK_PREFIX: prefix, ...options.realtime?.env };
   const script = (name: string) => path.join(prefix, "share", "cisisk", name);

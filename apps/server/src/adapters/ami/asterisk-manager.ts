@@ -3,6 +3,9 @@ import { field, fieldAll } from "./ami-wire.js";
 
 export type Technology = "SCCP" | "SIP" | "PJSIP";
 
+/** What a reload re-reads: a driver's whole config, or only PJSIP's wizards (pjsip_wizard.conf). */
+export type ReloadTarget = Technology | "PJSIP_WIZARDS";
+
 export interface PjsipContact {
   /** The contact's sorcery id (`<aor>;@<hash>`), what removing it needs. */
   id: string | null;
@@ -26,7 +29,9 @@ export interface SipPeerState {
 /** What the extensions module needs from Asterisk's manager interface, in its own words. */
 export interface AsteriskManager {
   /** Re-reads the config of each channel driver (after the files mode rewrote its fragment). */
-  reload(technologies: readonly Technology[]): Promise<void>;
+  reload(targets: readonly ReloadTarget[]): Promise<void>;
+  /** Every config file Asterisk has read, included ones too (CLI `config list`), as Asterisk names them. */
+  loadedConfigFiles(): Promise<string[]>;
   /** Every registered PJSIP contact (PJSIPShowContacts). */
   pjsipContacts(): Promise<PjsipContact[]>;
   /** chan_sip peers (SIPpeers); null when chan_sip is not loaded (gone since Asterisk 21). */
@@ -37,8 +42,10 @@ export interface AsteriskManager {
 }
 
 /** CLI commands run through AMI `Command` (Asterisk 14+ answers with `Output:` lines). */
-export const reloadCommands: Record<Technology, string> = {
+export const reloadCommands: Record<ReloadTarget, string> = {
   PJSIP: "module reload res_pjsip.so",
+  // Re-reads pjsip_wizard.conf and re-creates only the wizards whose text changed.
+  PJSIP_WIZARDS: "module reload res_pjsip_config_wizard.so",
   SIP: "sip reload",
   SCCP: "sccp reload",
 };
@@ -52,8 +59,8 @@ const RELOAD_TIMEOUT_MS = 60_000;
 
 export function createAsteriskManager(ami: AmiClient): AsteriskManager {
   return {
-    async reload(technologies) {
-      for (const tech of technologies) {
+    async reload(targets) {
+      for (const tech of targets) {
         const reply = await ami.action("Command", { Command: reloadCommands[tech] }, { timeoutMs: RELOAD_TIMEOUT_MS });
         const output = fieldAll(reply, "Output").join("\n");
         // A CLI error still comes back as Response: Success; its text tells.
@@ -61,6 +68,14 @@ export function createAsteriskManager(ami: AmiClient): AsteriskManager {
           throw new AmiError("action_failed", `${reloadCommands[tech]}: ${output.slice(0, 200)}`);
         }
       }
+    },
+    async loadedConfigFiles() {
+      const reply = await ami.action("Command", { Command: "config list" });
+      // One line per (module, file): `<who asked, 20 columns> <file>`; the file is the last word.
+      return fieldAll(reply, "Output")
+        .flatMap((out) => out.split("\n"))
+        .map((line) => line.trim().split(/\s+/).at(-1) ?? "")
+        .filter((file) => file.endsWith(".conf"));
     },
     async pjsipContacts() {
       try {

@@ -1,10 +1,6 @@
-import { existsSync } from "node:fs";
-import path from "node:path";
-import { performance } from "node:perf_hooks";
 import type { AsteriskFailure } from "@cisisk/contract";
 import type { AsteriskManager, Technology } from "../../adapters/ami/asterisk-manager.js";
 import type { AsteriskLine, SccpDevice } from "../../adapters/asterisk/asterisk-line.js";
-import { confFileNames, renderers, renderSccpConf, writeFileAtomically } from "../../adapters/asterisk/conf-files.js";
 import {
   removeSccpDevice,
   replaceRealtime,
@@ -19,6 +15,7 @@ import type { ReportFailure } from "../health/failures.js";
 import { newId } from "../../lib/ids.js";
 import { iso, type Clock } from "../../lib/time.js";
 import { keepLeased } from "../../jobs/heartbeat.js";
+import { createFilesApplier, SCCP_DEVICE } from "./asterisk-files.js";
 import {
   createAsteriskChangesRepository,
   type AsteriskChangeRow,
@@ -36,9 +33,6 @@ const FILES_BATCH = 20_000;
 
 /** Realtime changes written in one transaction of a few multi-row statements per table. */
 const REALTIME_BATCH = 500;
-
-/** The outbox `technologies` of a chan_sccp device change. */
-const SCCP_DEVICE = "SCCP_DEVICE";
 
 export interface AsteriskSyncDeps {
   changes: AsteriskChangesRepository;
@@ -81,6 +75,7 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
   const backoffMs = deps.backoffMs ?? ((attempt: number) => Math.min(300_000, 5000 * 2 ** (attempt - 1)));
   const leaseEnd = () => iso(new Date(clock().getTime() + leaseMs));
   const sameDb = mode === "realtime" && deps.sameDatabase;
+  const applyFiles = deps.configDir ? createFilesApplier({ ...deps, configDir: deps.configDir }) : null;
 
   /** A pending device change, in our outbox (`outbox`: the open transaction when Asterisk's tables are ours). */
   async function insertDeviceChange(outbox: AsteriskChangesRepository, ownerId: string, deviceName: string) {
@@ -184,43 +179,8 @@ export function createAsteriskSync(deps: AsteriskSyncDeps) {
       return;
     }
     if (first.mode === "files") {
-      const dir = deps.configDir;
-      if (!dir) throw new Error("[asterisk] config_dir is not configured");
-      const touched = new Set(batch.flatMap((r) => r.technologies.replace(SCCP_DEVICE, "SCCP").split(",")));
-      // Only the files of the technologies that changed are rendered (and one missing yet, so every
-      // #include finds its file): a PJSIP change at 10,000 extensions does not rewrite sip.conf's share.
-      const write = (["PJSIP", "SIP", "SCCP"] as const).filter(
-        (t) => touched.has(t) || !existsSync(path.join(dir, confFileNames[t])),
-      );
-      const started = performance.now();
-      const lines = (await deps.extensions.all())
-        .filter((r) => write.includes(r.technology as (typeof write)[number]))
-        .map((r) => deps.lineOf(r));
-      const read = performance.now();
-      for (const tech of write) {
-        if (tech === "SCCP")
-          await writeFileAtomically(dir, confFileNames.SCCP, renderSccpConf(lines, await deps.sccpDevices.all()));
-        else await writeFileAtomically(dir, confFileNames[tech], renderers[tech](lines));
-      }
-      const written = performance.now();
-      if (!deps.manager) {
-        deps.log.warn({ changes: batch.length }, "files written, but no AMI is configured to reload Asterisk");
-        return;
-      }
-      const reloaded = (["PJSIP", "SIP", "SCCP"] as const).filter((t) => touched.has(t));
-      await deps.manager.reload(reloaded);
-      // Where a change's time goes at site scale: Asterisk's reload re-reads every object of the driver.
-      deps.log.info(
-        {
-          changes: batch.length,
-          lines: lines.length,
-          reloaded,
-          readMs: Math.round(read - started),
-          renderWriteMs: Math.round(written - read),
-          reloadMs: Math.round(performance.now() - written),
-        },
-        "asterisk files applied",
-      );
+      if (!applyFiles) throw new Error("[asterisk] config_dir is not configured");
+      await applyFiles(batch);
     }
   }
 
