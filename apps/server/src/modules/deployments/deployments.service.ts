@@ -54,8 +54,8 @@ export const DEPLOY_JOB = "deploy";
 export const BATCH_JOB = "deploy_batch";
 /** A batch whose server died is taken over by another server's job loop, up to this many servers in all. */
 const BATCH_ATTEMPTS = 3;
-/** Bulk rows are recorded per this many phones or this often (the progress a reader sees). */
-const OUTCOME_GROUPS = { size: 50, delayMs: 100 };
+/** Bulk rows are recorded per this many phones or this often: the progress a reader sees, which the events stream polls every 250 ms. */
+const OUTCOME_GROUPS = { size: 100, delayMs: 250 };
 
 /** How long a bulk phone that reached its restart waits for others to enter theirs in the same write. */
 const RESTART_GATHER_MS = 5;
