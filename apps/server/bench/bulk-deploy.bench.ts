@@ -1,11 +1,15 @@
 // Bulk deploy of one profile to 500 and 5,000 phones against Debian's vsftpd (a separate process) and
 // loopback SIP phones that answer every NOTIFY, next to its limit: a plain basic-ftp loop doing the FTP
 // operations a deploy does (backup rename, upload under a temp name, rename into place, size check) at the
-// same concurrency over a pool of the same size. BENCH_PHONES="500,5000", BENCH_POOL=4, BENCH_CONCURRENCY=8.
+// same concurrency over a pool of the same size. BENCH_PHONES="500,5000", BENCH_POOL=4, BENCH_CONCURRENCY=8;
+// BENCH_STEPS=1 prints each step's mean time and the statements per phone by kind; BENCH_CPU_PROFILE=<dir> writes
+// a CPU profile of each bulk deploy (not of the FTP loop) there.
 import { mkdirSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
 import path from "node:path";
 import { Readable } from "node:stream";
 import { Client, FTPError } from "basic-ftp";
+import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, RootOperationNode } from "kysely";
 import { buildApp } from "../src/app.js";
 import { loadConfig } from "../src/config.js";
 import { createDeps } from "../src/deps.js";
@@ -70,6 +74,67 @@ async function plainLoop(ftp: Vsftpd, macs: string[], content: Buffer): Promise<
   return seconds;
 }
 
+/** The table a statement is about (its first FROM, INTO or UPDATE target), for the breakdown. */
+function tableOf(node: RootOperationNode): string {
+  const target =
+    node.kind === "InsertQueryNode"
+      ? node.into
+      : node.kind === "UpdateQueryNode"
+        ? node.table
+        : node.kind === "SelectQueryNode" || node.kind === "DeleteQueryNode"
+          ? node.from?.froms[0]
+          : undefined;
+  const found = target && JSON.stringify(target).match(/"name":"([a-z_]+)"/);
+  return found?.[1] ?? "";
+}
+
+/**
+ * Counts the statements the server's code sends (the bench's own reads go past it), by kind and table.
+ * Transactions' BEGIN/COMMIT are not built by Kysely and are not counted.
+ */
+class StatementCounter implements KyselyPlugin {
+  readonly byKind = new Map<string, number>();
+  total = 0;
+  transformQuery({ node }: PluginTransformQueryArgs): RootOperationNode {
+    this.total++;
+    if (!process.env.BENCH_STEPS) return node;
+    const key = `${node.kind.replace(/QueryNode$|Node$/, "").toLowerCase()} ${tableOf(node)}`.trim();
+    this.byKind.set(key, (this.byKind.get(key) ?? 0) + 1);
+    return node;
+  }
+  transformResult({ result }: PluginTransformResultArgs) {
+    return Promise.resolve(result);
+  }
+  reset() {
+    this.total = 0;
+    this.byKind.clear();
+  }
+}
+
+/**
+ * Runs `fn`, measuring the CPU time this process spent on it (less sensitive to other load on the machine
+ * than the wall clock), and with BENCH_CPU_PROFILE a CPU profile of it written as `<name>.cpuprofile`.
+ */
+async function measured<T>(name: string, fn: () => Promise<T>): Promise<{ value: T; cpuMs: number }> {
+  const dir = process.env.BENCH_CPU_PROFILE;
+  const profiler = dir ? new Session() : null;
+  if (profiler) {
+    profiler.connect();
+    await profiler.post("Profiler.enable");
+    await profiler.post("Profiler.start");
+  }
+  const cpu0 = process.cpuUsage();
+  const value = await fn();
+  const cpu = process.cpuUsage(cpu0);
+  if (profiler) {
+    const { profile } = await profiler.post("Profiler.stop");
+    mkdirSync(dir!, { recursive: true });
+    writeFileSync(path.join(dir!, `${name}.cpuprofile`), JSON.stringify(profile));
+    profiler.disconnect();
+  }
+  return { value, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
 /** Where a phone's time goes: the mean of each recorded step, and of the rest of its deploy (DB, render). */
 async function stepTimes(db: Awaited<ReturnType<typeof createTestDatabase>>, batchId: string): Promise<string> {
   const rows = await db.kysely
@@ -118,7 +183,8 @@ export async function run(): Promise<void> {
       },
     },
   );
-  const deps = createDeps(config, db, { log: createLogger("warn") });
+  const statements = new StatementCounter();
+  const deps = createDeps(config, { ...db, kysely: db.kysely.withPlugin(statements) }, { log: createLogger("warn") });
   const app = await buildApp(deps);
   try {
     // Inventory: one owner with a line and the phones (written straight to the tables: setup, not measured).
@@ -194,32 +260,43 @@ export async function run(): Promise<void> {
     console.log(
       `vsftpd ${ftp.port} (separate process); FTP pool ${POOL}, concurrency ${CONCURRENCY}; ${content.length} bytes per file`,
     );
-    console.log("| phones | limit (plain FTP loop) | bulk deploy | ratio | succeeded | NOTIFYs answered |");
-    console.log("|---:|---:|---:|---:|---:|---:|");
+    console.log(
+      "| phones | limit (plain FTP loop) | bulk deploy | ratio | succeeded | NOTIFYs answered | statements per phone | CPU ms per phone (limit / bulk) |",
+    );
+    console.log("|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (const n of SIZES) {
       const subset = phones.slice(0, n);
       const macs = subset.map((p) => p.mac);
       resetFtp(ftp, macs);
-      const limitSeconds = await plainLoop(ftp, macs, content);
+      const limit = await measured(`limit-${n}`, () => plainLoop(ftp, macs, content));
+      const limitSeconds = limit.value;
 
       resetFtp(ftp, macs);
       const notifiesBefore = sip.received.length;
-      const t0 = performance.now();
-      const batch = await deps.deployments.startBatch(
-        profile.id,
-        subset.map((p) => p.id),
-      );
-      for (;;) {
-        const row = await db.kysely
-          .selectFrom("deployment_batches")
-          .select("status")
-          .where("id", "=", batch.id)
-          .executeTakeFirstOrThrow();
-        if (row.status !== "running") break;
-        // Every 50 ms (at most 50 ms late): polling every 10 ms was a fifth of the statements of a run on PostgreSQL.
-        await new Promise((r) => setTimeout(r, 50));
-      }
-      const oursSeconds = (performance.now() - t0) / 1000;
+      statements.reset();
+      const ours = await measured(`bulk-${db.dialect}-${n}`, async () => {
+        const t0 = performance.now();
+        const started = await deps.deployments.startBatch(
+          profile.id,
+          subset.map((p) => p.id),
+        );
+        for (;;) {
+          const row = await db.kysely
+            .selectFrom("deployment_batches")
+            .select("status")
+            .where("id", "=", started.id)
+            .executeTakeFirstOrThrow();
+          if (row.status !== "running") break;
+          // Every 50 ms (at most 50 ms late): polling every 10 ms was a fifth of the statements of a run on PostgreSQL.
+          await new Promise((r) => setTimeout(r, 50));
+        }
+        const seconds = (performance.now() - t0) / 1000;
+        // The batch reads as finished just before its job's last writes: they end before anything else runs.
+        await deps.deployments.settled();
+        return { batch: started, seconds };
+      });
+      const { batch, seconds: oursSeconds } = ours.value;
+      const perPhone = statements.total / n;
       const state = await deps.deployments.batch(batch.id, false);
       const recorded = await db.kysely
         .selectFrom("deployments")
@@ -229,11 +306,19 @@ export async function run(): Promise<void> {
         .where("finished_at", "is not", null)
         .executeTakeFirstOrThrow();
       const notifies = sip.received.length - notifiesBefore;
-      if (process.env.BENCH_STEPS) console.log(await stepTimes(db, batch.id));
+      if (process.env.BENCH_STEPS) {
+        console.log(await stepTimes(db, batch.id));
+        console.log(
+          [...statements.byKind]
+            .sort((a, b) => b[1] - a[1])
+            .map(([k, v]) => `${k} ${(v / n).toFixed(2)}`)
+            .join(", "),
+        );
+      }
       const limitRate = n / limitSeconds;
       const oursRate = n / oursSeconds;
       console.log(
-        `| ${n} | ${limitRate.toFixed(0)} phones/s (${limitSeconds.toFixed(2)} s) | ${oursRate.toFixed(0)} phones/s (${oursSeconds.toFixed(2)} s) | ${(oursRate / limitRate).toFixed(2)} | ${Number(recorded.n)}/${n} | ${notifies}/${n} |`,
+        `| ${n} | ${limitRate.toFixed(0)} phones/s (${limitSeconds.toFixed(2)} s) | ${oursRate.toFixed(0)} phones/s (${oursSeconds.toFixed(2)} s) | ${(oursRate / limitRate).toFixed(2)} | ${Number(recorded.n)}/${n} | ${notifies}/${n} | ${perPhone.toFixed(2)} | ${(limit.cpuMs / n).toFixed(2)} / ${(ours.cpuMs / n).toFixed(2)} |`,
       );
       if (state.failed > 0 || Number(recorded.n) !== n || notifies !== n) {
         const full = await deps.deployments.batch(batch.id, true);
@@ -245,6 +330,8 @@ export async function run(): Promise<void> {
     }
     console.log("target: ratio ≥ 0.5 (every phone's file backed up, replaced and verified, NOTIFY answered, recorded)");
   } finally {
+    // A run cut short (an error above) still ends its writes before the database closes under them.
+    await deps.deployments.settled();
     await app.close();
     await deps.closeAdapters();
     await db.close();

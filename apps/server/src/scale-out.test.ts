@@ -382,7 +382,8 @@ describe("a bulk deploy whose server is killed with SIGKILL", () => {
     const h = bearer((await login(a.url, "127.0.0.13")).json<{ accessToken: string }>().accessToken);
 
     // Three uploads go through, then the FTP server stalls: A is mid-way, two phones in their upload.
-    ftp.stallUploadsAfter = ftp.stores + 3;
+    const storesBefore = ftp.stores;
+    ftp.stallUploadsAfter = storesBefore + 3;
     const notifiesBefore = sip.received.length;
     const res = await request(`${a.url}/api/v1/deployments`, {
       method: "POST",
@@ -397,11 +398,14 @@ describe("a bulk deploy whose server is killed with SIGKILL", () => {
         .select(["phone_mac", "status", "current_step", "failed_step", "detail"])
         .where("batch_id", "=", batchId)
         .execute();
+    // Bulk rows stay in their "backup" step through all their FTP work: the two stalled uploads are the
+    // two that reached the FTP server after the first three.
     await eventually(
       async () => {
         const rows = await rowsOf();
-        const stuck = rows.filter((r) => r.status === "running" && r.current_step === "upload").length;
-        return stuck === 2 && rows.filter((r) => r.status === "succeeded").length === 3 ? true : undefined;
+        const stuck = rows.filter((r) => r.status === "running" && r.current_step === "backup").length;
+        const stalled = ftp.stores - storesBefore === 5;
+        return stalled && stuck >= 2 && rows.filter((r) => r.status === "succeeded").length === 3 ? true : undefined;
       },
       30_000,
       "three phones deployed and two stalled in their upload",

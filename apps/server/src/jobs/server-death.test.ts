@@ -138,6 +138,7 @@ describe("a server killed mid-deploy", () => {
   it("bulk deploy: another server takes the batch over and finishes it; none stays running or pending", async () => {
     ftp.fault = "stall-upload";
     const [a, b] = await Promise.all([server(), server()]);
+    const storesBefore = ftp.stores;
     const res = await fetch(`${a.url}/api/v1/deployments`, {
       method: "POST",
       headers: { ...h, "content-type": "application/json" },
@@ -145,16 +146,21 @@ describe("a server killed mid-deploy", () => {
     });
     expect(res.status).toBe(202);
     const batchId = ((await res.json()) as { id: string }).id;
+    // A bulk row is in its "backup" step for all its FTP work (no write of its own for the upload): the
+    // upload that reached the FTP server tells that it stalls there.
     await eventually(
       async () =>
-        (
-          await t.db.kysely
-            .selectFrom("deployments")
-            .select("id")
-            .where("batch_id", "=", batchId)
-            .where("current_step", "=", "upload")
-            .executeTakeFirst()
-        )?.id,
+        ftp.stores > storesBefore
+          ? (
+              await t.db.kysely
+                .selectFrom("deployments")
+                .select("id")
+                .where("batch_id", "=", batchId)
+                .where("status", "=", "running")
+                .where("current_step", "=", "backup")
+                .executeTakeFirst()
+            )?.id
+          : undefined,
       30_000,
       "the batch's first deploy to stall in its upload",
     );

@@ -47,4 +47,26 @@ describe("createBatchLoader", () => {
     fail = false;
     expect(await Promise.all([load("a"), load("bb")])).toEqual([1, 2]);
   });
+
+  it("with gather, waits for `size` keys or `ms` after the first, whichever comes first", async () => {
+    const calls: number[][] = [];
+    const load = createBatchLoader(
+      async (keys: number[]) => {
+        calls.push(keys);
+        return new Map(keys.map((k) => [k, k * 10]));
+      },
+      { maxBatch: 10, maxInFlight: 1, gather: { ms: 300, size: 3 } },
+    );
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // Three keys asked 5 ms apart go together as soon as the third arrives.
+    const started = performance.now();
+    const first = [load(1), sleep(5).then(() => load(2)), sleep(10).then(() => load(3))];
+    expect(await Promise.all(first)).toEqual([10, 20, 30]);
+    expect(performance.now() - started).toBeLessThan(250);
+    // A key alone waits the window out, then goes by itself.
+    const alone = performance.now();
+    expect(await load(4)).toBe(40);
+    expect(performance.now() - alone).toBeGreaterThanOrEqual(295);
+    expect(calls).toEqual([[1, 2, 3], [4]]);
+  });
 });

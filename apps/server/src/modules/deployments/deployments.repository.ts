@@ -218,33 +218,84 @@ export function createDeploymentsRepository(db: DeploymentsDb) {
     },
 
     /**
-     * A bulk row starts, entering its first step in the same write (the phone's FTP work comes next): false
-     * when it is no longer pending (its batch was failed as abandoned, or another server has it).
+     * Bulk rows start, entering their first step in the same write (the phones' FTP work comes next); their
+     * claim is `startedAt`, which fences every later write. Pending rows are claimed; rows a stopped server
+     * left running (`retry`) are taken again if it had not touched the phones' live config in a way a retry
+     * could not repeat (it had not reached the restart), which fences the old server out. Returns the ids
+     * claimed: not the rows that moved on (their batch was failed as abandoned, or another server has them).
      */
-    async claim(id: string, startedAt: string, firstStep: string): Promise<boolean> {
-      const r = await db
-        .updateTable("deployments")
-        .set({ status: "running", started_at: startedAt, current_step: firstStep })
-        .where("id", "=", id)
-        .where("status", "=", "pending")
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows) > 0;
+    async claimMany(
+      rows: ReadonlyArray<{ id: string; retry?: boolean | undefined }>,
+      startedAt: string,
+      firstStep: string,
+    ): Promise<Set<string>> {
+      const pending = rows.filter((r) => !r.retry).map((r) => r.id);
+      const retried = rows.filter((r) => r.retry).map((r) => r.id);
+      let claimed = 0;
+      if (pending.length > 0) {
+        const r = await db
+          .updateTable("deployments")
+          .set({ status: "running", started_at: startedAt, current_step: firstStep })
+          .where("id", "in", pending)
+          .where("status", "=", "pending")
+          .executeTakeFirst();
+        claimed += Number(r.numUpdatedRows);
+      }
+      if (retried.length > 0) {
+        const r = await db
+          .updateTable("deployments")
+          .set({ started_at: startedAt, current_step: firstStep, steps: "[]" })
+          .where("id", "in", retried)
+          .where("status", "=", "running")
+          .where((eb) => eb.or([eb("current_step", "is", null), eb("current_step", "in", ["backup", "upload"])]))
+          .executeTakeFirst();
+        claimed += Number(r.numUpdatedRows);
+      }
+      const ids = rows.map((r) => r.id);
+      if (claimed === ids.length) return new Set(ids);
+      // Some were not ours to take: which rows carry this claim now (one read, only then).
+      const ours = await db
+        .selectFrom("deployments")
+        .select("id")
+        .where("id", "in", ids)
+        .where("status", "=", "running")
+        .where("started_at", "=", startedAt)
+        .execute();
+      return new Set(ours.map((r) => r.id));
     },
 
     /**
-     * A bulk row that a stopped server left running before it touched the phone's live config in a way a
-     * retry could repeat (it had not reached the restart): taken again with a new start time, which fences
-     * the old server out (its enterStep and finish match the old one). False when the row moved on.
+     * Bulk rows enter `stepName` with the steps done so far, in one write, each only while it is still its
+     * claim's (`startedAt`) and running. Returns the ids entered: the others were taken over or failed.
      */
-    async retry(id: string, startedAt: string, firstStep: string): Promise<boolean> {
+    async enterStepMany(
+      stepName: string,
+      rows: ReadonlyArray<{ id: string; startedAt: string; done: DeployStep[] }>,
+    ): Promise<Set<string>> {
       const r = await db
         .updateTable("deployments")
-        .set({ started_at: startedAt, current_step: firstStep, steps: "[]" })
-        .where("id", "=", id)
+        .set({
+          current_step: stepName,
+          steps: sql<string>`case id ${sql.join(
+            rows.map((row) => sql`when ${row.id} then ${JSON.stringify(row.done)}`),
+            sql` `,
+          )} end`,
+        })
         .where("status", "=", "running")
-        .where((eb) => eb.or([eb("current_step", "is", null), eb("current_step", "in", ["backup", "upload"])]))
+        .where((eb) => eb.or(rows.map((row) => eb.and([eb("id", "=", row.id), eb("started_at", "=", row.startedAt)]))))
         .executeTakeFirst();
-      return Number(r.numUpdatedRows) > 0;
+      const ids = rows.map((row) => row.id);
+      if (Number(r.numUpdatedRows) === rows.length) return new Set(ids);
+      const now = await db
+        .selectFrom("deployments")
+        .select(["id", "started_at", "current_step"])
+        .where("id", "in", ids)
+        .where("status", "=", "running")
+        .execute();
+      const claimOf = new Map(rows.map((row) => [row.id, row.startedAt]));
+      return new Set(
+        now.filter((n) => n.current_step === stepName && claimOf.get(n.id) === n.started_at).map((n) => n.id),
+      );
     },
 
     /** A bulk batch's rows not finished yet (what a server taking the batch over has left to do). */
@@ -266,19 +317,14 @@ export function createDeploymentsRepository(db: DeploymentsDb) {
         .executeTakeFirst();
     },
 
-    /**
-     * Records the step a running deploy enters and the steps done so far; with `startedAt` (a bulk row) only
-     * while the row is still this claim's: false when another server took it over.
-     */
-    async enterStep(id: string, stepName: string, done: DeployStep[], startedAt?: string): Promise<boolean> {
-      const r = await db
+    /** Records the step a running single deploy enters and the steps done so far. */
+    async enterStep(id: string, stepName: string, done: DeployStep[]): Promise<void> {
+      await db
         .updateTable("deployments")
         .set({ current_step: stepName, steps: JSON.stringify(done) })
         .where("id", "=", id)
         .where("status", "=", "running")
-        .$if(startedAt !== undefined, (q) => q.where("started_at", "=", startedAt!))
-        .executeTakeFirst();
-      return Number(r.numUpdatedRows) > 0;
+        .execute();
     },
 
     /**

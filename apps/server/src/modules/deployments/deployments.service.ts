@@ -17,7 +17,9 @@ import type { PhoneSessionsService } from "../phone-sessions/phone-sessions.serv
 import type { PhonesService } from "../phones/phones.service.js";
 import type { ProfilesService } from "../profiles/profiles.service.js";
 import type { VendorDrivers } from "../../vendors/vendor-driver.js";
+import { createBatchLoader } from "../../lib/batch-loader.js";
 import { createBatchedWrites } from "./batched-writes.js";
+import { createBulkClaims } from "./bulk-claims.js";
 import type { DeploymentListQuery, DeploymentsRepository } from "./deployments.repository.js";
 
 /** The pipeline's own settings; how a phone is restarted is its vendor driver's business. */
@@ -52,8 +54,11 @@ export const DEPLOY_JOB = "deploy";
 export const BATCH_JOB = "deploy_batch";
 /** A batch whose server died is taken over by another server's job loop, up to this many servers in all. */
 const BATCH_ATTEMPTS = 3;
-/** Bulk rows are recorded per this many phones or this often (the progress a reader sees). */
-const OUTCOME_GROUPS = { size: 50, delayMs: 100 };
+/** Bulk rows are recorded per this many phones or this often: the progress a reader sees, which the events stream polls every 250 ms. */
+const OUTCOME_GROUPS = { size: 100, delayMs: 250 };
+
+/** How long a bulk phone that reached its restart waits for others to enter theirs in the same write. */
+const RESTART_GATHER_MS = 5;
 
 /** A bulk row another server took over (this one stalled past its lease): this server stops on it at once. */
 class LostClaim extends Error {
@@ -65,9 +70,10 @@ class LostClaim extends Error {
 const ABANDONED = "abandoned: the server running it stopped";
 /** What an abandoned deployment left on the phones' file server, by the step it was in. */
 function abandonedDetail(step: string | null, silentFor: string): string {
+  // A bulk phone is in "backup" through all its FTP work: its upload has no write of its own.
   if (step === "backup" || step === "upload")
     return (
-      `${ABANDONED} (${silentFor}) during ${step}. The backup step moves the live file to the backup folder before the new one is ` +
+      `${ABANDONED} (${silentFor}) during ${step === "backup" ? "backup or upload" : step}. The backup step moves the live file to the backup folder before the new one is ` +
       "renamed into place, so the phone's file server may hold no config for it now: check GET /phones/:id/config " +
       "and restore the previous one with POST /phones/:id/rollback, or deploy again"
     );
@@ -107,6 +113,9 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
    * it, so no server loop has to be alive to notice.
    */
   const failAbandoned = () => deps.jobs.sweep([DEPLOY_JOB, BATCH_JOB]);
+
+  /** The runs of the bulk deploys started here, until they end. */
+  const started = new Set<Promise<void>>();
 
   /** Bulk deploys record the step each phone enters (keyed by the pipeline's step list). */
   const onStepOf = new WeakMap<DeployStep[], (name: string, done: DeployStep[]) => Promise<void>>();
@@ -368,9 +377,9 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
   }
 
   /**
-   * Deploys a batch's rows with bounded concurrency; each row is claimed first, so no phone is deployed
-   * twice. Per phone on the worker's path: the claim (which enters the backup step; the render runs beside
-   * it), the FTP work, the restart step's entry, the restart. The rest is recorded in groups.
+   * Deploys a batch's rows with bounded concurrency; each row is claimed first (ahead, in chunks), so no phone
+   * is deployed twice. Per phone on the worker's path: the render, the FTP work, the restart step's entry
+   * (written for the phones that reach it together), the restart. The rest is recorded in groups.
    */
   async function deployRows(
     profile: Profile,
@@ -378,34 +387,51 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
     phones: Map<string, Phone>,
     lost: () => boolean,
   ): Promise<number> {
-    let next = 0;
     let uploads = 0;
     const outcomes = createBatchedWrites<BulkOutcome>((group) => recordOutcomes(profile, group), OUTCOME_GROUPS);
     const render = deps.profiles.deployRenderer(profile);
-    const worker = async () => {
-      // A server that lost the batch's lease (it stalled past it and another took the batch) takes no more phones.
-      while (next < rows.length && !lost()) {
-        const row = rows[next++]!;
-        const phone = phones.get(row.phoneId);
+    const claims = createBulkClaims(
+      rows,
+      async (chunk) => {
         const startedAt = iso(clock());
-        // Rendered while the row is claimed; thrown away when the claim fails.
-        const rendering = phone && render(phone);
-        rendering?.catch(() => undefined);
-        const claimed = row.retry
-          ? await repo.retry(row.deploymentId, startedAt, "backup")
-          : await repo.claim(row.deploymentId, startedAt, "backup");
-        // Not pending any more: the batch was failed as abandoned, or another server has this row.
-        if (!claimed) continue;
+        // The claim enters the backup step: the FTP work (backup, then upload) needs no write of its own.
+        const ours = await repo.claimMany(
+          chunk.map((r) => ({ id: r.deploymentId, retry: r.retry })),
+          startedAt,
+          "backup",
+        );
+        return chunk.filter((r) => ours.has(r.deploymentId)).map((row) => ({ row, startedAt }));
+      },
+      { chunk: settings.concurrency * 2, lowWater: settings.concurrency, lost },
+    );
+    // The restart is entered before the phone is sent it, so a server taking the batch over never sends a
+    // second one; phones reaching it together share the write. False: the row is not this claim's any more.
+    const enterRestart = createBatchLoader<{ id: string; startedAt: string; done: DeployStep[] }, boolean>(
+      async (entries) => {
+        const entered = await repo.enterStepMany("restart", entries);
+        return new Map(entries.map((e) => [e, entered.has(e.id)]));
+      },
+      // A phone waits at most RESTART_GATHER_MS for others to share the write, no more than half the
+      // workers wait so (the rest keep the FTP connections busy meanwhile).
+      {
+        maxBatch: 100,
+        maxInFlight: 1,
+        gather: { ms: RESTART_GATHER_MS, size: Math.max(1, Math.floor(settings.concurrency / 2)) },
+      },
+    );
+    const worker = async () => {
+      for (let claimed = await claims.take(); claimed; claimed = await claims.take()) {
+        const { row, startedAt } = claimed;
+        const phone = phones.get(row.phoneId);
         try {
-          if (!phone || !rendering) throw new NotFound("phone", { id: row.phoneId });
-          const { xml, lines } = await rendering;
+          if (!phone) throw new NotFound("phone", { id: row.phoneId });
+          const { xml, lines } = await render(phone);
           const steps = await pipeline(
             phone,
             xml,
             lines[0]?.number,
             async (name, done) => {
-              // The claim entered the backup step already.
-              if (name !== "backup" && !(await repo.enterStep(row.deploymentId, name, done, startedAt)))
+              if (name === "restart" && !(await enterRestart({ id: row.deploymentId, startedAt, done })))
                 throw new LostClaim();
             },
             false,
@@ -543,10 +569,20 @@ export function createDeploymentsService(deps: DeploymentsServiceDeps) {
         })),
       );
       const held = await deps.jobs.hold(BATCH_JOB, batchId, {}, { maxAttempts: BATCH_ATTEMPTS });
-      void runBatch(held, batchId, profile, jobs, byId).catch((error: unknown) =>
+      const run = runBatch(held, batchId, profile, jobs, byId).catch((error: unknown) =>
         deps.reportFailure({ source: "bulk_deploy", subject: `batch ${batchId}`, error }),
       );
+      started.add(run);
+      void run.finally(() => started.delete(run));
       return (await repo.batch(batchId, true))!;
+    },
+
+    /**
+     * Resolves once the bulk deploys started on this server have ended, their last writes (the job's end,
+     * the FTP health) included: a batch reads as finished a moment before.
+     */
+    async settled(): Promise<void> {
+      await Promise.all(started);
     },
 
     async batch(id: string, withResults = true): Promise<DeploymentBatch> {

@@ -147,6 +147,16 @@ export function createExtensionsRepository(db: ExtensionsDb) {
       return found;
     },
 
+    async findManyByNumbers(numbers: string[]): Promise<ExtensionRecord[]> {
+      const found: ExtensionRecord[] = [];
+      for (let i = 0; i < numbers.length; i += 500)
+        for (const r of await base()
+          .where("extensions.number", "in", numbers.slice(i, i + 500))
+          .execute())
+          found.push(toRecord(r));
+      return found;
+    },
+
     async existingIds(ids: string[]): Promise<Set<string>> {
       const found = new Set<string>();
       const unique = [...new Set(ids)];

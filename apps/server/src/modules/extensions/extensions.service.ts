@@ -24,6 +24,7 @@ import {
 } from "../../adapters/asterisk/realtime-writer.js";
 import type { Transact, TxHandle } from "../../db/transaction.js";
 import { Conflict, NotFound, ValidationFailed } from "../../errors.js";
+import { createBatchLoader } from "../../lib/batch-loader.js";
 import { generatePassword, newId } from "../../lib/ids.js";
 import type { SecretBox } from "../../lib/secret-box.js";
 import { iso, type Clock } from "../../lib/time.js";
@@ -130,6 +131,27 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
       ha1Sha256: ha1("sha256", number, deps.realm, secret),
     };
   }
+
+  /** Where each of `numbers` is registered (see `lineRegistration`): one read of the lines, one of Asterisk. */
+  async function lineRegistrations(numbers: string[]): Promise<Map<string, LineRegistration | null>> {
+    const found = new Map<string, LineRegistration | null>(numbers.map((n) => [n, null]));
+    // Without a source of registrations there is nothing to look the lines up for.
+    if (!deps.registrations) return found;
+    const [records, contacts] = await Promise.all([repo.findManyByNumbers(numbers), contactsByEndpoint()]);
+    if (!contacts) return found;
+    for (const r of records) {
+      if (!contacts.known.has(r.technology)) continue;
+      const mine = contacts.map.get(`${r.technology}:${r.number}`) ?? [];
+      found.set(r.number, {
+        technology: r.technology,
+        state: mine.length > 0 ? "registered" : "unregistered",
+        contacts: mine.map((c) => ({ uri: c.uri, ip: c.ip, callId: c.callId })),
+      });
+    }
+    return found;
+  }
+  // One batch at a time: lookups asked for while one runs wait for it, then go together.
+  const lookUpRegistration = createBatchLoader(lineRegistrations, { maxBatch: 500, maxInFlight: 1 });
 
   async function assertUser(userId: string | null) {
     if (userId && !(await deps.users.exists(userId))) {
@@ -472,19 +494,11 @@ export function createExtensionsService(deps: ExtensionsServiceDeps) {
 
     /**
      * Where the line `number` is registered, with each contact's REGISTER Call-ID; null when there is no
-     * such line, or Asterisk cannot be asked about its technology (not configured, down, SCCP).
+     * such line, or Asterisk cannot be asked about its technology (not configured, down, SCCP). Lookups
+     * asked for at the same time (a bulk deploy's restarts) share one read of the lines and of Asterisk.
      */
     async lineRegistration(number: string): Promise<LineRegistration | null> {
-      const r = await repo.findByNumber(number);
-      if (!r) return null;
-      const contacts = await contactsByEndpoint();
-      if (!contacts || !contacts.known.has(r.technology)) return null;
-      const mine = contacts.map.get(`${r.technology}:${r.number}`) ?? [];
-      return {
-        technology: r.technology,
-        state: mine.length > 0 ? "registered" : "unregistered",
-        contacts: mine.map((c) => ({ uri: c.uri, ip: c.ip, callId: c.callId })),
-      };
+      return (await lookUpRegistration(number)) ?? null;
     },
 
     lineOf,
