@@ -35,7 +35,9 @@ describe.skipIf(!hasChromium)("Files tab and the dashboard's file serving", () =
         .locator('input[type="file"]')
         .setInputFiles({ name: "ring1.raw", mimeType: "audio/basic", buffer: ring });
       await page.getByRole("cell", { name: "ring1.raw", exact: true }).waitFor();
-      expect((await deps.fileStore.list()).data).toMatchObject([{ name: "ring1.raw", size: 4000 }]);
+      expect((await deps.fileStore.list({ page: 1, pageSize: 50 })).data).toMatchObject([
+        { name: "ring1.raw", size: 4000 },
+      ]);
 
       const [download] = await Promise.all([
         page.waitForEvent("download"),
@@ -54,7 +56,7 @@ describe.skipIf(!hasChromium)("Files tab and the dashboard's file serving", () =
         .getByRole("alert")
         .getByText(/bad name\.raw: /)
         .waitFor();
-      expect((await deps.fileStore.list()).total).toBe(1);
+      expect((await deps.fileStore.list({ page: 1, pageSize: 50 })).total).toBe(1);
 
       // A phone fetches the file over HTTP (6970's listener): the dashboard lists the hit.
       expect((await fetch(`http://127.0.0.1:${servers.httpPort}/ring1.raw`)).status).toBe(200);
@@ -67,7 +69,7 @@ describe.skipIf(!hasChromium)("Files tab and the dashboard's file serving", () =
       page.once("dialog", (d) => void d.accept());
       await page.getByRole("button", { name: "Delete ring1.raw" }).click();
       await page.getByText("No files uploaded yet.").waitFor();
-      expect((await deps.fileStore.list()).total).toBe(0);
+      expect((await deps.fileStore.list({ page: 1, pageSize: 50 })).total).toBe(0);
     } finally {
       await servers.close();
     }

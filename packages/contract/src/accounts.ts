@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { passwordSchema } from "./auth.js";
-import { isoTimestampSchema } from "./common.js";
+import { isoTimestampSchema, listQuerySchema, listResponseSchema } from "./common.js";
 
 /** SIP account usernames: lowercase, what a SIP URI's user part and Asterisk's section names both accept. */
 export const ACCOUNT_USERNAME_MAX = 32;
@@ -150,4 +150,7 @@ export const apiKeySchema = z
 export type ApiKey = z.infer<typeof apiKeySchema>;
 export const createdApiKeySchema = apiKeySchema.extend({ key: z.string().meta({ description: "shown once" }) });
 export type CreatedApiKey = z.infer<typeof createdApiKeySchema>;
-export const apiKeyListSchema = z.object({ data: z.array(apiKeySchema) });
+export const apiKeyListSchema = listResponseSchema(apiKeySchema);
+export const apiKeySortFields = ["name", "createdAt", "expiresAt", "lastUsedAt"] as const;
+/** Default sort `createdAt`; `q` searches the name and the key's prefix. */
+export const listApiKeysQuerySchema = listQuerySchema(apiKeySortFields);

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { listQuerySchema, listResponseSchema } from "./common.js";
 import { userSchema } from "./users.js";
 
 export const PASSWORD_MIN = 8;
@@ -56,7 +57,10 @@ export const authTokenSchema = z
   })
   .meta({ id: "AuthToken" });
 export type AuthToken = z.infer<typeof authTokenSchema>;
-export const authTokenListSchema = z.object({ data: z.array(authTokenSchema) });
+export const authTokenSortFields = ["createdAt", "lastUsedAt"] as const;
+/** Default sort `-createdAt` (newest first); `q` searches the name, address and User-Agent. */
+export const listAuthTokensQuerySchema = listQuerySchema(authTokenSortFields);
+export const authTokenListSchema = listResponseSchema(authTokenSchema);
 
 export const signInResults = [
   "ok",
@@ -78,9 +82,9 @@ export const signInEventSchema = z
   })
   .meta({ id: "SignInEvent" });
 export type SignInEvent = z.infer<typeof signInEventSchema>;
-export const signInListQuerySchema = z.object({
-  page: z.coerce.number().int().min(1).max(1_000_000).default(1),
-  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+export const signInSortFields = ["at", "username", "ip", "result"] as const;
+/** Default sort `-at` (newest first); `q` searches the name and address; the other filters match exactly. */
+export const signInListQuerySchema = listQuerySchema(signInSortFields).extend({
   username: z.string().max(128).optional(),
   ip: z.string().max(64).optional(),
   result: z.enum(signInResults).optional(),
@@ -88,12 +92,7 @@ export const signInListQuerySchema = z.object({
   to: z.iso.datetime({ offset: true }).optional(),
 });
 export type SignInListQuery = z.infer<typeof signInListQuerySchema>;
-export const signInListSchema = z.object({
-  data: z.array(signInEventSchema),
-  total: z.number().int(),
-  page: z.number().int(),
-  pageSize: z.number().int(),
-});
+export const signInListSchema = listResponseSchema(signInEventSchema);
 export type SignInList = z.infer<typeof signInListSchema>;
 
 /** Security settings (`GET|PUT /settings/security`). */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { listQuerySchema, listResponseSchema } from "./common.js";
 
 /**
  * A file name phones may ask for and an administrator may upload: one path segment of letters, digits, '.', '_'
@@ -22,7 +23,10 @@ export const storedFileSchema = z
   })
   .meta({ id: "StoredFile" });
 export type StoredFile = z.infer<typeof storedFileSchema>;
-export const storedFileListSchema = z.object({ data: z.array(storedFileSchema), total: z.number().int() });
+export const storedFileListSchema = listResponseSchema(storedFileSchema);
+export const storedFileSortFields = ["name", "size", "uploadedAt"] as const;
+/** Default sort `name`; `q` searches the name. */
+export const listStoredFilesQuerySchema = listQuerySchema(storedFileSortFields);
 
 export const fileHitSchema = z.object({
   at: z.string(),

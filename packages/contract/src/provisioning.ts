@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { isoTimestampSchema } from "./common.js";
+import { isoTimestampSchema, listQuerySchema } from "./common.js";
 import { canonicalModelName, findPhoneModel, phoneCatalogue } from "./phone-catalogue.js";
 import {
   extraKeysSchema,
@@ -251,7 +251,30 @@ export const editEndpointDeviceSchema = z
   .refine((v) => Object.keys(v).length > 0, { message: "nothing to update" });
 export type EditEndpointDeviceInput = z.input<typeof editEndpointDeviceSchema>;
 
-export const endpointDeviceListSchema = z.object({ data: z.array(endpointDeviceSchema), total: z.number().int() });
+export const endpointDeviceSortFields = ["mac", "brand", "model", "label", "createdAt"] as const;
+const pagedDevices = listQuerySchema(endpointDeviceSortFields);
+/**
+ * The device list pages like every list once `page`, `pageSize` or `cursor` is given; without them it answers
+ * every device, as the endpoint manager always has (so those two have no default here).
+ */
+export const listEndpointDevicesQuerySchema = pagedDevices.extend({
+  page: pagedDevices.shape.page.unwrap().optional(),
+  pageSize: pagedDevices.shape.pageSize.unwrap().optional(),
+  brand: phoneBrandSchema.optional(),
+});
+export type ListEndpointDevicesQuery = z.infer<typeof listEndpointDevicesQuerySchema>;
+export const endpointDeviceListSchema = z.object({
+  data: z.array(endpointDeviceSchema),
+  total: z.number().int(),
+  page: z.number().int().optional().meta({ description: "present when the request pages" }),
+  pageSize: z.number().int().optional().meta({ description: "present when the request pages" }),
+  nextCursor: z
+    .string()
+    .nullable()
+    .optional()
+    .meta({ description: "present when the request pages: pass as `cursor` for the next page; null on the last" }),
+});
+export type EndpointDeviceList = z.infer<typeof endpointDeviceListSchema>;
 
 export const endpointMacParamsSchema = z.object({ mac: macSchema });
 

@@ -43,7 +43,8 @@ export interface KeysetPlan {
 }
 
 const MAX_CURSOR = 2048;
-const uuidLike = /^[0-9A-Za-z-]{1,64}$/;
+/** Ids are UUIDs, or names where a name is the key (uploaded files: letters, digits, '.', '_', '-'). */
+const idLike = /^[0-9A-Za-z._-]{1,128}$/;
 
 function invalid(): never {
   throw new ValidationFailed("invalid cursor", { field: "cursor" });
@@ -71,7 +72,7 @@ function decodeCursor(
   if (s !== sort) throw new ValidationFailed("cursor belongs to another sort order", { field: "cursor" });
   if (typeof page !== "number" || !Number.isSafeInteger(page) || page < 2) invalid();
   if (typeof total !== "number" || !Number.isSafeInteger(total) || total < 0) invalid();
-  if (typeof id !== "string" || !uuidLike.test(id)) invalid();
+  if (typeof id !== "string" || !idLike.test(id)) invalid();
   for (const v of rest) {
     if (v === null) continue;
     if (typeof v === "string" && v.length <= 1024) continue;
@@ -111,6 +112,21 @@ export function planPage(
   };
 }
 
+/**
+ * planPage for a list whose `sort` is `field` or `-field`, each field naming its key columns (a list whose
+ * rows are keyed by the id alone, like files by name, gives that field no keys).
+ */
+export function planSortedPage<F extends string>(
+  db: { getExecutor(): { adapter: unknown } },
+  q: Pick<ListQuery, "page" | "pageSize" | "sort" | "cursor">,
+  order: { sorts: Record<F, KeysetKey[]>; defaultSort: F | `-${F}`; id: string },
+): KeysetPlan {
+  const sort = q.sort ?? order.defaultSort;
+  const keys = order.sorts[sort.replace(/^-/, "") as F];
+  if (!keys) throw new ValidationFailed("unknown sort", { field: "sort" });
+  return planPage(db, q, { keys, id: order.id, direction: sort.startsWith("-") ? "desc" : "asc", sort });
+}
+
 /** `col` strictly after / equal to `v` in the list's order, with the engine's NULL placement. */
 function compare(
   plan: KeysetPlan,
@@ -146,7 +162,8 @@ function afterPredicate(plan: KeysetPlan): Expression<SqlBool> | null {
     tail = sql<SqlBool>`(${c.after} or (${c.equal} and ${tail}))`;
   }
   // A plain range bound on the first key lets every engine start the index scan at the cursor.
-  const first = plan.keys[0]!;
+  const first = plan.keys[0];
+  if (!first) return tail;
   const v0 = values[0] ?? null;
   const nullsFirst = plan.nullsFirstAscending === (plan.direction === "asc");
   if (v0 !== null && (!first.nullable || nullsFirst)) {
@@ -189,6 +206,26 @@ const columnOf = (ref: string): string => ref.slice(ref.lastIndexOf(".") + 1);
  */
 export async function countOnce(plan: KeysetPlan, count: () => Promise<{ n: unknown }>): Promise<{ n: unknown }> {
   return plan.total !== null ? { n: plan.total } : count();
+}
+
+/**
+ * One planned page of `rows` (a select with its filters, without ORDER BY or LIMIT), each row made a domain
+ * object by `map`, and the list's total: applyPage, countOnce and finishPage in one step.
+ */
+export async function readPage<DB, TB extends keyof DB, O extends object, T>(
+  rows: SelectQueryBuilder<DB, TB, O>,
+  plan: KeysetPlan,
+  map: (row: O) => T,
+): Promise<{ rows: T[]; total: number; page: number; nextCursor: string | null }> {
+  // Typed by hand: TypeScript cannot resolve the selection of a generic table.
+  const counted = rows.clearSelect().select(sql<number | string>`count(*)`.as("n"));
+  const [found, count] = await Promise.all([
+    applyPage(rows, plan).execute(),
+    countOnce(plan, () => counted.executeTakeFirstOrThrow() as Promise<{ n: unknown }>),
+  ]);
+  const total = Number(count.n);
+  const page = finishPage(found, plan, total);
+  return { ...page, rows: page.rows.map(map), total };
 }
 
 /** Cuts the look-ahead row and makes `nextCursor` from the last row kept (null on the last page). */

@@ -16,6 +16,7 @@ import * as m0016 from "./migrations/0016-account-refresh-reuse.js";
 import * as m0017 from "./migrations/0017-list-indexes.js";
 import * as m0018 from "./migrations/0018-row-counts.js";
 import * as m0019 from "./migrations/0019-unique-sort-indexes.js";
+import * as m0022 from "./migrations/0022-admin-list-indexes.js";
 
 /** Migrations live in code, keyed in order, so tsx and bundled runs behave the same. */
 const migrations: Record<string, Migration> = {
@@ -36,6 +37,7 @@ const migrations: Record<string, Migration> = {
   "0017_list_indexes": m0017,
   "0018_row_counts": m0018,
   "0019_unique_sort_indexes": m0019,
+  "0022_admin_list_indexes": m0022,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => migrations };

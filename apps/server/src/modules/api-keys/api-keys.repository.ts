@@ -1,15 +1,29 @@
-import type { ApiKey } from "@cisisk/contract";
+import type { ApiKey, ListQuery } from "@cisisk/contract";
 import type { Kysely, Selectable } from "kysely";
+import { planSortedPage, readPage } from "../../db/keyset.js";
 import type { ApiKeysTable, Database } from "../../db/schema.js";
+import { ilike, likePattern } from "../../lib/list-query.js";
+
+const sorts = {
+  name: [{ ref: "name" }],
+  createdAt: [{ ref: "created_at" }],
+  expiresAt: [{ ref: "expires_at", nullable: true }],
+  lastUsedAt: [{ ref: "last_used_at", nullable: true }],
+};
 
 export function createApiKeysRepository(db: Kysely<Pick<Database, "api_keys">>) {
   return {
     async insert(row: Selectable<ApiKeysTable>): Promise<void> {
       await db.insertInto("api_keys").values(row).execute();
     },
-    async list(): Promise<ApiKey[]> {
-      const rows = await db.selectFrom("api_keys").selectAll().orderBy("created_at").orderBy("id").execute();
-      return rows.map(toApiKey);
+    async list(q: ListQuery): Promise<{ rows: ApiKey[]; total: number; page: number; nextCursor: string | null }> {
+      let base = db.selectFrom("api_keys");
+      if (q.q) {
+        const p = likePattern(q.q);
+        base = base.where((eb) => eb.or([ilike("name", p), ilike("key_prefix", p)]));
+      }
+      const plan = planSortedPage(db, q, { sorts, defaultSort: "createdAt", id: "id" });
+      return readPage(base.selectAll(), plan, toApiKey);
     },
     async findById(id: string): Promise<ApiKey | undefined> {
       const r = await db.selectFrom("api_keys").selectAll().where("id", "=", id).executeTakeFirst();

@@ -4,6 +4,7 @@ import {
   createdApiKeySchema,
   errorBodySchema,
   idParamsSchema,
+  listApiKeysQuerySchema,
 } from "@cisisk/contract";
 import type { FastifyInstance } from "fastify";
 import type { ZodTypeProvider } from "fastify-type-provider-zod";
@@ -30,8 +31,15 @@ export function apiKeysRoutes(keys: ApiKeysService) {
     );
     r.get(
       "/api-keys",
-      { schema: { tags, summary: "List API keys", response: { 200: apiKeyListSchema, ...errors } } },
-      async () => keys.list(),
+      {
+        schema: {
+          tags,
+          summary: "List API keys (sort: name, createdAt, expiresAt, lastUsedAt)",
+          querystring: listApiKeysQuerySchema,
+          response: { 200: apiKeyListSchema, ...errors },
+        },
+      },
+      async (request) => keys.list(request.query),
     );
     r.delete(
       "/api-keys/:id",

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { ApiKey, CreatedApiKey } from "@cisisk/contract";
+import type { ApiKey, CreatedApiKey, ListQuery, ListResponse } from "@cisisk/contract";
 import { NotFound, ValidationFailed } from "../../errors.js";
 import { newId, sha256Hex } from "../../lib/ids.js";
 import { inNetworks, parseNetwork, type Network } from "../../lib/ip-networks.js";
@@ -45,7 +45,10 @@ export function createApiKeysService(deps: { repo: ApiKeysRepository; clock: Clo
       return { ...(await repo.findById(row.id))!, key };
     },
 
-    list: async (): Promise<{ data: ApiKey[] }> => ({ data: await repo.list() }),
+    async list(q: ListQuery): Promise<ListResponse<ApiKey>> {
+      const { rows, total, page, nextCursor } = await repo.list(q);
+      return { data: rows, total, page, pageSize: q.pageSize, nextCursor };
+    },
 
     async delete(id: string): Promise<void> {
       if (!(await repo.delete(id))) throw new NotFound("API key", { id });

@@ -1,9 +1,11 @@
-import type { Kysely } from "kysely";
+import { sql, type Kysely } from "kysely";
+import { planSortedPage, readPage } from "../../db/keyset.js";
 import { inTransaction } from "../../db/transaction.js";
 import type { Database } from "../../db/schema.js";
 import { newId } from "../../lib/ids.js";
+import { ilike, likePattern } from "../../lib/list-query.js";
 import { addSeconds, iso } from "../../lib/time.js";
-import type { SignInEvent, SignInListQuery } from "@cisisk/contract";
+import type { ListQuery, SignInEvent, SignInListQuery } from "@cisisk/contract";
 
 export type SignInResult = SignInEvent["result"];
 
@@ -17,6 +19,45 @@ export interface SessionRow {
   lastUsedAt: string;
   expiresAt: string;
   revokedAt: string | null;
+}
+
+/** Sign-ins sort by a column, then newest or oldest first (migration 0022 has each as one index). */
+const signInSorts = {
+  at: [{ ref: "at" }],
+  username: [{ ref: "username_key" }, { ref: "at" }],
+  ip: [{ ref: "ip" }, { ref: "at" }],
+  result: [{ ref: "result", nullable: true }, { ref: "at" }],
+};
+
+const tokenSorts = {
+  createdAt: [{ ref: "t.created_at" }],
+  lastUsedAt: [{ ref: "t.last_used_at", nullable: true }],
+};
+
+export interface TokenRow {
+  id: string;
+  kind: "session" | "passkey";
+  name: string | null;
+  createdAt: string;
+  lastUsedAt: string | null;
+  ip: string | null;
+  userAgent: string | null;
+  expiresAt: string | null;
+}
+
+/** The columns both kinds of token-table row share; `name` and `expiresAt` name a column, or null for none. */
+function tokenColumns(kind: TokenRow["kind"], own: { name: string | null; expiresAt: string | null }) {
+  const column = (c: string | null) => (c ? sql<string | null>`${sql.ref(c)}` : sql<string | null>`null`);
+  return [
+    sql<string>`id`.as("id"),
+    sql<TokenRow["kind"]>`${sql.lit(kind)}`.as("kind"),
+    column(own.name).as("name"),
+    sql<string>`created_at`.as("created_at"),
+    sql<string | null>`last_used_at`.as("last_used_at"),
+    sql<string | null>`ip`.as("ip"),
+    sql<string | null>`user_agent`.as("user_agent"),
+    column(own.expiresAt).as("expires_at"),
+  ];
 }
 
 export function createAuthRepository(
@@ -175,50 +216,62 @@ export function createAuthRepository(
       return r !== undefined;
     },
 
-    async listLoginAttempts(q: SignInListQuery): Promise<{ rows: SignInEvent[]; total: number }> {
+    async listLoginAttempts(
+      q: SignInListQuery,
+    ): Promise<{ rows: SignInEvent[]; total: number; page: number; nextCursor: string | null }> {
       let base = db.selectFrom("login_attempts");
       if (q.username) base = base.where("username_key", "=", q.username.toLowerCase());
       if (q.ip) base = base.where("ip", "=", q.ip);
       if (q.result) base = base.where("result", "=", q.result);
       if (q.from) base = base.where("at", ">=", new Date(q.from).toISOString());
       if (q.to) base = base.where("at", "<=", new Date(q.to).toISOString());
-      const total = await base.select((eb) => eb.fn.countAll().as("n")).executeTakeFirstOrThrow();
-      const rows = await base
-        .selectAll()
-        .orderBy("at", "desc")
-        .orderBy("id")
-        .limit(q.pageSize)
-        .offset((q.page - 1) * q.pageSize)
-        .execute();
-      return {
-        total: Number(total.n),
-        rows: rows.map((r) => ({
-          id: r.id,
-          at: r.at,
-          username: r.username ?? r.username_key,
-          ip: r.ip,
-          userAgent: r.user_agent,
-          method: r.method ?? "password",
-          result: (r.result ?? (r.succeeded ? "ok" : "bad_credentials")) as SignInResult,
-        })),
-      };
+      if (q.q) {
+        const p = likePattern(q.q);
+        base = base.where((eb) => eb.or([ilike("username_key", p), ilike("ip", p)]));
+      }
+      const plan = planSortedPage(db, q, { sorts: signInSorts, defaultSort: "-at", id: "id" });
+      return readPage(base.selectAll(), plan, toSignInEvent);
     },
 
     async pruneLoginAttempts(before: string): Promise<void> {
       await db.deleteFrom("login_attempts").where("at", "<", before).execute();
     },
 
-    /** A user's live sessions (the token table), newest first. */
-    async liveSessions(userId: string, now: string): Promise<SessionRow[]> {
-      const rows = await db
+    /**
+     * The token table of a user: their live sessions and their passkeys, one list (a UNION ALL of both
+     * tables, which this module owns) paged by created or last-used time.
+     */
+    async listTokens(
+      userId: string,
+      now: string,
+      q: ListQuery,
+    ): Promise<{ rows: TokenRow[]; total: number; page: number; nextCursor: string | null }> {
+      const sessions = db
         .selectFrom("auth_sessions")
-        .selectAll()
+        .select(tokenColumns("session", { name: null, expiresAt: "expires_at" }))
         .where("user_id", "=", userId)
         .where("revoked_at", "is", null)
-        .where("expires_at", ">", now)
-        .orderBy("created_at", "desc")
-        .execute();
-      return rows.map(toSession);
+        .where("expires_at", ">", now);
+      const passkeys = db
+        .selectFrom("passkeys")
+        .select(tokenColumns("passkey", { name: "name", expiresAt: null }))
+        .where("user_id", "=", userId);
+      let base = db.selectFrom(sessions.unionAll(passkeys).as("t"));
+      if (q.q) {
+        const p = likePattern(q.q);
+        base = base.where((eb) => eb.or([ilike("t.name", p), ilike("t.ip", p), ilike("t.user_agent", p)]));
+      }
+      const plan = planSortedPage(db, q, { sorts: tokenSorts, defaultSort: "-createdAt", id: "t.id" });
+      return readPage(base.selectAll(), plan, (r) => ({
+        id: r.id,
+        kind: r.kind,
+        name: r.name,
+        createdAt: r.created_at,
+        lastUsedAt: r.last_used_at,
+        ip: r.ip,
+        userAgent: r.user_agent,
+        expiresAt: r.expires_at,
+      }));
     },
 
     /** Marks a session used (at most once a minute, so a busy console does not write on every call). */
@@ -338,6 +391,18 @@ function toPasskey(r: Database["passkeys"]): PasskeyRow {
     lastUsedAt: r.last_used_at,
     ip: r.ip,
     userAgent: r.user_agent,
+  };
+}
+
+function toSignInEvent(r: Database["login_attempts"]): SignInEvent {
+  return {
+    id: r.id,
+    at: r.at,
+    username: r.username ?? r.username_key,
+    ip: r.ip,
+    userAgent: r.user_agent,
+    method: r.method ?? "password",
+    result: (r.result ?? (r.succeeded ? "ok" : "bad_credentials")) as SignInResult,
   };
 }
 

@@ -4,6 +4,7 @@ import {
   changePasswordSchema,
   errorBodySchema,
   idParamsSchema,
+  listAuthTokensQuerySchema,
   loginRequestSchema,
   loginResponseSchema,
   logoutRequestSchema,
@@ -215,11 +216,12 @@ export function authRoutes(
         onRequest: requirePrincipal("admin_session"),
         schema: {
           tags,
-          summary: "Your logins (sessions) and passkeys",
+          summary: "Your logins (sessions) and passkeys, newest first (sort: createdAt, lastUsedAt)",
+          querystring: listAuthTokensQuerySchema,
           response: { 200: authTokenListSchema, ...errors },
         },
       },
-      async (request) => ({ data: await auth.tokens(principalOf(request, "admin_session")) }),
+      async (request) => auth.tokens(principalOf(request, "admin_session"), request.query),
     );
 
     r.delete(
@@ -245,7 +247,8 @@ export function authRoutes(
         onRequest: requirePrincipal("admin_session"),
         schema: {
           tags,
-          summary: "The sign-in log: every attempt, newest first (filters: username, ip, result, from, to)",
+          summary:
+            "The sign-in log: every attempt, newest first (sort: at, username, ip, result; filters: username, ip, result, from, to)",
           querystring: signInListQuerySchema,
           response: { 200: signInListSchema, ...errors },
         },

@@ -1,6 +1,8 @@
 import {
   SUPERADMIN_LEVEL,
   type AuthToken,
+  type ListQuery,
+  type ListResponse,
   type LoginResponse,
   type SignInList,
   type SignInListQuery,
@@ -325,33 +327,10 @@ export function createAuthService(deps: AuthServiceDeps) {
     },
 
     /** The token and passkey table of the logged-in user. */
-    async tokens(principal: AdminSession): Promise<AuthToken[]> {
-      const sessions = await repo.liveSessions(principal.user.id, iso(clock()));
-      const passkeys = await repo.passkeysOf(principal.user.id);
-      return [
-        ...sessions.map((s) => ({
-          id: s.id,
-          kind: "session" as const,
-          name: null,
-          createdAt: s.createdAt,
-          lastUsedAt: s.lastUsedAt,
-          ip: s.ip,
-          userAgent: s.userAgent,
-          expiresAt: s.expiresAt,
-          current: s.id === principal.sessionId,
-        })),
-        ...passkeys.map((p) => ({
-          id: p.id,
-          kind: "passkey" as const,
-          name: p.name,
-          createdAt: p.createdAt,
-          lastUsedAt: p.lastUsedAt,
-          ip: p.ip,
-          userAgent: p.userAgent,
-          expiresAt: null,
-          current: false,
-        })),
-      ];
+    async tokens(principal: AdminSession, q: ListQuery): Promise<ListResponse<AuthToken>> {
+      const { rows, total, page, nextCursor } = await repo.listTokens(principal.user.id, iso(clock()), q);
+      const data = rows.map((r) => ({ ...r, current: r.kind === "session" && r.id === principal.sessionId }));
+      return { data, total, page, pageSize: q.pageSize, nextCursor };
     },
 
     /** Deletes a row of the table: a session ends at once (its access tokens fail on the next request). */
@@ -366,8 +345,8 @@ export function createAuthService(deps: AuthServiceDeps) {
     },
 
     async signIns(q: SignInListQuery): Promise<SignInList> {
-      const { rows, total } = await repo.listLoginAttempts(q);
-      return { data: rows, total, page: q.page, pageSize: q.pageSize };
+      const { rows, total, page, nextCursor } = await repo.listLoginAttempts(q);
+      return { data: rows, total, page, pageSize: q.pageSize, nextCursor };
     },
 
     endSessionsOf: (userId: string, reason: string) => repo.revokeUserSessions(userId, iso(clock()), reason),

@@ -1,5 +1,8 @@
+import type { ListQuery } from "@cisisk/contract";
 import type { Kysely } from "kysely";
+import { planSortedPage, readPage } from "../../db/keyset.js";
 import type { Database } from "../../db/schema.js";
+import { ilike, likePattern } from "../../lib/list-query.js";
 
 export interface UploadedFileRow {
   name: string;
@@ -7,6 +10,9 @@ export interface UploadedFileRow {
   sha256: string;
   uploadedAt: string;
 }
+
+/** A file's name is its key, so the name sort needs no other key column. */
+const uploadedSorts = { name: [], size: [{ ref: "size" }], uploadedAt: [{ ref: "uploaded_at" }] };
 
 type Tables = Pick<Database, "published_files" | "published_file_backups" | "uploaded_files">;
 
@@ -100,9 +106,13 @@ export function createFileStoreRepository(db: Kysely<Tables>) {
         .execute();
     },
 
-    async uploaded(): Promise<UploadedFileRow[]> {
-      const rows = await db.selectFrom("uploaded_files").selectAll().orderBy("name").execute();
-      return rows.map(toUploaded);
+    async listUploaded(
+      q: ListQuery,
+    ): Promise<{ rows: UploadedFileRow[]; total: number; page: number; nextCursor: string | null }> {
+      let base = db.selectFrom("uploaded_files");
+      if (q.q) base = base.where(ilike("name", likePattern(q.q)));
+      const plan = planSortedPage(db, q, { sorts: uploadedSorts, defaultSort: "name", id: "name" });
+      return readPage(base.selectAll(), plan, toUploaded);
     },
 
     async findUploaded(name: string): Promise<UploadedFileRow | null> {

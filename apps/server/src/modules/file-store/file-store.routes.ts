@@ -2,6 +2,7 @@ import {
   errorBodySchema,
   fileNameParamsSchema,
   fileServingSchema,
+  listStoredFilesQuerySchema,
   storedFileListSchema,
   storedFileSchema,
 } from "@cisisk/contract";
@@ -29,10 +30,12 @@ export function fileStoreRoutes(files: FileStoreService) {
         schema: {
           tags,
           summary: 'Files uploaded for the phones (served over TFTP and HTTP when [provisioning] store = "self")',
+          description: "Sort: name (the default), size, uploadedAt; `q` searches the name.",
+          querystring: listStoredFilesQuerySchema,
           response: { 200: storedFileListSchema, ...errors },
         },
       },
-      async () => files.list(),
+      async (request) => files.list(request.query),
     );
     r.put(
       "/files/:name",

@@ -1,7 +1,14 @@
 import { createHash, randomBytes } from "node:crypto";
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { PHONE_FILE_NAME, type FileHit, type FileServing, type StoredFile } from "@cisisk/contract";
+import {
+  PHONE_FILE_NAME,
+  type FileHit,
+  type FileServing,
+  type ListQuery,
+  type ListResponse,
+  type StoredFile,
+} from "@cisisk/contract";
 import { NotFound, ValidationFailed } from "../../errors.js";
 import { iso, type Clock } from "../../lib/time.js";
 import type { FileStoreRepository } from "./file-store.repository.js";
@@ -66,9 +73,9 @@ export function createFileStoreService(deps: { repo: FileStoreRepository; clock:
     publishedSource,
     uploadedSource,
 
-    async list(): Promise<{ data: StoredFile[]; total: number }> {
-      const data = await repo.uploaded();
-      return { data, total: data.length };
+    async list(q: ListQuery): Promise<ListResponse<StoredFile>> {
+      const { rows, total, page, nextCursor } = await repo.listUploaded(q);
+      return { data: rows, total, page, pageSize: q.pageSize, nextCursor };
     },
 
     /** Stores (or replaces) an uploaded file: written to a temporary name, renamed into place, then recorded. */

@@ -5,7 +5,7 @@ import {
   endpointDeviceSchema,
   endpointMacParamsSchema,
   errorBodySchema,
-  phoneBrandSchema,
+  listEndpointDevicesQuerySchema,
   provisioningFileSchema,
   provisioningSettingsSchema,
   rebootRequestSchema,
@@ -83,11 +83,14 @@ export function endpointManagerRoutes(provisioning: ProvisioningService) {
         schema: {
           tags,
           summary: "Device list (every brand)",
-          querystring: z.object({ brand: phoneBrandSchema.optional() }),
+          description:
+            "Without `page`, `pageSize` or `cursor`: every device, `{data, total}`. With one of them it pages like " +
+            "every list (sort: mac, brand, model, label, createdAt; `q` searches).",
+          querystring: listEndpointDevicesQuerySchema,
           response: { 200: endpointDeviceListSchema, ...errors },
         },
       },
-      async (request) => provisioning.listDevices(request.query.brand),
+      async (request) => provisioning.listDevices(request.query),
     );
     r.post(
       `${base}/devices`,

@@ -1,6 +1,10 @@
 import {
   findBrandModel,
+  PAGE_SIZE_DEFAULT,
+  PAGE_SIZE_MAX,
   type EndpointDevice,
+  type EndpointDeviceList,
+  type ListEndpointDevicesQuery,
   type Phone,
   type PhoneBrand,
   type ProvisioningFile,
@@ -422,14 +426,24 @@ export function createProvisioningService(deps: ProvisioningServiceDeps) {
       return { fileName: driver.deviceFile(phone.mac), contentType: driver.contentType, body };
     },
 
-    async listDevices(brand?: string): Promise<{ data: EndpointDevice[]; total: number }> {
-      const out: EndpointDevice[] = [];
-      for (let page = 1; ; page++) {
-        const r = await phones.list({ page, pageSize: 200, brand, sort: "mac" });
-        out.push(...r.data.map(toDevice));
-        if (r.data.length < 200) break;
+    /**
+     * One page of devices (the phones list's paging) when the request pages; otherwise every device, the
+     * seed's `{data, total}`, read a page at a time by cursor so rows added meanwhile are neither doubled nor lost.
+     */
+    async listDevices(q: ListEndpointDevicesQuery): Promise<EndpointDeviceList> {
+      const { page, pageSize, cursor, ...filters } = q;
+      if (page !== undefined || pageSize !== undefined || cursor !== undefined) {
+        const r = await phones.list({ ...filters, page: page ?? 1, pageSize: pageSize ?? PAGE_SIZE_DEFAULT, cursor });
+        return { ...r, data: r.data.map(toDevice) };
       }
-      return { data: out, total: out.length };
+      const data: EndpointDevice[] = [];
+      let next: string | undefined;
+      do {
+        const r = await phones.list({ ...filters, page: 1, pageSize: PAGE_SIZE_MAX, cursor: next });
+        data.push(...r.data.map(toDevice));
+        next = r.nextCursor ?? undefined;
+      } while (next);
+      return { data, total: data.length };
     },
 
     async getDevice(mac: string): Promise<EndpointDevice> {

@@ -1,11 +1,12 @@
 import type { ApiKey, CreatedApiKey } from "@cisisk/contract";
 import { ActionIcon, Alert, Button, Code, Group, Paper, Stack, Table, Text, TextInput, Tooltip } from "@mantine/core";
 import { IconTrash } from "@tabler/icons-react";
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { api } from "../../lib/api-client";
 import { errorMessage } from "../../lib/form-errors";
 import { formatDateTime } from "../../lib/format";
+import { ShowMore, useCursorList } from "../../ui/cursor-list";
 import { PageHeader } from "../../ui/page-header";
 
 const keysKey = ["api-keys"] as const;
@@ -13,10 +14,7 @@ const keysKey = ["api-keys"] as const;
 /** Named API keys for scripts (`X-API-Key`): the key is shown once, then only its prefix. */
 export function ApiKeysPage() {
   const queryClient = useQueryClient();
-  const keys = useQuery({
-    queryKey: keysKey,
-    queryFn: ({ signal }) => api.get<{ data: ApiKey[] }>("/api-keys", { signal }),
-  });
+  const keys = useCursorList<ApiKey>(keysKey, "/api-keys");
   const [name, setName] = useState("");
   const [expiresAt, setExpiresAt] = useState("");
   const [networks, setNetworks] = useState("");
@@ -104,7 +102,7 @@ export function ApiKeysPage() {
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {keys.data?.data.map((k) => (
+              {keys.rows.map((k) => (
                 <Table.Tr key={k.id}>
                   <Table.Td>{k.name}</Table.Td>
                   <Table.Td>
@@ -129,11 +127,12 @@ export function ApiKeysPage() {
               ))}
             </Table.Tbody>
           </Table>
-          {keys.data?.data.length === 0 && (
+          {keys.loaded && keys.rows.length === 0 && (
             <Text c="dimmed" ta="center" p="md">
               No API key yet.
             </Text>
           )}
+          <ShowMore list={keys} noun="keys" />
         </Paper>
       </Stack>
     </>

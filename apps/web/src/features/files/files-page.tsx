@@ -4,6 +4,7 @@ import { IconAlertCircle, IconDownload, IconTrash, IconUpload } from "@tabler/ic
 import { useState } from "react";
 import { errorMessage } from "../../lib/form-errors";
 import { formatDateTime } from "../../lib/format";
+import { ShowMore } from "../../ui/cursor-list";
 import { PageHeader } from "../../ui/page-header";
 import { downloadFile, useDeleteFile, useFileServing, useFiles, useUploadFile } from "./queries";
 
@@ -71,13 +72,13 @@ export function FilesPage() {
           {error}
         </Alert>
       )}
-      {files.isLoading && <Loader size="sm" />}
+      {!files.loaded && !files.error && <Loader size="sm" />}
       {files.error && (
         <Alert color="red" icon={<IconAlertCircle />} title="Could not read the files">
           {errorMessage(files.error)}
         </Alert>
       )}
-      {files.data && (
+      {files.loaded && (
         <Paper withBorder>
           <Table striped aria-label="Uploaded files">
             <Table.Thead>
@@ -90,7 +91,7 @@ export function FilesPage() {
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
-              {files.data.data.length === 0 && (
+              {files.rows.length === 0 && (
                 <Table.Tr>
                   <Table.Td colSpan={5}>
                     <Text c="dimmed" size="sm">
@@ -99,7 +100,7 @@ export function FilesPage() {
                   </Table.Td>
                 </Table.Tr>
               )}
-              {files.data.data.map((f) => (
+              {files.rows.map((f) => (
                 <Table.Tr key={f.name}>
                   <Table.Td ff="monospace">{f.name}</Table.Td>
                   <Table.Td>{size(f.size)}</Table.Td>
@@ -136,6 +137,7 @@ export function FilesPage() {
               ))}
             </Table.Tbody>
           </Table>
+          <ShowMore list={files} noun="files" />
         </Paper>
       )}
     </>

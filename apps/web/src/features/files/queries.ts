@@ -1,15 +1,15 @@
 import type { FileServing, StoredFile } from "@cisisk/contract";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../lib/api-client";
+import { useCursorList } from "../../ui/cursor-list";
 
-export const filesKeys = { all: ["files"] as const, serving: ["files", "serving"] as const };
+export const filesKeys = {
+  all: ["files"] as const,
+  list: ["files", "list"] as const,
+  serving: ["files", "serving"] as const,
+};
 
-export function useFiles() {
-  return useQuery({
-    queryKey: filesKeys.all,
-    queryFn: ({ signal }) => api.get<{ data: StoredFile[]; total: number }>("/files", { signal }),
-  });
-}
+export const useFiles = () => useCursorList<StoredFile>(filesKeys.list, "/files");
 
 export function useFileServing() {
   return useQuery({

@@ -8,15 +8,15 @@ import type {
 import { startRegistration } from "@simplewebauthn/browser";
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { api } from "../../lib/api-client";
+import { useCursorList } from "../../ui/cursor-list";
 
 const securityKeys = {
   settings: ["settings", "security"] as const,
   tokens: ["auth", "tokens"] as const,
-  signIns: (filters: SignInFilters) => ["auth", "sign-ins", filters] as const,
+  signIns: (filters: SignInFilters, cursor: string | undefined) => ["auth", "sign-ins", filters, cursor] as const,
 };
 
 export interface SignInFilters {
-  page: number;
   username?: string;
   ip?: string;
   result?: string;
@@ -45,12 +45,7 @@ export function useChangePassword() {
   });
 }
 
-export function useTokenTable() {
-  return useQuery({
-    queryKey: securityKeys.tokens,
-    queryFn: ({ signal }) => api.get<{ data: AuthToken[] }>("/auth/tokens", { signal }),
-  });
-}
+export const useTokenTable = () => useCursorList<AuthToken>(securityKeys.tokens, "/auth/tokens");
 
 export function useDeleteToken() {
   const queryClient = useQueryClient();
@@ -75,10 +70,12 @@ export function useAddPasskey() {
   });
 }
 
-export function useSignIns(filters: SignInFilters) {
+/** One page of the sign-in log: the first, or the one after `cursor` (the previous page's `nextCursor`). */
+export function useSignIns(filters: SignInFilters, cursor: string | undefined) {
   return useQuery({
-    queryKey: securityKeys.signIns(filters),
-    queryFn: ({ signal }) => api.get<SignInList>("/auth/sign-ins", { signal, query: { ...filters, pageSize: 25 } }),
+    queryKey: securityKeys.signIns(filters, cursor),
+    queryFn: ({ signal }) =>
+      api.get<SignInList>("/auth/sign-ins", { signal, query: { ...filters, cursor, pageSize: 25 } }),
     placeholderData: keepPreviousData,
   });
 }

@@ -26,6 +26,7 @@ import { useState, type FormEvent } from "react";
 import { isApiError } from "../../lib/api-client";
 import { errorMessage } from "../../lib/form-errors";
 import { formatDateTime } from "../../lib/format";
+import { ShowMore } from "../../ui/cursor-list";
 import { PageHeader } from "../../ui/page-header";
 import {
   useAddPasskey,
@@ -277,7 +278,7 @@ function TokenTable() {
   const remove = useDeleteToken();
   const add = useAddPasskey();
   const [name, setName] = useState("");
-  const rows: AuthToken[] = tokens.data?.data ?? [];
+  const rows: AuthToken[] = tokens.rows;
   return (
     <Paper withBorder p="md">
       <Stack gap="sm">
@@ -354,16 +355,23 @@ function TokenTable() {
             ))}
           </Table.Tbody>
         </Table>
+        <ShowMore list={tokens} noun="tokens and passkeys" />
       </Stack>
     </Paper>
   );
 }
 
 function SignInLog() {
-  const [filters, setFilters] = useState<SignInFilters>({ page: 1 });
-  const log = useSignIns(filters);
-  const set = (patch: Partial<SignInFilters>) => setFilters((f) => ({ ...f, ...patch, page: patch.page ?? 1 }));
+  const [filters, setFilters] = useState<SignInFilters>({});
+  // The cursors of the older pages opened so far: "Older" follows the log's nextCursor, "Newer" steps back.
+  const [cursors, setCursors] = useState<string[]>([]);
+  const log = useSignIns(filters, cursors.at(-1));
+  const set = (patch: Partial<SignInFilters>) => {
+    setFilters((f) => ({ ...f, ...patch }));
+    setCursors([]);
+  };
   const total = log.data?.total ?? 0;
+  const older = log.isPlaceholderData ? null : (log.data?.nextCursor ?? null);
   return (
     <Paper withBorder p="md">
       <Stack gap="sm">
@@ -429,16 +437,16 @@ function SignInLog() {
             <Button
               variant="default"
               size="xs"
-              disabled={filters.page <= 1}
-              onClick={() => set({ page: filters.page - 1 })}
+              disabled={cursors.length === 0}
+              onClick={() => setCursors((c) => c.slice(0, -1))}
             >
               Newer
             </Button>
             <Button
               variant="default"
               size="xs"
-              disabled={filters.page * 25 >= total}
-              onClick={() => set({ page: filters.page + 1 })}
+              disabled={older === null}
+              onClick={() => older && setCursors((c) => [...c, older])}
             >
               Older
             </Button>
