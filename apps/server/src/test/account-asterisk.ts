@@ -10,6 +10,7 @@ import {
   startAsterisk,
   type RealAsterisk,
   type RealtimeDatabase,
+  amiOf,
 } from "./real-asterisk.js";
 import { eventually } from "./server-process.js";
 
@@ -36,12 +37,7 @@ export function describeAccountWithAsterisk(
         smtp = await startSmtpPeer();
         if (options.realtime) realtime = await createRealtimeDatabase(options.realtime);
         asterisk = await startAsterisk({ realtime });
-        const ami = {
-          ami_host: "127.0.0.1",
-          ami_port: asterisk.amiPort,
-          ami_username: asterisk.ami.username,
-          ami_secret: asterisk.ami.secret,
-        };
+        const ami = amiOf(asterisk);
         const toml: LoadConfigOptions["toml"] = {
           sip: { domain: DOMAIN, transport: "udp" },
           mail: { smtp_url: `smtp://127.0.0.1:${smtp.port}` },

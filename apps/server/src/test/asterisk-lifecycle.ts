@@ -8,6 +8,7 @@ import {
   startAsterisk,
   type RealAsterisk,
   type RealtimeDatabase,
+  amiOf,
 } from "./real-asterisk.js";
 
 /**
@@ -35,10 +36,7 @@ export function describeRealtimeLifecycle(
             asterisk: {
               mode: "realtime",
               realtime_database_url: realtime.url,
-              ami_host: "127.0.0.1",
-              ami_port: asterisk.amiPort,
-              ami_username: asterisk.ami.username,
-              ami_secret: asterisk.ami.secret,
+              ...amiOf(asterisk),
             },
           },
         });

@@ -187,6 +187,21 @@ export async function startAsterisk(
   };
 }
 
+/** The `[asterisk]` AMI keys that reach this instance. */
+export function amiOf(asterisk: RealAsterisk) {
+  return {
+    ami_host: "127.0.0.1",
+    ami_port: asterisk.amiPort,
+    ami_username: asterisk.ami.username,
+    ami_secret: asterisk.ami.secret,
+  };
+}
+
+/** An `[asterisk]` section for files mode against this instance: its config folder and its AMI. */
+export function filesModeOf(asterisk: RealAsterisk) {
+  return { mode: "files", config_dir: asterisk.etcDir, ...amiOf(asterisk) };
+}
+
 export interface SippRegister {
   sipPort: number;
   user: string;

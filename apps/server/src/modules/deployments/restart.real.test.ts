@@ -10,6 +10,7 @@ import {
   sippRegister,
   startAsterisk,
   type RealAsterisk,
+  filesModeOf,
 } from "../../test/real-asterisk.js";
 
 // Restarts as a Cisco phone registered with the real Asterisk 22 sees them. SIPp registers the phone's line
@@ -40,14 +41,7 @@ describeWithAsterisk("restarting a registered SIP phone through a real Asterisk 
   ) {
     const t: TestApp = await buildTestApp({
       toml: {
-        asterisk: {
-          mode: "files",
-          config_dir: asterisk.etcDir,
-          ami_host: "127.0.0.1",
-          ami_port: asterisk.amiPort,
-          ami_username: asterisk.ami.username,
-          ami_secret: asterisk.ami.secret,
-        },
+        asterisk: filesModeOf(asterisk),
         ftp: {
           host: "127.0.0.1",
           port: ftp.port,

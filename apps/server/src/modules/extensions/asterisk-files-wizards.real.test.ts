@@ -4,7 +4,13 @@ import type { Extension } from "@cisisk/contract";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { extensionLifecycleTests } from "../../test/asterisk-lifecycle.js";
 import { buildTestApp, type TestApp } from "../../test/build-test-app.js";
-import { describeWithAsterisk, sippRegister, startAsterisk, type RealAsterisk } from "../../test/real-asterisk.js";
+import {
+  describeWithAsterisk,
+  sippRegister,
+  startAsterisk,
+  type RealAsterisk,
+  filesModeOf,
+} from "../../test/real-asterisk.js";
 
 // Files mode with PJSIP lines as config wizards (pjsip_cisisk_wizard.conf, #included from pjsip_wizard.conf)
 // against a real Asterisk 22: a change re-creates only its own wizard (module reload res_pjsip_config_wizard.so).
@@ -32,14 +38,7 @@ const ADMIN_WIZARDS = [
 function filesModeApp(asterisk: RealAsterisk): Promise<TestApp> {
   return buildTestApp({
     toml: {
-      asterisk: {
-        mode: "files",
-        config_dir: asterisk.etcDir,
-        ami_host: "127.0.0.1",
-        ami_port: asterisk.amiPort,
-        ami_username: asterisk.ami.username,
-        ami_secret: asterisk.ami.secret,
-      },
+      asterisk: filesModeOf(asterisk),
     },
   });
 }

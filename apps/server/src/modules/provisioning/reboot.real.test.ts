@@ -8,6 +8,7 @@ import {
   sippRegister,
   startAsterisk,
   type RealAsterisk,
+  filesModeOf,
 } from "../../test/real-asterisk.js";
 
 // The endpoint manager's reboot as a Yealink/Fanvil registered with the real Asterisk 22 sees it: SIPp registers
@@ -27,14 +28,7 @@ describeWithAsterisk("rebooting a registered Yealink/Fanvil through a real Aster
   async function setup(method: "notify" | "ami", number: string, brand: "yealink" | "fanvil") {
     const t: TestApp = await buildTestApp({
       toml: {
-        asterisk: {
-          mode: "files",
-          config_dir: asterisk.etcDir,
-          ami_host: "127.0.0.1",
-          ami_port: asterisk.amiPort,
-          ami_username: asterisk.ami.username,
-          ami_secret: asterisk.ami.secret,
-        },
+        asterisk: filesModeOf(asterisk),
         restart: { sip_method: method, sip_port: deadPort, timeout_ms: 3000 },
       },
     });
