@@ -109,8 +109,10 @@ export function createDirectoryRepository(db: Kysely<Pick<Database, "contacts" |
   async function loadContacts(ids: string[]): Promise<Map<string, Contact>> {
     const out = new Map<string, Contact>();
     if (ids.length === 0) return out;
-    const rows = await db.selectFrom("contacts").selectAll().where("id", "in", ids).execute();
-    const numbers = await db.selectFrom("contact_numbers").selectAll().where("contact_id", "in", ids).execute();
+    const [rows, numbers] = await Promise.all([
+      db.selectFrom("contacts").selectAll().where("id", "in", ids).execute(),
+      db.selectFrom("contact_numbers").selectAll().where("contact_id", "in", ids).execute(),
+    ]);
     for (const r of rows) {
       out.set(r.id, {
         id: r.id,
