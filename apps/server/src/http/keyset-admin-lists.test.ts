@@ -256,6 +256,14 @@ describe("keyset paging of the admin lists: every page by cursor, every row once
       expect(second.statusCode, second.body).toBe(200);
       expect(second.json().page).toBe(2);
     }
+    // An unknown sort and a page size out of range are refused with the field named, on every list.
+    for (const [w, listPath] of cases) {
+      for (const query of ["sort=-nonsense", "pageSize=501", "pageSize=0", "page=0"]) {
+        const res = await w.get(`${listPath}?${query}`);
+        expectError(res, 400, "validation_failed");
+        expect(JSON.stringify(res.json().error.details), `${listPath}?${query}`).toMatch(/sort|pageSize|page/);
+      }
+    }
     // A cursor of one list is no cursor of another.
     const signIns = (await api.get("/auth/sign-ins?pageSize=1")).json();
     expectError(await api.get(`/api-keys?cursor=${encodeURIComponent(signIns.nextCursor)}`), 400, "validation_failed");
