@@ -4,7 +4,6 @@ import { inTransaction } from "../../db/transaction.js";
 import type { Database } from "../../db/schema.js";
 import { newId } from "../../lib/ids.js";
 import { ilike, likePattern } from "../../lib/list-query.js";
-import { addSeconds, iso } from "../../lib/time.js";
 import type { ListQuery, SignInEvent, SignInListQuery } from "@cisisk/contract";
 
 export type SignInResult = SignInEvent["result"];
@@ -190,30 +189,20 @@ export function createAuthRepository(
     },
 
     /** Whether this account has signed in successfully from this address before. */
-    async hasSignedInFrom(usernameKey: string, ip: string): Promise<boolean> {
-      const r = await db
+    /** Whether the account ever signed in from `ip` (or, narrowed, by `method` since `since`). */
+    async hasSignedInFrom(
+      usernameKey: string,
+      ip: string,
+      narrowed?: { method: string; since: string },
+    ): Promise<boolean> {
+      let q = db
         .selectFrom("login_attempts")
         .select("id")
         .where("username_key", "=", usernameKey)
         .where("ip", "=", ip)
-        .where("succeeded", "=", 1)
-        .limit(1)
-        .executeTakeFirst();
-      return r !== undefined;
-    },
-
-    async hasSignedInSince(usernameKey: string, ip: string, method: string, since: string): Promise<boolean> {
-      const r = await db
-        .selectFrom("login_attempts")
-        .select("id")
-        .where("username_key", "=", usernameKey)
-        .where("at", ">=", since)
-        .where("ip", "=", ip)
-        .where("method", "=", method)
-        .where("succeeded", "=", 1)
-        .limit(1)
-        .executeTakeFirst();
-      return r !== undefined;
+        .where("succeeded", "=", 1);
+      if (narrowed) q = q.where("at", ">=", narrowed.since).where("method", "=", narrowed.method);
+      return (await q.limit(1).executeTakeFirst()) !== undefined;
     },
 
     async listLoginAttempts(
@@ -274,13 +263,13 @@ export function createAuthRepository(
       }));
     },
 
-    /** Marks a session used (at most once a minute, so a busy console does not write on every call). */
-    async touchSession(id: string, now: string, ip: string): Promise<void> {
+    /** Marks a session used, unless a concurrent request already did after `staleBefore`. */
+    async touchSession(id: string, now: string, ip: string, staleBefore: string): Promise<void> {
       await db
         .updateTable("auth_sessions")
         .set({ last_used_at: now, ip })
         .where("id", "=", id)
-        .where("last_used_at", "<", iso(addSeconds(new Date(now), -60)))
+        .where("last_used_at", "<", staleBefore)
         .execute();
     },
 

@@ -285,8 +285,9 @@ export function createAuthService(deps: AuthServiceDeps) {
       if (!allowed) throw new Unauthenticated("not allowed from this address");
       if (!user || !user.activated || user.level !== SUPERADMIN_LEVEL) throw new Unauthenticated("session has ended");
       // The token table shows use to the minute: a session used in the last minute needs no write.
-      if (Date.parse(session.lastUsedAt) < now.getTime() - SESSION_TOUCH_MS)
-        await repo.touchSession(session.id, iso(now), ip);
+      const staleBefore = now.getTime() - SESSION_TOUCH_MS;
+      if (Date.parse(session.lastUsedAt) < staleBefore)
+        await repo.touchSession(session.id, iso(now), ip, iso(new Date(staleBefore)));
       return { kind: "admin_session", user, sessionId: session.id };
     },
 
@@ -304,7 +305,7 @@ export function createAuthService(deps: AuthServiceDeps) {
       );
       // An API client signs in on every call: the sign-in log keeps one line a minute per account and address.
       const since = iso(addSeconds(clock(), -BASIC_SIGN_IN_LOG_SECONDS));
-      if (!(await repo.hasSignedInSince(user.username.toLowerCase(), client.ip, "basic", since)))
+      if (!(await repo.hasSignedInFrom(user.username.toLowerCase(), client.ip, { method: "basic", since })))
         await record(user.username, client, "basic", "ok");
       return { kind: "admin_session", user, sessionId: "" };
     },
